@@ -1,0 +1,38 @@
+"""Test setup for the unit tests and the nbval notebook run: smoke mode everywhere (the notebook
+kernel inherits this environment), and the project on sys.path."""
+import os
+import sys
+from pathlib import Path
+
+# Set before anything imports helpers or starts a notebook kernel (kernels inherit the environment).
+os.environ["HW3_SMOKE"] = "1"
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+PROJECT_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+# The smoke run must never touch the committed outputs: snapshot them and compare at the end.
+_GUARDED = ("models", "results", "figures", "answers.md")
+
+
+def _snapshot() -> dict:
+    files = {}
+    for name in _GUARDED:
+        path = PROJECT_DIR / name
+        for item in ([path] if path.is_file() else sorted(path.rglob("*")) if path.exists() else []):
+            if item.is_file():
+                stat = item.stat()
+                files[str(item.relative_to(PROJECT_DIR))] = (stat.st_size, stat.st_mtime_ns)
+    return files
+
+
+def pytest_sessionstart(session):
+    session.config._hw3_outputs_before = _snapshot()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before, after = session.config._hw3_outputs_before, _snapshot()
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    if changed:
+        print(f"\nFAILED: the test run changed committed outputs (smoke mode must write elsewhere): {changed}")
+        session.exitstatus = 1
