@@ -1,12 +1,18 @@
 """Test setup for the unit tests and the nbval notebook run: smoke mode everywhere (the notebook
 kernel inherits this environment), and the project on sys.path."""
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 # Set before anything imports helpers or starts a notebook kernel (kernels inherit the environment).
 os.environ["HW3_SMOKE"] = "1"
 os.environ.setdefault("MPLBACKEND", "Agg")
+# One smoke output folder for the whole session: the browser test's kernel reuses the small models
+# that the nbval run trained there (pytest.ini runs the notebook first).
+_SMOKE_DIR = tempfile.mkdtemp(prefix="hw3-tests-")
+os.environ.setdefault("HW3_OUTPUT_DIR", _SMOKE_DIR)
 
 PROJECT_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(PROJECT_DIR))
@@ -36,3 +42,4 @@ def pytest_sessionfinish(session, exitstatus):
     if changed:
         print(f"\nFAILED: the test run changed committed outputs (smoke mode must write elsewhere): {changed}")
         session.exitstatus = 1
+    shutil.rmtree(_SMOKE_DIR, ignore_errors=True)

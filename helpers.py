@@ -21,6 +21,8 @@ import hashlib
 import json
 import os
 import platform
+import re
+import sys
 import tempfile
 import time
 import zipfile
@@ -30,7 +32,20 @@ from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of outputs
+
+def _silence_native_stderr_in_kernels() -> None:
+    """In a Jupyter kernel, send what C++ libraries write to file descriptor 2 (TensorFlow's absl
+    lines about CUDA drivers, oneDNN and tf.data attributes) to /dev/null, so the rendered notebook
+    shows no log spam. Python's own sys.stderr (warnings, tracebacks) is the kernel's stream, not
+    descriptor 2, and still shows. Outside a kernel (scripts, pytest) nothing changes."""
+    if "ipykernel" in sys.modules:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+
+
+_silence_native_stderr_in_kernels()
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -827,6 +842,17 @@ def decision_step_summary(steps: np.ndarray, labels: np.ndarray, correct: np.nda
     }
 
 
+def blank_row_fraction(images: np.ndarray) -> np.ndarray:
+    """Fraction of images whose row t is entirely blank: images (N, 28, 28) -> (28,)."""
+    return (check_image_batch(images).sum(axis=2) == 0).mean(axis=0)
+
+
+def state_spread(states: np.ndarray) -> np.ndarray:
+    """How different the images' states are at each step: states (N, T, units) -> (T,), the
+    standard deviation over images, averaged over units. 0 means every image has the same state."""
+    return np.asarray(states).std(axis=0).mean(axis=1)
+
+
 def gate_saturation(gate: np.ndarray, low: float = 0.1, high: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
     """Per unit, the fraction of (image, step) pairs where the gate is below `low` or above `high`.
 
@@ -1103,6 +1129,32 @@ def gate_summary_rows(summary: Mapping[str, Mapping]) -> tuple[list[str], list[l
     return header, rows
 
 
+def last_steps_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
+    """The Q3.3 table: GRU (1x32) test accuracy with each of the last five steps read out as the last."""
+    accuracy = results["configs"]["gru_1x32"]["stepwise_test_accuracy"]
+    steps = list(REFERENCE_GRU_LAST_STEPS)
+    header = ["step t read out as the last"] + [f"t = {t}" for t in steps]
+    rows = [["GRU (1 layer, 32 units), this project"] + [f"{accuracy[t - 1]:.4f}" for t in steps],
+            ["earlier solution"] + [f"{REFERENCE_GRU_LAST_STEPS[t]:.4f}" for t in steps]]
+    return header, rows
+
+
+def q1_rows(q1: Mapping[str, float]) -> tuple[list[str], list[list[str]]]:
+    """The Q1 demonstrations as a table: claim, error with saturating gates (+-20), with weak ones (+-3)."""
+    header = ["claim (hand-set weights, test image 0 as input)", "gate biases +-20", "gate biases +-3"]
+    rows = [
+        ["Q1.1 LSTM stores the row: max abs(c_t - x_t)", f"{q1['lstm_store_error']:.1e}",
+         f"{q1['lstm_store_error_weak']:.3f}"],
+        ["Q1.1 GRU stores the row: max abs(h_t - x_t)", f"{q1['gru_store_error']:.1e}",
+         f"{q1['gru_store_error_weak']:.3f}"],
+        ["Q1.2 LSTM keeps c_0 for 28 steps: max abs(c_t - c_0)", f"{q1['lstm_copy_drift']:.1e}",
+         f"{q1['lstm_copy_drift_weak']:.3f}"],
+        ["Q1.2 GRU keeps h_0 for 28 steps: max abs(h_t - h_0)", f"{q1['gru_copy_drift']:.1e}",
+         f"{q1['gru_copy_drift_weak']:.3f}"],
+    ]
+    return header, rows
+
+
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * len(header)) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -1134,3 +1186,90 @@ def image_slider_explorer(draw: Callable[[int], plt.Figure], count: int, descrip
                                   continuous_update=False, style={"description_width": "initial"},
                                   layout=ipywidgets.Layout(width="60%"))
     return ipywidgets.interactive(show, index=slider)
+
+
+# ----------------------------------------------------------------------------------------------
+# 10. Report
+# ----------------------------------------------------------------------------------------------
+
+ANSWERS_TEMPLATE = PROJECT_DIR / "report" / "answers_template.md"
+_PLACEHOLDER = re.compile(r"<<([^<>:]+)(?::([^<>]+))?>>")
+
+
+def report_tables(results: Mapping) -> dict[str, Callable[[], str]]:
+    """The tables the report embeds, by placeholder name (built on demand)."""
+    return {
+        "table/q2/lstm": lambda: markdown_table(*results_table_rows(results, "lstm")),
+        "table/q2/gru": lambda: markdown_table(*results_table_rows(results, "gru")),
+        "table/baselines": lambda: markdown_table(*baseline_table_rows(results)),
+        "table/last_steps": lambda: markdown_table(*last_steps_rows(results)),
+        "table/gates": lambda: markdown_table(*gate_summary_rows(results["analysis"]["gates"])),
+        "table/q1": lambda: markdown_table(*q1_rows(results["q1_demonstrations"])),
+    }
+
+
+def lookup(results: Mapping, path: str):
+    """The value at a '/'-separated path in results.json, e.g. 'configs/gru_1x32/test_accuracy'."""
+    value = results
+    for part in path.split("/"):
+        try:
+            value = value[int(part)] if isinstance(value, list) else value[part]
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise ValueError(f"the report asks for {path!r}, which results.json does not have ({part!r}); "
+                             "rerun the notebook to complete results.json.") from None
+    return value
+
+
+def report_section(markdown: str, title: str) -> str:
+    """The '## ' section of `markdown` whose heading starts with `title`, heading included."""
+    lines, chosen, inside = markdown.splitlines(), [], False
+    for line in lines:
+        if line.startswith("## "):
+            inside = line[3:].startswith(title)
+        if inside:
+            chosen.append(line)
+    if not chosen:
+        raise ValueError(f"no section starting with '## {title}' in the report.")
+    return "\n".join(chosen).strip() + "\n"
+
+
+def render_report(results: Mapping, section: str | None = None, images: bool = True,
+                  template: Path = ANSWERS_TEMPLATE) -> str:
+    """answers.md from its template: every <<path:format>> replaced by the value in `results`,
+    every <<table/...>> by the table. `section`: render only that '## ' section; `images=False`
+    leaves out the figure links (the notebook shows the figures themselves)."""
+    text = template.read_text(encoding="utf-8")
+    text = report_section(text, section) if section else text
+    if not images:
+        text = re.sub(r"^!\[.*\n\n?", "", text, flags=re.MULTILINE)
+    text = re.sub(r"<!--.*?-->\n?", "", text, flags=re.DOTALL)  # template comments
+    tables = report_tables(results)
+
+    def replace(match: re.Match) -> str:
+        path, spec = match.group(1).strip(), match.group(2)
+        if path in tables:
+            return tables[path]()
+        return format(lookup(results, path), spec or "")
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def write_report(results: Mapping, settings: RunSettings) -> Path:
+    """Write answers.md into the run's output folder (the project folder in full mode)."""
+    path = settings.output_dir / "answers.md"
+    temporary = path.with_name(".answers.md.partial")
+    temporary.write_text(render_report(results), encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def prose_word_count(markdown: str) -> int:
+    """Words of prose: headings, equations ($...$, $$...$$), tables, images, code and links' targets
+    do not count."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.DOTALL)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.DOTALL)
+    text = re.sub(r"\$[^$]+\$", " ", text)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "] ", text)
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith(("|", "#"))]
+    return len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'.,%-]*", " ".join(lines)))
