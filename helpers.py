@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
@@ -355,10 +355,6 @@ def recurrent_layers(model: keras.Model) -> list[keras.layers.Layer]:
 # ----------------------------------------------------------------------------------------------
 # 4. Training
 # ----------------------------------------------------------------------------------------------
-
-# The fields of a results entry that decide whether a saved model can be reused.
-_REUSE_KEYS = ("epochs", "batch_size", "learning_rate", "seed", "train_examples")
-
 
 def seed_everything(seed: int) -> None:
     """Python, NumPy and TensorFlow seeds, and deterministic TensorFlow kernels."""
@@ -909,11 +905,11 @@ def save_figure(figure: plt.Figure, name: str, settings: RunSettings) -> Path:
     return path
 
 
-def _label_steps(axis, which: str = "y") -> None:
+def _label_steps(axis, which: str = "y", label: bool = True) -> None:
     ticks = [t - 1 for t in STEP_TICKS]
     if which == "y":
         axis.set_yticks(ticks, STEP_TICKS)
-        axis.set_ylabel("step t (image row)")
+        axis.set_ylabel("step t (image row)" if label else "")
     else:
         axis.set_xticks(ticks, STEP_TICKS)
         axis.set_xlabel("step t (image row)")
@@ -963,7 +959,8 @@ def plot_gru_over_time(image: np.ndarray, label: int, outputs: np.ndarray, hidde
                        probabilities: np.ndarray, index: int) -> plt.Figure:
     """Input image beside the GRU's outputs (28, units), hidden state (28, units) and per-step
     class probabilities (28, 10), rows aligned with image rows, one colour scale for the states."""
-    figure, axes = plt.subplots(1, 4, figsize=(15, 4.4), gridspec_kw={"width_ratios": [1, 1.15, 1.15, 0.55]})
+    figure, axes = plt.subplots(1, 4, figsize=(15, 4.6), layout="constrained",
+                                gridspec_kw={"width_ratios": [1, 1.15, 1.15, 0.6]})
     axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
     axes[0].set_title(f"test image {index} (label {label})")
     _label_steps(axes[0])
@@ -972,14 +969,14 @@ def plot_gru_over_time(image: np.ndarray, label: int, outputs: np.ndarray, hidde
         shown = axis.imshow(values, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
         axis.set_title(title)
         axis.set_xlabel("unit")
-        _label_steps(axis)
-    figure.colorbar(shown, ax=axes[1:3], fraction=0.03, pad=0.02, label="activation")
+        _label_steps(axis, label=False)
+    figure.colorbar(shown, ax=axes[1:3], fraction=0.04, label="activation (shared scale)")
     shown = axes[3].imshow(probabilities, cmap="viridis", vmin=0, vmax=1, aspect="auto")
     axes[3].set_xticks(range(NUM_CLASSES))
     axes[3].set_xlabel("class")
     axes[3].set_title("P(class) read out at t")
-    _label_steps(axes[3])
-    figure.colorbar(shown, ax=axes[3], fraction=0.08, pad=0.04, label="probability")
+    _label_steps(axes[3], label=False)
+    figure.colorbar(shown, ax=axes[3], fraction=0.1, label="probability")
     final = int(probabilities[-1].argmax())
     figure.suptitle(f"GRU (1 layer, 32 units) reading test image {index}: label {label}, prediction {final}")
     return figure
@@ -989,7 +986,7 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
     """Input image beside the LSTM's gates i, f, o (0..1) and its states c and h over time."""
     panels = (("i", "input gate $i_t$"), ("f", "forget gate $f_t$"), ("o", "output gate $o_t$"),
               ("c", "cell state $c_t$"), ("h", "output $h_t$"))
-    figure, axes = plt.subplots(1, 6, figsize=(19, 4.2))
+    figure, axes = plt.subplots(1, 6, figsize=(20, 4.4), layout="constrained")
     axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
     axes[0].set_title(f"test image {index} (label {label})")
     axes[0].set_xlabel("pixel")
@@ -1002,13 +999,11 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
         else:
             limit = max(1.0, float(np.abs(internals["c"][index]).max())) if key == "c" else 1.0
             state_image = axis.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-            figure.colorbar(state_image, ax=axis, fraction=0.05, pad=0.02)
+            figure.colorbar(state_image, ax=axis, fraction=0.08)
         axis.set_title(title)
         axis.set_xlabel("unit")
-        _label_steps(axis)
-        if key != "i":
-            axis.set_ylabel("")
-    figure.colorbar(gate_image, ax=axes[1:4], fraction=0.02, pad=0.01, label="gate value")
+        _label_steps(axis, label=False)
+    figure.colorbar(gate_image, ax=axes[1:4], fraction=0.02, label="gate value")
     figure.suptitle(f"LSTM (1 layer, 32 units) gates over time, test image {index} (label {label})")
     return figure
 

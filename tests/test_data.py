@@ -1,5 +1,4 @@
 """Binarization, the offline loader and the splits."""
-import shutil
 
 import numpy as np
 import pytest

@@ -58,7 +58,7 @@ def jupyterlab_server(root: Path, environment: dict):
            "JUPYTER_CONFIG_DIR": str(root / ".config")}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-               "--ServerApp.port_retries=0", f"--LabApp.user_settings_dir={settings_dir}",
+               "--ServerApp.port_retries=0", "--ServerApp.allow_root=True", f"--LabApp.user_settings_dir={settings_dir}",
                f"--LabApp.workspaces_dir={root / '.workspaces'}", "--LabApp.expose_app_in_browser=True"]
     log = open(root / "jupyterlab.log", "w")
     server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -155,6 +155,13 @@ def slider_figure(widget) -> tuple[str, str]:
     return readout, image
 
 
+def wait_for_new_figure(page, widget, old_source: str, timeout_ms: int) -> None:
+    """Wait until the widget's figure is a different image from `old_source`."""
+    page.wait_for_function("([element, old]) => { const img = element.querySelector('img'); "
+                           "return img && img.getAttribute('src') !== old; }",
+                           arg=[widget.element_handle(), old_source], timeout=timeout_ms)
+
+
 def move_slider_with_keyboard(page, widget) -> None:
     handle = widget.locator(".noUi-handle").first
     handle.scroll_into_view_if_needed()
@@ -181,6 +188,7 @@ def chromium():
 
 
 def test_sliders_redraw_their_figures_in_jupyterlab(chromium, tmp_path):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import sync_playwright
 
     before = _children()
@@ -205,10 +213,11 @@ def test_sliders_redraw_their_figures_in_jupyterlab(chromium, tmp_path):
                 readout, image = slider_figure(widget)
                 assert readout == "0" and image and image.startswith("data:image/png")
                 move_slider_with_keyboard(page, widget)
-                page.wait_for_function(
-                    "([element, old]) => { const img = element.querySelector('img'); "
-                    "return img && img.getAttribute('src') !== old; }",
-                    arg=[widget.element_handle(), image], timeout=60_000)
+                try:
+                    wait_for_new_figure(page, widget, image, timeout_ms=45_000)
+                except PlaywrightTimeoutError:
+                    pytest.fail(f"explorer {index}: the slider moved to {slider_figure(widget)[0]!r} "
+                                "but its figure did not change within 45 s")
                 new_readout, new_image = slider_figure(widget)
                 assert new_readout == "1", f"explorer {index}: the slider shows {new_readout!r}"
                 assert new_image != image and new_image.startswith("data:image/png")
@@ -243,9 +252,7 @@ def take_screenshot(target: Path) -> None:
                 readout, image = slider_figure(widget)
                 for _ in range(3):
                     move_slider_with_keyboard(page, widget)
-                page.wait_for_function("([element, old]) => { const img = element.querySelector('img'); "
-                                       "return img && img.getAttribute('src') !== old; }",
-                                       arg=[widget.element_handle(), image], timeout=60_000)
+                wait_for_new_figure(page, widget, image, timeout_ms=60_000)
                 time.sleep(2)
                 widget.scroll_into_view_if_needed()
                 cell = widget.locator("xpath=ancestor::div[contains(@class, 'jp-Cell')][1]")
