@@ -6,6 +6,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 # Set before anything imports helpers or starts a notebook kernel (kernels inherit the environment).
 os.environ["HW3_SMOKE"] = "1"
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -16,6 +18,14 @@ os.environ.setdefault("HW3_OUTPUT_DIR", _SMOKE_DIR)
 
 PROJECT_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(PROJECT_DIR))
+
+@pytest.fixture(scope="session")
+def mnist():
+    """The full binarized splits, loaded (and checksummed) once for every test that reads them."""
+    import helpers
+
+    return helpers.load_binarized_mnist()
+
 
 # The smoke run must never touch the committed outputs: snapshot them and compare at the end.
 _GUARDED = ("models", "results", "figures", "answers.md")

@@ -417,11 +417,16 @@ def save_model_atomically(model: keras.Model, path: Path) -> None:
     os.replace(temporary, path)
 
 
-def write_json_atomically(data: Mapping, path: Path) -> None:
+def write_text_atomically(text: str, path: Path) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
+
+
+def write_json_atomically(data: Mapping, path: Path) -> None:
+    write_text_atomically(json.dumps(data, indent=1, sort_keys=False) + "\n", path)
 
 
 def environment_summary() -> dict:
@@ -1252,9 +1257,7 @@ def render_report(results: Mapping, section: str | None = None, images: bool = T
 def write_report(results: Mapping, settings: RunSettings) -> Path:
     """Write answers.md into the run's output folder (the project folder in full mode)."""
     path = settings.output_dir / "answers.md"
-    temporary = path.with_name(".answers.md.partial")
-    temporary.write_text(render_report(results), encoding="utf-8")
-    os.replace(temporary, path)
+    write_text_atomically(render_report(results), path)
     return path
 
 

@@ -100,8 +100,8 @@ def test_a_wrong_mirror_would_be_caught(sequences):
 
 
 @pytest.fixture(scope="module")
-def test_images():
-    return helpers.load_binarized_mnist(helpers.run_settings()).x_test[:200]
+def test_images(mnist):
+    return mnist.x_test[:200]
 
 
 @pytest.fixture(scope="module", params=["lstm_1x32", "gru_1x32"])

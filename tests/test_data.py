@@ -48,8 +48,8 @@ def test_shipped_file_matches_published_checksum():
     assert helpers.file_sha256(helpers.DATA_PATH) == helpers.MNIST_SHA256
 
 
-def test_splits_have_classic_sizes_and_known_first_labels():
-    splits = helpers.load_binarized_mnist()
+def test_splits_have_classic_sizes_and_known_first_labels(mnist):
+    splits = mnist
     assert splits.sizes() == {"train": 55_000, "validation": 5_000, "test": 10_000}
     assert splits.x_train.shape == (55_000, 28, 28) and splits.x_train.dtype == np.float32
     assert list(splits.y_train[:10]) == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]

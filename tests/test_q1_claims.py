@@ -6,9 +6,8 @@ import helpers
 
 
 @pytest.fixture(scope="module")
-def q1():
-    image = helpers.load_binarized_mnist().x_test[0]
-    return helpers.q1_demonstrations(image)
+def q1(mnist):
+    return helpers.q1_demonstrations(mnist.x_test[0])
 
 
 def test_saturated_gates_leak_about_two_billionths(q1):
@@ -39,9 +38,9 @@ def test_q1_3_gru_output_exceeds_every_lstm_first_output(q1):
     assert q1["gru_first_output"] > q1["lstm_largest_first_output"] + 0.2
 
 
-def test_lstm_store_needs_u_c_zero():
+def test_lstm_store_needs_u_c_zero(mnist):
     """Without U_c = 0 the candidate mixes in the previous output: the state is no longer the row."""
-    image = helpers.load_binarized_mnist().x_test[:1]
+    image = mnist.x_test[:1]
     rng = np.random.default_rng(3)
     weights = helpers.lstm_cell_weights(28, 28, kernel={"c": 10 * np.eye(28)},
                                         recurrent={"c": rng.normal(0, 3, (28, 28))},

@@ -10,8 +10,8 @@ import helpers
 
 
 @pytest.fixture(scope="module")
-def tiny_data():
-    splits = helpers.load_binarized_mnist()
+def tiny_data(mnist):
+    splits = mnist
     return helpers.MnistSplits(splits.x_train[:512], splits.y_train[:512], splits.x_validation[:128],
                                splits.y_validation[:128], splits.x_test[:256], splits.y_test[:256])
 

@@ -105,6 +105,14 @@ def _notebook_copy(root: Path) -> Path:
     return root / "hw3.ipynb"
 
 
+def open_browser(playwright, folder: Path, executable: str, viewport: dict):
+    """Headless Chromium with an empty profile under `folder`; returns (context, page)."""
+    context = playwright.chromium.launch_persistent_context(
+        str(folder / "chromium-profile"), executable_path=executable, headless=True, args=CHROMIUM_ARGS,
+        viewport=viewport)
+    return context, context.pages[0] if context.pages else context.new_page()
+
+
 NOTEBOOK_STATE_JS = """() => {
     const panel = window.jupyterapp.shell.currentWidget;
     if (!panel || !panel.content || !panel.sessionContext.session) { return null; }
@@ -196,11 +204,8 @@ def test_sliders_redraw_their_figures_in_jupyterlab(chromium, tmp_path):
     notebook = _notebook_copy(tmp_path)
     environment = {"HW3_SMOKE": "1", "HW3_OUTPUT_DIR": os.environ.get("HW3_OUTPUT_DIR", str(tmp_path / "out"))}
     with jupyterlab_server(tmp_path, environment) as (url, token), sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=chromium, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 1000})
+        context, page = open_browser(playwright, tmp_path, chromium, {"width": 1400, "height": 1000})
         try:
-            page = context.pages[0] if context.pages else context.new_page()
             page.on("console", lambda message: console.append(message.text))
             state = run_all_cells(page, url, token, timeout_seconds=420)
             assert state is not None and not state["errors"], f"cells failed: {state}"
@@ -240,11 +245,8 @@ def take_screenshot(target: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         _notebook_copy(Path(folder))
         with jupyterlab_server(Path(folder), {"HW3_SMOKE": "0"}) as (url, token), sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                str(Path(folder) / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-                viewport={"width": 1500, "height": 1100})
+            context, page = open_browser(playwright, Path(folder), CHROMIUM, {"width": 1500, "height": 1100})
             try:
-                page = context.pages[0] if context.pages else context.new_page()
                 state = run_all_cells(page, url, token, timeout_seconds=1200)
                 if not state or state["errors"] or state["done"] != state["code"]:
                     raise RuntimeError(f"the notebook did not run cleanly: {state}")
