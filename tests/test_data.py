@@ -1,14 +1,15 @@
 """Binarization, the offline loader and the splits."""
 
+import keras
 import numpy as np
 import pytest
 
-import helpers
+from hw3.data import binarize, DATA_PATH, file_sha256, load_binarized_mnist, load_mnist_arrays, MNIST_SHA256
 
 
 def test_binarize_uint8_threshold_is_strictly_above_a_tenth():
     images = np.array([[0, 25, 26, 255] * 7] * 28, dtype=np.uint8)  # 25/255 < 0.1 < 26/255
-    result = helpers.binarize(images)
+    result = binarize(images)
     assert result.dtype == np.float32
     assert result.shape == (28, 28)
     np.testing.assert_array_equal(result[0, :4], [0.0, 0.0, 1.0, 1.0])
@@ -17,8 +18,8 @@ def test_binarize_uint8_threshold_is_strictly_above_a_tenth():
 def test_binarize_float_and_uint8_agree_and_only_zeros_and_ones():
     rng = np.random.default_rng(1)
     raw = rng.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)
-    from_uint8 = helpers.binarize(raw)
-    from_float = helpers.binarize(raw.astype(np.float32) / 255.0)
+    from_uint8 = binarize(raw)
+    from_float = binarize(raw.astype(np.float32) / 255.0)
     np.testing.assert_array_equal(from_uint8, from_float)
     assert set(np.unique(from_uint8)) <= {0.0, 1.0}
     assert 0.5 < from_uint8.mean() < 1.0  # uniform pixels: about 90% are above 0.1
@@ -26,7 +27,7 @@ def test_binarize_float_and_uint8_agree_and_only_zeros_and_ones():
 
 def test_binarize_exactly_at_threshold_is_zero():
     images = np.full((28, 28), 0.1, dtype=np.float32)
-    assert helpers.binarize(images).sum() == 0.0
+    assert binarize(images).sum() == 0.0
 
 
 @pytest.mark.parametrize(
@@ -41,11 +42,11 @@ def test_binarize_exactly_at_threshold_is_zero():
 )
 def test_binarize_rejects_bad_input(images, message):
     with pytest.raises(ValueError, match=message):
-        helpers.binarize(images)
+        binarize(images)
 
 
 def test_shipped_file_matches_published_checksum():
-    assert helpers.file_sha256(helpers.DATA_PATH) == helpers.MNIST_SHA256
+    assert file_sha256(DATA_PATH) == MNIST_SHA256
 
 
 def test_splits_have_classic_sizes_and_known_first_labels(mnist):
@@ -58,21 +59,13 @@ def test_splits_have_classic_sizes_and_known_first_labels(mnist):
     assert list(counts) == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 
 
-def test_smoke_settings_cut_the_splits_and_write_outside_the_project():
-    settings = helpers.run_settings()
-    assert settings.smoke and settings.epochs == 1
-    assert helpers.PROJECT_DIR not in settings.output_dir.resolve().parents
-    splits = helpers.load_binarized_mnist(settings)
-    assert splits.sizes() == {"train": 2000, "validation": 500, "test": 1000}
-
-
 def test_truncated_file_raises_clear_error(tmp_path):
     broken = tmp_path / "mnist.npz"
-    broken.write_bytes(helpers.DATA_PATH.read_bytes()[:100_000])
+    broken.write_bytes(DATA_PATH.read_bytes()[:100_000])
     with pytest.raises(ValueError, match="corrupt or truncated.*git checkout -- data/mnist.npz"):
-        helpers.load_mnist_arrays(broken)
+        load_mnist_arrays(broken)
     with pytest.raises(ValueError, match="not a readable MNIST .npz"):
-        helpers.load_mnist_arrays(broken, expected_sha256=None)
+        load_mnist_arrays(broken, expected_sha256=None)
 
 
 def test_file_with_wrong_arrays_raises(tmp_path):
@@ -80,14 +73,14 @@ def test_file_with_wrong_arrays_raises(tmp_path):
     np.savez(other, x_train=np.zeros((3, 28, 28), np.uint8), y_train=np.zeros(3), x_test=np.zeros((1, 28, 28)),
              y_test=np.zeros(1))
     with pytest.raises(ValueError, match=r"x_train has shape \(3, 28, 28\), expected \(60000, 28, 28\)"):
-        helpers.load_mnist_arrays(other, expected_sha256=None)
+        load_mnist_arrays(other, expected_sha256=None)
 
 
 def test_missing_file_falls_back_to_keras_and_says_so(tmp_path, monkeypatch, capsys):
     fake = ((np.zeros((60_000, 28, 28), np.uint8), np.zeros(60_000, np.uint8)),
             (np.zeros((10_000, 28, 28), np.uint8), np.zeros(10_000, np.uint8)))
-    monkeypatch.setattr(helpers.keras.datasets.mnist, "load_data", lambda: fake)
-    arrays = helpers.load_mnist_arrays(tmp_path / "absent.npz")
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: fake)
+    arrays = load_mnist_arrays(tmp_path / "absent.npz")
     assert arrays["x_train"].shape == (60_000, 28, 28)
     assert "missing; falling back" in capsys.readouterr().out
 
@@ -96,6 +89,6 @@ def test_missing_file_without_network_raises_file_not_found(tmp_path, monkeypatc
     def offline():
         raise OSError("no network")
 
-    monkeypatch.setattr(helpers.keras.datasets.mnist, "load_data", offline)
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
     with pytest.raises(FileNotFoundError, match="missing and the download fallback failed"):
-        helpers.load_mnist_arrays(tmp_path / "absent.npz")
+        load_mnist_arrays(tmp_path / "absent.npz")

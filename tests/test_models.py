@@ -3,14 +3,14 @@ import keras
 import numpy as np
 import pytest
 
-import helpers
+from hw3.models import BASELINE_NAMES, build_model, CONFIG_NAMES, get_config, recurrent_layers
 
 
-@pytest.mark.parametrize("name", helpers.CONFIG_NAMES)
+@pytest.mark.parametrize("name", CONFIG_NAMES)
 def test_configuration_has_the_assignment_architecture(name):
-    config = helpers.get_config(name)
-    model = helpers.build_model(name)
-    recurrent = helpers.recurrent_layers(model)
+    config = get_config(name)
+    model = build_model(name)
+    recurrent = recurrent_layers(model)
     expected_class = keras.layers.LSTM if config.cell == "lstm" else keras.layers.GRU
     assert len(recurrent) == config.layers
     assert all(isinstance(layer, expected_class) and layer.units == config.units for layer in recurrent)
@@ -26,26 +26,26 @@ def test_configuration_has_the_assignment_architecture(name):
 def test_parameter_count_of_gru_1x32_matches_hand_count():
     # projection 28*32+32, GRU 3*(32*32+32*32+2*32), head 32*64+64 and 64*10+10
     expected = (28 * 32 + 32) + 3 * (32 * 32 + 32 * 32 + 2 * 32) + (32 * 64 + 64) + (64 * 10 + 10)
-    assert helpers.build_model("gru_1x32").count_params() == expected
+    assert build_model("gru_1x32").count_params() == expected
 
 
-@pytest.mark.parametrize("name", helpers.BASELINE_NAMES)
+@pytest.mark.parametrize("name", BASELINE_NAMES)
 def test_baselines_map_images_to_logits(name):
-    model = helpers.build_model(name)
+    model = build_model(name)
     assert model.predict(np.zeros((2, 28, 28), np.float32), verbose=0).shape == (2, 10)
 
 
 @pytest.mark.parametrize("bad", ["lstm_2x32", "GRU_1x32", "", None])
 def test_unknown_configuration_lists_valid_names(bad):
     with pytest.raises(ValueError, match="valid names: lstm_1x32, lstm_1x64.*gru_3x32"):
-        helpers.get_config(bad)
+        get_config(bad)
 
 
 def test_unknown_model_name_lists_configurations_and_baselines():
     with pytest.raises(ValueError, match="recurrent configurations: .*baselines: linear, mlp, cnn"):
-        helpers.build_model("transformer")
+        build_model("transformer")
 
 
 def test_labels_follow_the_assignment_table():
-    assert [helpers.get_config(n).label for n in helpers.CONFIG_NAMES[:4]] == [
+    assert [get_config(n).label for n in CONFIG_NAMES[:4]] == [
         "(1 layer, 32 units)", "(1 layer, 64 units)", "(1 layer, 128 units)", "(3 layers, 32 units)"]

@@ -2,12 +2,13 @@
 import numpy as np
 import pytest
 
-import helpers
+from hw3.cells import gru_cell_weights, GRUInternalsCell, lstm_cell_weights, LSTMInternalsCell, run_internals_cell
+from hw3.q1 import q1_demonstrations
 
 
 @pytest.fixture(scope="module")
 def q1(mnist):
-    return helpers.q1_demonstrations(mnist.x_test[0])
+    return q1_demonstrations(mnist.x_test[0])
 
 
 def test_saturated_gates_leak_about_two_billionths(q1):
@@ -42,23 +43,23 @@ def test_lstm_store_needs_u_c_zero(mnist):
     """Without U_c = 0 the candidate mixes in the previous output: the state is no longer the row."""
     image = mnist.x_test[:1]
     rng = np.random.default_rng(3)
-    weights = helpers.lstm_cell_weights(28, 28, kernel={"c": 10 * np.eye(28)},
+    weights = lstm_cell_weights(28, 28, kernel={"c": 10 * np.eye(28)},
                                         recurrent={"c": rng.normal(0, 3, (28, 28))},
                                         bias={"i": 20, "f": -20, "o": 20})
-    state = helpers.run_internals_cell(helpers.LSTMInternalsCell(28), weights, image)
+    state = run_internals_cell(LSTMInternalsCell(28), weights, image)
     assert np.abs(state["c"][0] - image[0]).max() > 0.1
 
 
 def test_gru_update_gate_convention_keeps_old_state_when_z_is_one():
     """Keras's z weights the previous state: z = 1 copies, z = 0 takes the candidate."""
     x = np.ones((1, 3, 2), np.float32)
-    copy = helpers.gru_cell_weights(2, 2, kernel={"h": np.eye(2)}, input_bias={"z": 20})
-    take = helpers.gru_cell_weights(2, 2, kernel={"h": np.eye(2)}, input_bias={"z": -20})
+    copy = gru_cell_weights(2, 2, kernel={"h": np.eye(2)}, input_bias={"z": 20})
+    take = gru_cell_weights(2, 2, kernel={"h": np.eye(2)}, input_bias={"z": -20})
     h0 = [np.full((1, 2), 0.5, np.float32)]
-    assert np.allclose(helpers.run_internals_cell(helpers.GRUInternalsCell(2), copy, x, h0)["h"], 0.5)
-    assert np.allclose(helpers.run_internals_cell(helpers.GRUInternalsCell(2), take, x, h0)["h"], np.tanh(1.0))
+    assert np.allclose(run_internals_cell(GRUInternalsCell(2), copy, x, h0)["h"], 0.5)
+    assert np.allclose(run_internals_cell(GRUInternalsCell(2), take, x, h0)["h"], np.tanh(1.0))
 
 
 def test_cell_weight_blocks_are_checked():
     with pytest.raises(ValueError, match="unknown gate blocks \\['z'\\]; this cell's blocks are i, f, c, o"):
-        helpers.lstm_cell_weights(2, 2, bias={"z": 1.0})
+        lstm_cell_weights(2, 2, bias={"z": 1.0})

@@ -6,18 +6,20 @@ import keras
 import numpy as np
 import pytest
 
-import helpers
+from hw3.settings import RunSettings
+from hw3.data import MnistSplits
+from hw3.training import readable_saved_model, save_model_atomically, train_model, train_or_load
 
 
 @pytest.fixture(scope="module")
 def tiny_data(mnist):
     splits = mnist
-    return helpers.MnistSplits(splits.x_train[:512], splits.y_train[:512], splits.x_validation[:128],
+    return MnistSplits(splits.x_train[:512], splits.y_train[:512], splits.x_validation[:128],
                                splits.y_validation[:128], splits.x_test[:256], splits.y_test[:256])
 
 
 def tiny_settings(tmp_path, **changes):
-    settings = helpers.RunSettings(smoke=True, output_dir=tmp_path, epochs=1, batch_size=128)
+    settings = RunSettings(smoke=True, output_dir=tmp_path, epochs=1, batch_size=128)
     return dataclasses.replace(settings, **changes)
 
 
@@ -25,7 +27,7 @@ def test_resume_trains_only_what_is_missing_or_stale(tmp_path, tiny_data):
     settings = tiny_settings(tmp_path)
     names = ["gru_1x32", "lstm_1x32"]
     lines = []
-    models, results = helpers.train_or_load(names, tiny_data, settings, log=lines.append)
+    models, results = train_or_load(names, tiny_data, settings, log=lines.append)
     assert set(models) == set(names)
     assert sorted(p.name for p in settings.models_dir.iterdir()) == ["gru_1x32.keras", "lstm_1x32.keras"]
     stored = json.loads(settings.results_path.read_text())
@@ -37,32 +39,32 @@ def test_resume_trains_only_what_is_missing_or_stale(tmp_path, tiny_data):
     assert stored["environment"]["cpu_count"] >= 1
 
     lines.clear()
-    helpers.train_or_load(names, tiny_data, settings, log=lines.append)
+    train_or_load(names, tiny_data, settings, log=lines.append)
     assert sum("reused" in line for line in lines) == 2 and not any("epoch" in line for line in lines)
 
     (settings.models_dir / "lstm_1x32.keras").unlink()
     lines.clear()
-    helpers.train_or_load(names, tiny_data, settings, log=lines.append)
+    train_or_load(names, tiny_data, settings, log=lines.append)
     assert [line.split()[0] for line in lines if "epoch" in line] == ["lstm_1x32"]
 
     lines.clear()
-    helpers.train_or_load(["gru_1x32"], tiny_data, dataclasses.replace(settings, learning_rate=0.002),
+    train_or_load(["gru_1x32"], tiny_data, dataclasses.replace(settings, learning_rate=0.002),
                           log=lines.append)
     assert any("epoch" in line for line in lines), "changed hyper-parameters must retrain"
 
     lines.clear()
-    helpers.train_or_load(names, tiny_data, dataclasses.replace(settings, retrain=True), log=lines.append)
+    train_or_load(names, tiny_data, dataclasses.replace(settings, retrain=True), log=lines.append)
     assert sum("epoch" in line for line in lines) == 2
     assert not list(settings.models_dir.glob(".*partial*")), "no temporary files are left behind"
 
 
 def test_training_is_reproducible_and_saved_model_loads_with_plain_keras(tmp_path, tiny_data):
-    first_model, first = helpers.train_model("gru_1x32", tiny_data, tiny_settings(tmp_path), log=lambda line: None)
-    _, second = helpers.train_model("gru_1x32", tiny_data, tiny_settings(tmp_path), log=lambda line: None)
+    first_model, first = train_model("gru_1x32", tiny_data, tiny_settings(tmp_path), log=lambda line: None)
+    _, second = train_model("gru_1x32", tiny_data, tiny_settings(tmp_path), log=lambda line: None)
     assert first["history"] == second["history"]
     assert first["test_loss"] == second["test_loss"]
     path = tmp_path / "saved.keras"
-    helpers.save_model_atomically(first_model, path)
+    save_model_atomically(first_model, path)
     loaded = keras.models.load_model(path)
     logits = loaded.predict(tiny_data.x_test[:5], verbose=0)
     assert logits.shape == (5, 10)
@@ -70,7 +72,7 @@ def test_training_is_reproducible_and_saved_model_loads_with_plain_keras(tmp_pat
 
 
 def test_test_loss_is_mean_cross_entropy_in_nats(tmp_path, tiny_data):
-    model, entry = helpers.train_model("linear", tiny_data, tiny_settings(tmp_path), log=lambda line: None)
+    model, entry = train_model("linear", tiny_data, tiny_settings(tmp_path), log=lambda line: None)
     logits = model.predict(tiny_data.x_test, verbose=0).astype(np.float64)
     log_probabilities = logits - np.log(np.exp(logits - logits.max(1, keepdims=True)).sum(1, keepdims=True)) \
         - logits.max(1, keepdims=True)
@@ -81,13 +83,19 @@ def test_test_loss_is_mean_cross_entropy_in_nats(tmp_path, tiny_data):
 
 def test_unknown_name_fails_before_any_training(tmp_path, tiny_data):
     with pytest.raises(ValueError, match="unknown model 'lstm_9x9'"):
-        helpers.train_or_load(["gru_1x32", "lstm_9x9"], tiny_data, tiny_settings(tmp_path))
+        train_or_load(["gru_1x32", "lstm_9x9"], tiny_data, tiny_settings(tmp_path))
     assert not (tmp_path / "models").exists()
 
 
-def test_corrupt_results_file_raises(tmp_path):
+def test_corrupt_saved_model_names_the_file_and_the_ways_out(tmp_path, tiny_data):
     settings = tiny_settings(tmp_path)
-    settings.results_path.parent.mkdir(parents=True)
-    settings.results_path.write_text("{not json")
-    with pytest.raises(ValueError, match="not valid JSON.*delete it to retrain"):
-        helpers.load_results(settings)
+    train_or_load(["gru_1x32"], tiny_data, settings, log=lambda line: None)
+    path = settings.models_dir / "gru_1x32.keras"
+    path.write_bytes(path.read_bytes()[:5_000])  # truncated, as by an interrupted copy
+    with pytest.raises(ValueError, match=r"models/gru_1x32.keras exists but is not a readable Keras model.*"
+                                         r"git checkout -- models/gru_1x32.keras.*HW3_RETRAIN=1"):
+        train_or_load(["gru_1x32"], tiny_data, settings, log=lambda line: None)
+    lines = []
+    train_or_load(["gru_1x32"], tiny_data, dataclasses.replace(settings, retrain=True), log=lines.append)
+    assert any("epoch" in line for line in lines)
+    assert readable_saved_model(path).output_shape == (None, 10), "the retrained file loads again"

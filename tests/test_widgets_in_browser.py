@@ -100,7 +100,7 @@ def _stop_group(process: subprocess.Popen) -> None:
 def _notebook_copy(root: Path) -> Path:
     """The notebook beside links to what it imports, so JupyterLab never writes into the project."""
     shutil.copy(PROJECT_DIR / "hw3.ipynb", root / "hw3.ipynb")
-    for name in ("helpers.py", "data", "report"):
+    for name in ("helpers.py", "hw3", "data", "report"):
         (root / name).symlink_to(PROJECT_DIR / name)
     return root / "hw3.ipynb"
 

@@ -1,0 +1,182 @@
+"""Report: the results tables (Markdown for answers.md, HTML for the notebook) and answers.md,
+rendered from report/answers_template.md with every number looked up in results.json.
+
+Imports from the package: settings, models. Of models it uses the names and labels only, never
+training code.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable, Mapping
+
+from hw3.models import BASELINE_DESCRIPTIONS, BASELINE_NAMES, CONFIG_NAMES, get_config
+from hw3.settings import PROJECT_DIR, RunSettings, write_text_atomically
+
+# The earlier (2018) solution's test accuracy, from ASSIGNMENT.md, shown beside ours for comparison.
+REFERENCE_ACCURACY = {
+    "lstm_1x32": 0.9602, "lstm_1x64": 0.9718, "lstm_1x128": 0.9785, "lstm_3x32": 0.9699,
+    "gru_1x32": 0.9573, "gru_1x64": 0.9715, "gru_1x128": 0.9779, "gru_3x32": 0.9676,
+}
+REFERENCE_GRU_LAST_STEPS = {28: 0.9596, 27: 0.9547, 26: 0.9194, 25: 0.8326, 24: 0.7230}
+
+
+def results_table_rows(results: Mapping, cell: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of one block of the assignment's table (cell 'lstm' or 'gru')."""
+    names = [name for name in CONFIG_NAMES if name.startswith(cell + "_")]
+    entries = [results["configs"][name] for name in names]
+    header = [cell.upper()] + [get_config(name).label for name in names]
+    rows = [
+        ["Test loss"] + [f"{e['test_loss']:.4f}" for e in entries],
+        ["Test accuracy"] + [f"{e['test_accuracy']:.4f}" for e in entries],
+        ["Earlier solution's accuracy"] + [f"{REFERENCE_ACCURACY[n]:.4f}" for n in names],
+        ["Parameters"] + [f"{e['parameters']:,}" for e in entries],
+        ["Training seconds"] + [f"{e['train_seconds']:.0f}" for e in entries],
+    ]
+    return header, rows
+
+
+def baseline_table_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
+    """One row per model, recurrent and whole-image: parameters, accuracy, loss, seconds."""
+    header = ["model", "sees", "parameters", "test accuracy", "test loss", "training seconds"]
+    rows = []
+    for name in CONFIG_NAMES:
+        entry = results["configs"][name]
+        rows.append([f"{name.split('_')[0].upper()} {get_config(name).label}", "one row per step",
+                     f"{entry['parameters']:,}", f"{entry['test_accuracy']:.4f}", f"{entry['test_loss']:.4f}",
+                     f"{entry['train_seconds']:.0f}"])
+    for name in BASELINE_NAMES:
+        entry = results["baselines"][name]
+        rows.append([f"{name}: {BASELINE_DESCRIPTIONS[name]}", "whole image", f"{entry['parameters']:,}",
+                     f"{entry['test_accuracy']:.4f}", f"{entry['test_loss']:.4f}", f"{entry['train_seconds']:.0f}"])
+    return header, rows
+
+
+def gate_summary_rows(summary: Mapping[str, Mapping]) -> tuple[list[str], list[list[str]]]:
+    """The gate summary as a table: one row per gate."""
+    header = ["gate", "mean", "mean, steps 1-5", "mean, steps 24-28", "time < 0.1", "time > 0.9",
+              "units mostly < 0.1", "units mostly > 0.9"]
+    rows = [[name, f"{g['mean']:.3f}", f"{g['mean_first_5_steps']:.3f}", f"{g['mean_last_5_steps']:.3f}",
+             f"{g['fraction_below_0.1']:.1%}", f"{g['fraction_above_0.9']:.1%}",
+             f"{g['units_mostly_below_0.1']} of {g['units']}", f"{g['units_mostly_above_0.9']} of {g['units']}"]
+            for name, g in summary.items()]
+    return header, rows
+
+
+def last_steps_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
+    """The Q3.3 table: GRU (1x32) test accuracy with each of the last five steps read out as the last."""
+    accuracy = results["configs"]["gru_1x32"]["stepwise_test_accuracy"]
+    steps = list(REFERENCE_GRU_LAST_STEPS)
+    header = ["step t read out as the last"] + [f"t = {t}" for t in steps]
+    rows = [["GRU (1 layer, 32 units), this project"] + [f"{accuracy[t - 1]:.4f}" for t in steps],
+            ["earlier solution"] + [f"{REFERENCE_GRU_LAST_STEPS[t]:.4f}" for t in steps]]
+    return header, rows
+
+
+def q1_rows(q1: Mapping[str, float]) -> tuple[list[str], list[list[str]]]:
+    """The Q1 demonstrations as a table: claim, error with saturating gates (+-20), with weak ones (+-3)."""
+    header = ["claim (hand-set weights, test image 0 as input)", "gate biases +-20", "gate biases +-3"]
+    rows = [
+        ["Q1.1 LSTM stores the row: max abs(c_t - x_t)", f"{q1['lstm_store_error']:.1e}",
+         f"{q1['lstm_store_error_weak']:.3f}"],
+        ["Q1.1 GRU stores the row: max abs(h_t - x_t)", f"{q1['gru_store_error']:.1e}",
+         f"{q1['gru_store_error_weak']:.3f}"],
+        ["Q1.2 LSTM keeps c_0 for 28 steps: max abs(c_t - c_0)", f"{q1['lstm_copy_drift']:.1e}",
+         f"{q1['lstm_copy_drift_weak']:.3f}"],
+        ["Q1.2 GRU keeps h_0 for 28 steps: max abs(h_t - h_0)", f"{q1['gru_copy_drift']:.1e}",
+         f"{q1['gru_copy_drift_weak']:.3f}"],
+    ]
+    return header, rows
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * len(header)) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def html_table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{cell}</th>" for cell in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+ANSWERS_TEMPLATE = PROJECT_DIR / "report" / "answers_template.md"
+_PLACEHOLDER = re.compile(r"<<([^<>:]+)(?::([^<>]+))?>>")
+
+
+def report_tables(results: Mapping) -> dict[str, Callable[[], str]]:
+    """The tables the report embeds, by placeholder name (built on demand)."""
+    return {
+        "table/q2/lstm": lambda: markdown_table(*results_table_rows(results, "lstm")),
+        "table/q2/gru": lambda: markdown_table(*results_table_rows(results, "gru")),
+        "table/baselines": lambda: markdown_table(*baseline_table_rows(results)),
+        "table/last_steps": lambda: markdown_table(*last_steps_rows(results)),
+        "table/gates": lambda: markdown_table(*gate_summary_rows(results["analysis"]["gates"])),
+        "table/q1": lambda: markdown_table(*q1_rows(results["q1_demonstrations"])),
+    }
+
+
+def lookup(results: Mapping, path: str):
+    """The value at a '/'-separated path in results.json, e.g. 'configs/gru_1x32/test_accuracy'."""
+    value = results
+    for part in path.split("/"):
+        try:
+            value = value[int(part)] if isinstance(value, list) else value[part]
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise ValueError(f"the report asks for {path!r}, which results.json does not have ({part!r}); "
+                             "rerun the notebook to complete results.json.") from None
+    return value
+
+
+def report_section(markdown: str, title: str) -> str:
+    """The '## ' section of `markdown` whose heading starts with `title`, heading included."""
+    lines, chosen, inside = markdown.splitlines(), [], False
+    for line in lines:
+        if line.startswith("## "):
+            inside = line[3:].startswith(title)
+        if inside:
+            chosen.append(line)
+    if not chosen:
+        raise ValueError(f"no section starting with '## {title}' in the report.")
+    return "\n".join(chosen).strip() + "\n"
+
+
+def render_report(results: Mapping, section: str | None = None, images: bool = True,
+                  template: Path = ANSWERS_TEMPLATE) -> str:
+    """answers.md from its template: every <<path:format>> replaced by the value in `results`,
+    every <<table/...>> by the table. `section`: render only that '## ' section; `images=False`
+    leaves out the figure links (the notebook shows the figures themselves)."""
+    text = template.read_text(encoding="utf-8")
+    text = report_section(text, section) if section else text
+    if not images:
+        text = re.sub(r"^!\[.*\n\n?", "", text, flags=re.MULTILINE)
+    text = re.sub(r"<!--.*?-->\n?", "", text, flags=re.DOTALL)  # template comments
+    tables = report_tables(results)
+
+    def replace(match: re.Match) -> str:
+        path, spec = match.group(1).strip(), match.group(2)
+        if path in tables:
+            return tables[path]()
+        return format(lookup(results, path), spec or "")
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def write_report(results: Mapping, settings: RunSettings) -> Path:
+    """Write answers.md into the run's output folder (the project folder in full mode)."""
+    path = settings.output_dir / "answers.md"
+    write_text_atomically(render_report(results), path)
+    return path
+
+
+def prose_word_count(markdown: str) -> int:
+    """Words of prose: headings, equations ($...$, $$...$$), tables, images, code and links' targets
+    do not count."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.DOTALL)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.DOTALL)
+    text = re.sub(r"\$[^$]+\$", " ", text)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "] ", text)
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith(("|", "#"))]
+    return len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'.,%-]*", " ".join(lines)))

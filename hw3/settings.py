@@ -1,0 +1,104 @@
+"""Run settings: full or smoke mode, the constants of the task, where outputs go, and how they are
+written (atomically) and read back (results.json).
+
+Imports from the package: nothing; every other module may import it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+SEQUENCE_LENGTH = 28  # T: one step per image row
+ROW_WIDTH = 28  # pixels per row, the input size of every step
+NUM_CLASSES = 10
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything that differs between the full homework run and the fast smoke run."""
+
+    smoke: bool
+    output_dir: Path
+    epochs: int = 10
+    batch_size: int = 256
+    learning_rate: float = 0.001
+    seed: int = 0
+    train_limit: int | None = None  # None: all 55,000 training images
+    validation_limit: int | None = None
+    test_limit: int | None = None
+    retrain: bool = False
+
+    @property
+    def models_dir(self) -> Path:
+        return self.output_dir / "models"
+
+    @property
+    def results_path(self) -> Path:
+        return self.output_dir / "results" / "results.json"
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.output_dir / "figures"
+
+    def describe(self) -> str:
+        mode = "SMOKE (small subset, 1 epoch; numbers are meaningless)" if self.smoke else "FULL"
+        where = "the project folder" if self.output_dir == PROJECT_DIR else f"a temporary folder ({self.output_dir.name})"
+        return (
+            f"mode: {mode}\noutputs: {where}\n"
+            f"epochs {self.epochs}, batch size {self.batch_size}, learning rate {self.learning_rate}, "
+            f"seed {self.seed}, retrain everything: {self.retrain}"
+        )
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def run_settings() -> RunSettings:
+    """Settings from the environment.
+
+    `HW3_SMOKE=1`: 2,000 training, 500 validation and 1,000 test images, one epoch, outputs in a
+    fresh temporary folder (or `HW3_OUTPUT_DIR`), never in the repository.
+    `HW3_RETRAIN=1`: train every model again even when a matching saved model exists.
+    """
+    retrain = _env_flag("HW3_RETRAIN")
+    if _env_flag("HW3_SMOKE"):
+        chosen = os.environ.get("HW3_OUTPUT_DIR")
+        output_dir = Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="hw3-smoke-"))
+        if output_dir.resolve() == PROJECT_DIR:
+            raise ValueError("HW3_OUTPUT_DIR must not be the project folder in smoke mode; unset it.")
+        return RunSettings(smoke=True, output_dir=output_dir, epochs=1, train_limit=2000,
+                           validation_limit=500, test_limit=1000, retrain=retrain)
+    return RunSettings(smoke=False, output_dir=PROJECT_DIR, retrain=retrain)
+
+
+def write_text_atomically(text: str, path: Path) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def write_json_atomically(data: Mapping, path: Path) -> None:
+    write_text_atomically(json.dumps(data, indent=1, sort_keys=False) + "\n", path)
+
+
+def load_results(settings: RunSettings) -> dict:
+    """The stored results.json of this run mode, or an empty skeleton {'configs': {}}."""
+    if settings.results_path.exists():
+        try:
+            return json.loads(settings.results_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{settings.results_path} is not valid JSON ({error}); delete it to retrain.") from error
+    return {"configs": {}}
+
+
+def save_results(results: Mapping, settings: RunSettings) -> None:
+    write_json_atomically(results, settings.results_path)

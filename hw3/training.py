@@ -1,0 +1,170 @@
+"""Training: seeded, deterministic training of one model, its results entry, and `train_or_load`,
+which reuses a saved model when its stored settings match and resumes an interrupted run.
+
+Imports from the package: settings, data, models, readout.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from hw3.data import MnistSplits
+from hw3.models import BASELINE_DESCRIPTIONS, RECURRENT_CONFIGS, build_model, check_model_name, get_config
+from hw3.readout import stepwise_accuracy, stepwise_logits
+from hw3.settings import RunSettings, load_results, save_results
+
+
+def seed_everything(seed: int) -> None:
+    """Python, NumPy and TensorFlow seeds, and deterministic TensorFlow kernels."""
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+
+
+def compile_for_training(model: keras.Model, learning_rate: float) -> keras.Model:
+    """Adam with the given learning rate (other settings default), cross-entropy on logits, accuracy."""
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+class EpochLine(keras.callbacks.Callback):
+    """Prints one compact line per epoch (no per-batch progress bar)."""
+
+    def __init__(self, name: str, epochs: int, log: Callable[[str], None] = print):
+        super().__init__()
+        self.name, self.epochs, self.log = name, epochs, log
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        self.log(f"{self.name:>10} epoch {epoch + 1:2d}/{self.epochs}  loss {logs.get('loss', float('nan')):.4f}  "
+                 f"acc {logs.get('accuracy', float('nan')):.4f}  val_loss {logs.get('val_loss', float('nan')):.4f}  "
+                 f"val_acc {logs.get('val_accuracy', float('nan')):.4f}  ({time.perf_counter() - self._start:.1f} s)")
+
+
+def requested_entry(name: str, settings: RunSettings, data: MnistSplits) -> dict:
+    """The configuration part of a results entry: what was asked for, before any training."""
+    entry: dict = {}
+    if check_model_name(name) in RECURRENT_CONFIGS:
+        config = get_config(name)
+        entry.update(cell=config.cell, layers=config.layers, units=config.units)
+    else:
+        entry.update(kind=name, description=BASELINE_DESCRIPTIONS[name])
+    entry.update(epochs=settings.epochs, batch_size=settings.batch_size, learning_rate=settings.learning_rate,
+                 seed=settings.seed, train_examples=int(len(data.x_train)))
+    return entry
+
+
+def can_reuse(stored: Mapping | None, requested: Mapping, model_path: Path) -> bool:
+    """True when a saved model exists and was trained with exactly the requested settings."""
+    if stored is None or not model_path.exists():
+        return False
+    return all(stored.get(key) == requested.get(key) for key in requested)
+
+
+def save_model_atomically(model: keras.Model, path: Path) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written model."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.stem}.partial.keras")
+    model.save(temporary)
+    os.replace(temporary, path)
+
+
+def readable_saved_model(path: Path) -> keras.Model:
+    """The model saved at `path`; ValueError naming the file and the ways out when it is unreadable.
+
+    Keras reports a truncated or corrupt .keras archive as "File not found" although the file
+    exists; this says what is really wrong.
+    """
+    try:
+        return keras.models.load_model(path)
+    except Exception as error:  # zipfile, h5py and Keras each raise their own kinds
+        raise ValueError(
+            f"{path.parent.name}/{path.name} exists but is not a readable Keras model (truncated or corrupt: "
+            f"{type(error).__name__}). Restore it with `git checkout -- {path.parent.name}/{path.name}`, or "
+            "retrain it (delete the file, or run with HW3_RETRAIN=1).") from error
+
+
+def environment_summary() -> dict:
+    return {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__,
+            "python": platform.python_version(), "cpu_count": os.cpu_count()}
+
+
+def train_model(name: str, data: MnistSplits, settings: RunSettings,
+                log: Callable[[str], None] = print) -> tuple[keras.Model, dict]:
+    """Train one model from scratch with the settings' hyper-parameters.
+
+    Returns the trained model and its results entry: the requested settings plus test loss
+    (mean cross-entropy per test image, in nats), test accuracy, training seconds, parameter
+    count, per-epoch history, and, for recurrent models, the per-step test accuracy (28,).
+    """
+    entry = requested_entry(name, settings, data)
+    seed_everything(settings.seed)
+    model = compile_for_training(build_model(name), settings.learning_rate)
+    start = time.perf_counter()
+    history = model.fit(
+        data.x_train, data.y_train, validation_data=(data.x_validation, data.y_validation),
+        epochs=settings.epochs, batch_size=settings.batch_size, shuffle=True, verbose=0,
+        callbacks=[EpochLine(name, settings.epochs, log)],
+    )
+    train_seconds = time.perf_counter() - start
+    test_loss, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0)
+    entry.update(
+        test_loss=round(float(test_loss), 6), test_accuracy=round(float(test_accuracy), 6),
+        train_seconds=round(train_seconds, 1), parameters=int(model.count_params()),
+        test_examples=int(len(data.x_test)),
+        history={key: [round(float(value), 6) for value in values] for key, values in history.history.items()},
+    )
+    if name in RECURRENT_CONFIGS:
+        step_logits = stepwise_logits(model, data.x_test)
+        entry["stepwise_test_accuracy"] = [round(float(a), 6) for a in stepwise_accuracy(step_logits, data.y_test)]
+    return model, entry
+
+
+def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings, section: str = "configs",
+                  log: Callable[[str], None] = print) -> tuple[dict[str, keras.Model], dict]:
+    """Trained models for `names`, reusing saved ones whose stored settings match.
+
+    A model is retrained when its file is missing, its stored settings differ from the requested
+    ones, or `settings.retrain` is set. A saved file that exists but cannot be read raises
+    ValueError with the ways out. Each finished model and results.json are written at once
+    (atomically), so an interrupted run resumes where it stopped. Returns ({name: model}, results).
+    """
+    names = list(names)
+    for name in names:
+        check_model_name(name)
+    results = load_results(settings)
+    results.setdefault(section, {})
+    results["environment"] = environment_summary()
+    models: dict[str, keras.Model] = {}
+    for name in names:
+        path = settings.models_dir / f"{name}.keras"
+        requested = requested_entry(name, settings, data)
+        stored = results[section].get(name)
+        if not settings.retrain and can_reuse(stored, requested, path):
+            models[name] = readable_saved_model(path)
+            log(f"{name:>10} reused {path.name} (test accuracy {stored['test_accuracy']:.4f}, "
+                f"trained in {stored['train_seconds']:.0f} s)")
+            continue
+        model, entry = train_model(name, data, settings, log)
+        save_model_atomically(model, path)
+        results[section][name] = entry
+        save_results(results, settings)
+        log(f"{name:>10} test loss {entry['test_loss']:.4f}  test accuracy {entry['test_accuracy']:.4f}  "
+            f"({entry['train_seconds']:.0f} s, {entry['parameters']:,} parameters)")
+        models[name] = model
+    save_results(results, settings)
+    return models, results

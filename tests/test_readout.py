@@ -1,0 +1,69 @@
+"""Per-step read-out and decision steps, on hand-made inputs and on the trained models."""
+import numpy as np
+import pytest
+
+from hw3.readout import (decision_step_summary, decision_steps, every_step_model, softmax, stepwise_accuracy,
+                         stepwise_logits)
+
+TOLERANCE = 1e-5
+
+
+def logits_from_predictions(predictions):
+    """(N, T) class indices -> one-hot logits (N, T, 10)."""
+    return np.eye(10)[np.asarray(predictions)] * 5.0
+
+
+def test_decision_step_is_first_step_after_which_prediction_stays():
+    predictions = np.full((4, 28), 3)
+    predictions[1, :10] = 7  # settles at step 11
+    predictions[2, 26] = 1  # changes at step 27, settles at step 28
+    predictions[3, 27] = 4  # final prediction only at the last step
+    steps = decision_steps(logits_from_predictions(predictions))
+    assert list(steps) == [1, 11, 28, 28]
+
+
+def test_stepwise_accuracy_counts_per_step():
+    predictions = np.zeros((4, 28), dtype=int)
+    predictions[:2, -1] = 1
+    accuracy = stepwise_accuracy(logits_from_predictions(predictions), np.array([1, 1, 0, 0]))
+    assert accuracy.shape == (28,)
+    assert accuracy[0] == 0.5 and accuracy[-1] == 1.0
+    with pytest.raises(ValueError, match=r"labels \(N,\)"):
+        stepwise_accuracy(np.zeros((3, 28, 10)), np.zeros(4))
+
+
+def test_decision_step_summary_per_class():
+    steps = np.array([5, 7, 20, 28])
+    labels = np.array([0, 0, 1, 1])
+    summary = decision_step_summary(steps, labels, correct=np.array([True, True, True, False]))
+    assert summary["per_class"]["0"]["median"] == 6.0
+    assert summary["per_class"]["1"]["mean"] == 24.0
+    assert summary["per_class"]["5"]["count"] == 0
+    assert summary["mean_when_wrong"] == 28.0
+    assert summary["share_decided_by_step"]["22"] == 0.75
+
+
+def test_softmax_rows_sum_to_one():
+    probabilities = softmax(np.array([[1000.0, 0.0], [0.0, 0.0]]))
+    np.testing.assert_allclose(probabilities.sum(-1), 1.0)
+    np.testing.assert_allclose(probabilities[1], [0.5, 0.5])
+
+
+def test_stepwise_readout_last_step_equals_model_predict(trained_models, mnist):
+    images = mnist.x_test[:200]
+    for model in trained_models.values():
+        step_logits = stepwise_logits(model, images)
+        assert step_logits.shape == (200, 28, 10)
+        np.testing.assert_allclose(step_logits[:, -1], model.predict(images, verbose=0), atol=TOLERANCE)
+
+
+def test_every_step_model_keeps_the_requested_layers(trained_models, mnist):
+    images = mnist.x_test[:50]
+    model = trained_models["gru_1x32"]
+    projection = every_step_model(model, layers=0, head=False).predict(images, verbose=0)
+    kernel, bias = model.get_layer("input_projection").get_weights()
+    np.testing.assert_allclose(projection, images @ kernel + bias, atol=TOLERANCE)  # the affine map, by hand
+    outputs, logits = every_step_model(model).predict(images, verbose=0)
+    assert outputs.shape == (50, 28, 32) and logits.shape == (50, 28, 10)
+    with pytest.raises(ValueError, match="keep all layers with head=True"):
+        every_step_model(model, layers=0)
