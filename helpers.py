@@ -14,20 +14,25 @@ from hw3.models import (BASELINE_NAMES, CONFIG_NAMES, RECURRENT_CONFIGS, build_m
 from hw3.readout import (decision_step_summary, decision_steps, softmax, stepwise_accuracy, stepwise_logits,
                          stepwise_readout)
 # training: seeded training with saved models and resume
-from hw3.training import train_model, train_or_load
+from hw3.training import initial_model, train_model, train_or_load
 # cells: LSTM and GRU cells that mirror Keras's and expose their gates
 from hw3.cells import (GRUInternalsCell, LSTMInternalsCell, gru_cell_weights, gru_internals, lstm_cell_weights,
                        lstm_internals, run_internals_cell)
 # q1: the hand-set cells behind the Q1 answers
 from hw3.q1 import q1_demonstrations
 # analysis: statistics of images, states and gates
-from hw3.analysis import blank_row_fraction, gate_profile, gate_saturation, gate_summary, state_spread
+from hw3.analysis import (blank_row_fraction, cell_state_retention, feature_correlations, gate_by_row_kind,
+                          gate_profile, gate_saturation, gate_summary, relu_zeroed_share, retention_half_life,
+                          row_features, spearman_correlation, state_spread, units_by_cost)
+# ablation: accuracy after silencing a unit or fixing forget gates at 0.5
+from hw3.ablation import forget_ablation, silenced_unit_accuracy
 # plots: every figure
-from hw3.plots import (plot_decision_steps, plot_digits_as_sequences, plot_gate_statistics, plot_gru_over_time,
-                       plot_learning_curves, plot_lstm_gates, plot_stepwise_accuracy, save_figure)
+from hw3.plots import (plot_decision_steps, plot_digits_as_sequences, plot_gate_statistics, plot_gates_by_row_kind,
+                       plot_gru_over_time, plot_learning_curves, plot_lstm_gates, plot_lstm_memory,
+                       plot_stepwise_accuracy, plot_unit_ablation, plot_unit_time_courses, save_figure)
 # report: tables and answers.md
-from hw3.report import (baseline_table_rows, gate_summary_rows, html_table, last_steps_rows, markdown_table,
-                        q1_rows, render_report, results_table_rows, write_report)
+from hw3.report import (baseline_table_rows, gate_summary_rows, gates_by_row_rows, html_table, important_unit_rows,
+                        last_steps_rows, markdown_table, q1_rows, render_report, results_table_rows, write_report)
 # widgets: slider explorers for a live kernel
 from hw3.widgets import image_slider_explorer
 

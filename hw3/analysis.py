@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Mapping
 
 import numpy as np
+from scipy import stats
 
 from hw3.data import check_image_batch
 
@@ -60,3 +61,100 @@ def gate_summary(gates: Mapping[str, np.ndarray]) -> dict:
             "units": int(gate.shape[-1]),
         }
     return summary
+
+
+# --- The bonus with controls: memory, what the head sees, gates on blank and ink rows ----------
+
+
+def cell_state_retention(forget: np.ndarray) -> np.ndarray:
+    """How much of c_t survives to the last step, per unit: forget gates (N, T, units) -> (units, T).
+
+    Entry [j, t - 1] is the mean over images of prod_{s = t+1..T} f_s[j], for t = 1..T (1 at t = T:
+    nothing is forgotten after the last step). c_t enters c_T multiplied by exactly this product.
+    """
+    forget = np.asarray(forget, dtype=np.float64)
+    if forget.ndim != 3:
+        raise ValueError(f"forget gates must be shaped (N, T, units); got {forget.shape}.")
+    suffix = np.cumprod(forget[:, ::-1], axis=1)[:, ::-1]  # [:, i] = prod over 0-based steps i..T-1
+    after = np.concatenate([suffix[:, 1:], np.ones_like(suffix[:, :1])], axis=1)
+    return after.mean(axis=0).T
+
+
+def retention_half_life(retention: np.ndarray) -> list[int | None]:
+    """Per unit, the fewest steps k before the end over which retention falls to 0.5 or below:
+    the smallest k >= 1 with retention[j, T - 1 - k] <= 0.5; None when even the first step's state
+    keeps more than half (retention (units, T) -> a list of units entries)."""
+    retention = np.asarray(retention)
+    steps = retention.shape[1]
+    half_lives = []
+    for row in retention:
+        reached = [k for k in range(1, steps) if row[steps - 1 - k] <= 0.5]
+        half_lives.append(reached[0] if reached else None)
+    return half_lives
+
+
+def relu_zeroed_share(last_outputs: np.ndarray) -> np.ndarray:
+    """Per unit, the share of images whose last output is <= 0, which the head's ReLU turns into 0:
+    last_outputs (N, units) -> (units,)."""
+    last_outputs = np.asarray(last_outputs)
+    if last_outputs.ndim != 2:
+        raise ValueError(f"last outputs must be shaped (N, units); got {last_outputs.shape}.")
+    return (last_outputs <= 0).mean(axis=0)
+
+
+def gate_by_row_kind(gate: np.ndarray, images: np.ndarray) -> dict[str, dict[str, float]]:
+    """Gate statistics split by what the step reads: a blank row (no ink) or a row with ink.
+
+    gate (N, T, units), images (N, T, 28) -> {'blank': {...}, 'ink': {...}}, each with the mean gate
+    value over (image, step, unit), the shares above 0.9 and below 0.1, and the share of steps.
+    """
+    gate = np.asarray(gate)
+    blank = check_image_batch(images).sum(axis=2) == 0  # (N, T)
+    if blank.shape != gate.shape[:2]:
+        raise ValueError(f"gate {gate.shape} and images {np.shape(images)} disagree on (N, T).")
+    statistics = {}
+    for kind, chosen in (("blank", blank), ("ink", ~blank)):
+        values = gate[chosen]  # (steps of this kind, units)
+        statistics[kind] = {"mean": round(float(values.mean()), 4),
+                            "above_0.9": round(float((values > 0.9).mean()), 4),
+                            "below_0.1": round(float((values < 0.1).mean()), 4),
+                            "share_of_steps": round(float(chosen.mean()), 4)}
+    return statistics
+
+
+def row_features(images: np.ndarray) -> dict[str, np.ndarray]:
+    """Simple features of the input at every step, each (N, T): ink in the current row (pixels),
+    ink so far (pixels in rows 1..t), rows since the last ink (0 when row t has ink; t when no row
+    has had ink yet), and the step t itself (1..T)."""
+    ink = check_image_batch(images).sum(axis=2)  # (N, T)
+    count, steps = ink.shape
+    step = np.broadcast_to(np.arange(1, steps + 1), (count, steps))
+    last_ink = np.maximum.accumulate(np.where(ink > 0, step, 0), axis=1)  # 0 until the first ink
+    return {"ink_in_row": ink, "ink_so_far": np.cumsum(ink, axis=1), "rows_since_ink": step - last_ink,
+            "step": step.astype(np.float64)}
+
+
+def feature_correlations(activation: np.ndarray, features: Mapping[str, np.ndarray]) -> dict[str, float]:
+    """Pearson correlation over all (image, step) pairs between one unit's activation (N, T) and
+    each feature (N, T); 0.0 where either side is constant."""
+    flat = np.asarray(activation, dtype=np.float64).ravel()
+    correlations = {}
+    for name, feature in features.items():
+        values = np.asarray(feature, dtype=np.float64).ravel()
+        if flat.std() == 0 or values.std() == 0:
+            correlations[name] = 0.0
+        else:
+            correlations[name] = round(float(np.corrcoef(flat, values)[0, 1]), 4)
+    return correlations
+
+
+def units_by_cost(ablated_accuracy: np.ndarray, full_accuracy: float) -> list[int]:
+    """Unit indices sorted by the accuracy their silencing costs, most costly first (ties by index)."""
+    cost = full_accuracy - np.asarray(ablated_accuracy)
+    return [int(j) for j in sorted(range(len(cost)), key=lambda j: (-cost[j], j))]
+
+
+def spearman_correlation(first: np.ndarray, second: np.ndarray) -> tuple[float, float]:
+    """Spearman's rank correlation of two (n,) arrays and its two-sided p-value (scipy.stats)."""
+    result = stats.spearmanr(np.asarray(first), np.asarray(second))
+    return float(result.statistic), float(result.pvalue)

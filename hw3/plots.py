@@ -6,7 +6,7 @@ Imports from the package: settings, analysis.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -75,10 +75,22 @@ def plot_learning_curves(results: Mapping, names: Iterable[str]) -> plt.Figure:
     return figure
 
 
+def _label_units(axis, order: Sequence[int] | None) -> None:
+    """x axis of a (steps, units) heatmap: plain unit numbers, or ranks when the units are sorted."""
+    if order is None:
+        axis.set_xlabel("unit")
+    else:
+        axis.set_xticks([0, 7, 15, 23, len(order) - 1], [1, 8, 16, 24, len(order)])
+        axis.set_xlabel("unit, by ablation cost (rank)")
+
+
 def plot_gru_over_time(image: np.ndarray, label: int, outputs: np.ndarray, hidden: np.ndarray,
-                       probabilities: np.ndarray, index: int) -> plt.Figure:
+                       probabilities: np.ndarray, index: int, unit_order: Sequence[int] | None = None) -> plt.Figure:
     """Input image beside the GRU's outputs (28, units), hidden state (28, units) and per-step
-    class probabilities (28, 10), rows aligned with image rows, one colour scale for the states."""
+    class probabilities (28, 10), rows aligned with image rows, one colour scale for the states.
+    `unit_order`: the columns to show, in that order (default: units 0..units-1)."""
+    if unit_order is not None:
+        outputs, hidden = outputs[:, unit_order], hidden[:, unit_order]
     figure, axes = plt.subplots(1, 4, figsize=(15, 4.6), layout="constrained",
                                 gridspec_kw={"width_ratios": [1, 1.15, 1.15, 0.6]})
     axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
@@ -88,7 +100,7 @@ def plot_gru_over_time(image: np.ndarray, label: int, outputs: np.ndarray, hidde
     for axis, values, title in ((axes[1], outputs, "GRU layer output $y_t$"), (axes[2], hidden, "hidden state $h_t$")):
         shown = axis.imshow(values, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
         axis.set_title(title)
-        axis.set_xlabel("unit")
+        _label_units(axis, unit_order)
         _label_steps(axis, label=False)
     figure.colorbar(shown, ax=axes[1:3], fraction=0.04, label="activation (shared scale)")
     shown = axes[3].imshow(probabilities, cmap="viridis", vmin=0, vmax=1, aspect="auto")
@@ -102,26 +114,32 @@ def plot_gru_over_time(image: np.ndarray, label: int, outputs: np.ndarray, hidde
     return figure
 
 
-def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.ndarray], index: int) -> plt.Figure:
-    """Input image beside the LSTM's gates i, f, o (0..1) and its states c and h over time."""
+def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.ndarray], index: int,
+                    cell_limit: float, unit_order: Sequence[int] | None = None) -> plt.Figure:
+    """Input image beside the LSTM's gates i, f, o (0..1) and its states c and h over time.
+
+    internals: arrays (N, 28, units); `cell_limit`: the cell state's colour scale, the same for
+    every image (values beyond it are drawn at the end of the scale); `unit_order` as for the GRU.
+    """
     panels = (("i", "input gate $i_t$"), ("f", "forget gate $f_t$"), ("o", "output gate $o_t$"),
               ("c", "cell state $c_t$"), ("h", "output $h_t$"))
-    figure, axes = plt.subplots(1, 6, figsize=(20, 4.4), layout="constrained")
+    order = list(range(internals["h"].shape[-1])) if unit_order is None else list(unit_order)
+    figure, axes = plt.subplots(1, 6, figsize=(15.5, 4.2), layout="constrained")
     axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
     axes[0].set_title(f"test image {index} (label {label})")
     axes[0].set_xlabel("pixel")
     _label_steps(axes[0])
-    gate_image = state_image = None
+    gate_image = None
     for axis, (key, title) in zip(axes[1:], panels):
-        values = internals[key][index]
+        values = internals[key][index][:, order]
         if key in ("i", "f", "o"):
             gate_image = axis.imshow(values, cmap="magma", vmin=0, vmax=1, aspect="auto")
         else:
-            limit = max(1.0, float(np.abs(internals["c"][index]).max())) if key == "c" else 1.0
+            limit = cell_limit if key == "c" else 1.0
             state_image = axis.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-            figure.colorbar(state_image, ax=axis, fraction=0.08)
+            figure.colorbar(state_image, ax=axis, fraction=0.08, extend="both" if key == "c" else "neither")
         axis.set_title(title)
-        axis.set_xlabel("unit")
+        _label_units(axis, unit_order)
         _label_steps(axis, label=False)
     figure.colorbar(gate_image, ax=axes[1:4], fraction=0.02, label="gate value")
     figure.suptitle(f"LSTM (1 layer, 32 units) gates over time, test image {index} (label {label})")
@@ -187,4 +205,84 @@ def plot_gate_statistics(gates: Mapping[str, np.ndarray]) -> plt.Figure:
     axes[0, 0].legend(fontsize=8, loc="lower left")
     figure.suptitle("Gates over the 10,000 test images: mean per step (top), saturation per unit (bottom)")
     figure.tight_layout()
+    return figure
+
+
+def plot_unit_ablation(costs: Mapping[str, np.ndarray], passes_relu: Mapping[str, np.ndarray]) -> plt.Figure:
+    """Per model, the accuracy each unit's silencing costs (bars, most costly first) and the share
+    of test images in which that unit's last output passes the head's ReLU (dots, right axis)."""
+    figure, axes = plt.subplots(1, len(costs), figsize=(13, 3.8), squeeze=False, layout="constrained")
+    for axis, (name, cost) in zip(axes[0], costs.items()):
+        order = np.argsort(-np.asarray(cost), kind="stable")
+        ranks = np.arange(1, len(order) + 1)
+        axis.bar(ranks, 100 * np.asarray(cost)[order], color="tab:blue", label="accuracy lost (points)")
+        axis.set(title=f"{name}: silencing one unit", xlabel="unit, by ablation cost (rank)",
+                 ylabel="test accuracy lost (points)")
+        axis.grid(alpha=0.3, axis="y")
+        share = axis.twinx()
+        share.plot(ranks, np.asarray(passes_relu[name])[order], "o", color="tab:orange", markersize=4,
+                   label="share passing the ReLU at t = 28")
+        share.set(ylim=(0, 1), ylabel="share of images with $h_{28,j} > 0$")
+        handles = axis.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
+        axis.legend(handles, [h.get_label() for h in handles], fontsize=9, loc="upper right")
+    return figure
+
+
+def plot_unit_time_courses(hidden: np.ndarray, labels: np.ndarray, units: Sequence[int], model_name: str) -> plt.Figure:
+    """For each chosen unit, its mean activation per step for each true class: hidden (N, 28, units)."""
+    figure, axes = plt.subplots(1, len(units), figsize=(4.4 * len(units), 3.6), squeeze=False, sharey=True,
+                                layout="constrained")
+    steps = np.arange(1, SEQUENCE_LENGTH + 1)
+    for axis, unit in zip(axes[0], units):
+        for digit in range(NUM_CLASSES):
+            axis.plot(steps, hidden[labels == digit, :, unit].mean(axis=0), color=plt.cm.tab10.colors[digit],
+                      label=str(digit))
+        axis.set(title=f"{model_name} unit {unit}", xlabel="step t (image row)", xticks=STEP_TICKS)
+        axis.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("mean $h_t$ over the class's test images")
+    axes[0, -1].legend(title="class", fontsize=9, ncol=2, loc="best")
+    return figure
+
+
+def plot_lstm_memory(retention: np.ndarray, unit_order: Sequence[int], ablation: Mapping) -> plt.Figure:
+    """Left: retention of c_t until step 28 per unit (rows in ablation order). Right: accuracy lost
+    when the forget gates of the units mostly above 0.9 are fixed at 0.5, beside random sets."""
+    figure, (heat, strip) = plt.subplots(1, 2, figsize=(12, 4.4), layout="constrained",
+                                         gridspec_kw={"width_ratios": [1.6, 1]})
+    shown = heat.imshow(np.asarray(retention)[list(unit_order)], cmap="viridis", vmin=0, vmax=1, aspect="auto")
+    heat.set_xticks([t - 1 for t in STEP_TICKS], STEP_TICKS)
+    heat.set(xlabel="step t", ylabel="unit, by ablation cost (rank)",
+             title=r"retention $\mathrm{mean}\,\prod_{s=t+1}^{28} f_s$ (share of $c_t$ left at t = 28)")
+    heat.set_yticks([0, 7, 15, 23, len(unit_order) - 1], [1, 8, 16, 24, len(unit_order)])
+    figure.colorbar(shown, ax=heat, fraction=0.05)
+    random_drops = 100 * np.asarray(ablation["random_drops"])
+    strip.plot(np.zeros_like(random_drops) + np.linspace(-0.15, 0.15, len(random_drops)), random_drops, "o",
+               color="grey", alpha=0.7, label=f"{len(random_drops)} random sets of {len(ablation['units'])} units")
+    strip.plot([0], [100 * ablation["drop"]], "D", color="tab:red", markersize=9,
+               label=f"units {ablation['units']} (forget gate mostly > 0.9)")
+    strip.set(xlim=(-0.6, 0.6), xticks=[], ylabel="test accuracy lost (points)",
+              title="forget gates fixed at 0.5")
+    strip.grid(alpha=0.3, axis="y")
+    strip.legend(fontsize=9, loc="upper left")
+    return figure
+
+
+def plot_gates_by_row_kind(statistics: Mapping[str, Mapping[str, Mapping[str, Mapping[str, float]]]]) -> plt.Figure:
+    """Mean gate value on blank and on ink rows, trained beside untrained (same initial weights).
+
+    statistics[gate][model state][row kind]['mean'], model state 'trained' or 'untrained'."""
+    gates = list(statistics)
+    figure, axis = plt.subplots(figsize=(11, 3.8), layout="constrained")
+    bars = (("untrained", "blank", "#c6dbef"), ("untrained", "ink", "#6baed6"),
+            ("trained", "blank", "#fdd0a2"), ("trained", "ink", "#e6550d"))
+    width = 0.2
+    for offset, (state, kind, colour) in enumerate(bars):
+        values = [statistics[gate][state][kind]["mean"] for gate in gates]
+        axis.bar(np.arange(len(gates)) + (offset - 1.5) * width, values, width, color=colour,
+                 label=f"{state}, {kind} rows")
+    axis.set_xticks(range(len(gates)), gates)
+    axis.set(ylim=(0, 1), ylabel="mean gate value", title="Gates on blank and ink rows, before and after training")
+    axis.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
+    axis.grid(alpha=0.3, axis="y")
+    axis.legend(fontsize=9, ncol=4, loc="upper left")
     return figure

@@ -63,6 +63,29 @@ def gate_summary_rows(summary: Mapping[str, Mapping]) -> tuple[list[str], list[l
     return header, rows
 
 
+def important_unit_rows(analysis: Mapping, name: str, count: int = 3) -> tuple[list[str], list[list[str]]]:
+    """The units of model `name` whose silencing costs most: cost, share passing the head's ReLU,
+    and the correlation of their activation with each input feature."""
+    units = analysis["important_units"][name]
+    features = list(next(iter(units["correlations"].values())))
+    header = ["unit", "accuracy lost", "passes the ReLU at t = 28"] + [f"r with {f.replace('_', ' ')}" for f in features]
+    rows = []
+    for unit in units["units"][:count]:
+        cost = analysis["unit_ablation_full_accuracy"][name] - analysis["unit_ablation"][name][unit]
+        passes = 1.0 - analysis["relu_zeroed"][name][unit]
+        rows.append([f"{name} unit {unit}", f"{100 * cost:.1f} points", f"{passes:.0%}"]
+                    + [f"{units['correlations'][str(unit)][f]:+.2f}" for f in features])
+    return header, rows
+
+
+def gates_by_row_rows(statistics: Mapping) -> tuple[list[str], list[list[str]]]:
+    """Mean gate value on blank and ink rows, untrained and trained, one row per gate."""
+    header = ["gate", "untrained, blank rows", "untrained, ink rows", "trained, blank rows", "trained, ink rows"]
+    rows = [[gate] + [f"{statistics[gate][state][kind]['mean']:.3f}" for state in ("untrained", "trained")
+                      for kind in ("blank", "ink")] for gate in statistics]
+    return header, rows
+
+
 def last_steps_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
     """The Q3.3 table: GRU (1x32) test accuracy with each of the last five steps read out as the last."""
     accuracy = results["configs"]["gru_1x32"]["stepwise_test_accuracy"]
@@ -114,6 +137,9 @@ def report_tables(results: Mapping) -> dict[str, Callable[[], str]]:
         "table/last_steps": lambda: markdown_table(*last_steps_rows(results)),
         "table/gates": lambda: markdown_table(*gate_summary_rows(results["analysis"]["gates"])),
         "table/q1": lambda: markdown_table(*q1_rows(results["q1_demonstrations"])),
+        "table/important_units/gru_1x32": lambda: markdown_table(*important_unit_rows(results["analysis"], "gru_1x32")),
+        "table/important_units/lstm_1x32": lambda: markdown_table(*important_unit_rows(results["analysis"], "lstm_1x32")),
+        "table/gates_by_row": lambda: markdown_table(*gates_by_row_rows(results["analysis"]["gates_by_row"])),
     }
 
 

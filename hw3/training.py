@@ -98,6 +98,12 @@ def readable_saved_model(path: Path) -> keras.Model:
             "retrain it (delete the file, or run with HW3_RETRAIN=1).") from error
 
 
+def initial_model(name: str, seed: int = 0) -> keras.Model:
+    """Model `name` as training starts it with `seed`: the same initial weights, not yet trained."""
+    seed_everything(seed)
+    return build_model(name)
+
+
 def environment_summary() -> dict:
     return {"tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__,
             "python": platform.python_version(), "cpu_count": os.cpu_count()}

@@ -4,46 +4,22 @@ import numpy as np
 import pytest
 
 from hw3.models import build_model, recurrent_layers
+from numpy_reference import gru_forward, lstm_forward
 from hw3.readout import copy_layer, stepwise_readout
 from hw3.cells import gru_internals, GRUInternalsCell, lstm_internals, LSTMInternalsCell, run_internals_cell
 
 TOLERANCE = 1e-5
 
 
-def sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def numpy_lstm(x, kernel, recurrent_kernel, bias):
-    """Independent float64 reference of Keras's LSTMCell (gate order i, f, c, o)."""
-    units = recurrent_kernel.shape[0]
-    h = np.zeros((len(x), units))
-    c = np.zeros((len(x), units))
-    hs = []
-    for t in range(x.shape[1]):
-        z = x[:, t] @ kernel + h @ recurrent_kernel + bias
-        i, f, g, o = sigmoid(z[:, :units]), sigmoid(z[:, units:2 * units]), np.tanh(z[:, 2 * units:3 * units]), \
-            sigmoid(z[:, 3 * units:])
-        c = f * c + i * g
-        h = o * np.tanh(c)
-        hs.append(h)
-    return np.stack(hs, axis=1), c
+    """Float64 reference of Keras's LSTMCell: all outputs (N, T, units) and the last cell state."""
+    parts = lstm_forward(x, kernel, recurrent_kernel, bias)
+    return parts["h"], parts["c"][:, -1]
 
 
 def numpy_gru(x, kernel, recurrent_kernel, bias):
-    """Independent float64 reference of Keras's GRUCell, reset_after=True (order z, r, h)."""
-    units = recurrent_kernel.shape[0]
-    h = np.zeros((len(x), units))
-    hs = []
-    for t in range(x.shape[1]):
-        a = x[:, t] @ kernel + bias[0]
-        b = h @ recurrent_kernel + bias[1]
-        z = sigmoid(a[:, :units] + b[:, :units])
-        r = sigmoid(a[:, units:2 * units] + b[:, units:2 * units])
-        candidate = np.tanh(a[:, 2 * units:] + r * b[:, 2 * units:])
-        h = z * h + (1 - z) * candidate
-        hs.append(h)
-    return np.stack(hs, axis=1)
+    """Float64 reference of Keras's GRUCell, reset_after=True: all outputs (N, T, units)."""
+    return gru_forward(x, kernel, recurrent_kernel, bias)["h"]
 
 
 def random_layer(kind, units, input_dim, seed):

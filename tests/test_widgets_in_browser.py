@@ -31,6 +31,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WIDGET_ERRORS = ("Error displaying widget", "Model not found")
+FIGURE_SOURCES = ("blob:", "data:image/png")  # how an ipywidgets Image (blob) or an output (data) shows a PNG
 LAB_SETTINGS = {  # no autosave, every cell in the DOM, no news fetched from the internet
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
@@ -216,7 +217,7 @@ def test_sliders_redraw_their_figures_in_jupyterlab(chromium, tmp_path):
             for index in range(2):
                 widget = widgets.nth(index)
                 readout, image = slider_figure(widget)
-                assert readout == "0" and image and image.startswith("data:image/png")
+                assert readout == "0" and image and image.startswith(FIGURE_SOURCES)
                 move_slider_with_keyboard(page, widget)
                 try:
                     wait_for_new_figure(page, widget, image, timeout_ms=45_000)
@@ -225,7 +226,7 @@ def test_sliders_redraw_their_figures_in_jupyterlab(chromium, tmp_path):
                                 "but its figure did not change within 45 s")
                 new_readout, new_image = slider_figure(widget)
                 assert new_readout == "1", f"explorer {index}: the slider shows {new_readout!r}"
-                assert new_image != image and new_image.startswith("data:image/png")
+                assert new_image != image and new_image.startswith(FIGURE_SOURCES)
         finally:
             context.close()
     problems = [text for text in console if any(error in text for error in WIDGET_ERRORS)]
