@@ -33,6 +33,8 @@ class RunSettings:
     validation_limit: int | None = None
     test_limit: int | None = None
     retrain: bool = False
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)  # seed 0 is the model Q3 and the bonus analyse
+    workers: int = 2  # processes that train the extra seeds, one TensorFlow thread each
 
     @property
     def models_dir(self) -> Path:
@@ -46,18 +48,39 @@ class RunSettings:
     def figures_dir(self) -> Path:
         return self.output_dir / "figures"
 
+    @property
+    def seed_models_dir(self) -> Path:
+        """Where the extra seeds' weights go (weights only, no optimizer state)."""
+        return self.models_dir / "seeds"
+
+    @property
+    def predictions_path(self) -> Path:
+        """Per-image test predictions of every run, keys '{name}_seed{k}'."""
+        return self.output_dir / "results" / "test_predictions.npz"
+
     def describe(self) -> str:
         mode = "SMOKE (small subset, 1 epoch; numbers are meaningless)" if self.smoke else "FULL"
         where = "the project folder" if self.output_dir == PROJECT_DIR else f"a temporary folder ({self.output_dir.name})"
         return (
             f"mode: {mode}\noutputs: {where}\n"
             f"epochs {self.epochs}, batch size {self.batch_size}, learning rate {self.learning_rate}, "
-            f"seed {self.seed}, retrain everything: {self.retrain}"
+            f"seed {self.seed} (analysed), seeds {list(self.seeds)} (compared), {self.workers} worker processes, "
+            f"retrain everything: {self.retrain}"
         )
 
 
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_count(name: str, default: int) -> int:
+    """A positive whole number from the environment variable `name`, or `default` when unset."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1; got {text!r}.")
+    return int(text)
 
 
 def run_settings() -> RunSettings:
@@ -66,16 +89,21 @@ def run_settings() -> RunSettings:
     `HW3_SMOKE=1`: 2,000 training, 500 validation and 1,000 test images, one epoch, outputs in a
     fresh temporary folder (or `HW3_OUTPUT_DIR`), never in the repository.
     `HW3_RETRAIN=1`: train every model again even when a matching saved model exists.
+    `HW3_SEEDS=k`: train seeds 0..k-1 of every model (default 5; 2 in smoke mode).
+    `HW3_WORKERS=w`: processes that train the extra seeds (default 2).
     """
     retrain = _env_flag("HW3_RETRAIN")
-    if _env_flag("HW3_SMOKE"):
+    smoke = _env_flag("HW3_SMOKE")
+    seeds = tuple(range(_env_count("HW3_SEEDS", 2 if smoke else 5)))
+    workers = _env_count("HW3_WORKERS", 2)
+    if smoke:
         chosen = os.environ.get("HW3_OUTPUT_DIR")
         output_dir = Path(chosen) if chosen else Path(tempfile.mkdtemp(prefix="hw3-smoke-"))
         if output_dir.resolve() == PROJECT_DIR:
             raise ValueError("HW3_OUTPUT_DIR must not be the project folder in smoke mode; unset it.")
         return RunSettings(smoke=True, output_dir=output_dir, epochs=1, train_limit=2000,
-                           validation_limit=500, test_limit=1000, retrain=retrain)
-    return RunSettings(smoke=False, output_dir=PROJECT_DIR, retrain=retrain)
+                           validation_limit=500, test_limit=1000, retrain=retrain, seeds=seeds, workers=workers)
+    return RunSettings(smoke=False, output_dir=PROJECT_DIR, retrain=retrain, seeds=seeds, workers=workers)
 
 
 def write_text_atomically(text: str, path: Path) -> None:

@@ -5,9 +5,12 @@ Imports from the package: settings, data, models, readout.
 """
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
 import os
 import platform
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
@@ -15,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from hw3.data import MnistSplits
+from hw3.data import MnistSplits, load_binarized_mnist
 from hw3.models import BASELINE_DESCRIPTIONS, RECURRENT_CONFIGS, build_model, check_model_name, get_config
 from hw3.readout import stepwise_accuracy, stepwise_logits
 from hw3.settings import RunSettings, load_results, save_results
@@ -174,3 +177,110 @@ def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings
         models[name] = model
     save_results(results, settings)
     return models, results
+
+
+# --- Extra seeds, trained in worker processes ----------------------------------------------------
+
+_WORKER_DATA: MnistSplits | None = None  # each worker process loads the data once
+
+
+def _start_worker(settings: RunSettings) -> None:
+    """Worker set-up: one TensorFlow thread (so two workers share two cores), the run's data."""
+    global _WORKER_DATA
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    _WORKER_DATA = load_binarized_mnist(settings)
+
+
+def seed_weights_path(settings: RunSettings, name: str, seed: int) -> Path:
+    return settings.seed_models_dir / f"{name}_seed{seed}.weights.h5"
+
+
+def _train_seed_in_worker(name: str, seed: int, settings: RunSettings) -> tuple[str, int, dict, np.ndarray]:
+    """Train `name` with `seed` in a worker; save its weights atomically; return its results entry
+    and its test predictions (N,) as class indices."""
+    model, entry = train_model(name, _WORKER_DATA, dataclasses.replace(settings, seed=seed), log=lambda line: None)
+    path = seed_weights_path(settings, name, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{name}_seed{seed}.partial.weights.h5")
+    plain = build_model(name)  # not compiled, so the file holds the weights without Adam's state
+    plain.set_weights(model.get_weights())
+    plain.save_weights(temporary)
+    os.replace(temporary, path)
+    predictions = model.predict(_WORKER_DATA.x_test, batch_size=1000, verbose=0).argmax(-1).astype(np.uint8)
+    return name, seed, entry, predictions
+
+
+def load_test_predictions(settings: RunSettings) -> dict[str, np.ndarray]:
+    """The stored per-image test predictions, {'{name}_seed{k}': (N,) class indices}, or {}."""
+    if not settings.predictions_path.exists():
+        return {}
+    with np.load(settings.predictions_path) as archive:
+        return {key: archive[key] for key in archive.files}
+
+
+def save_test_predictions(predictions: Mapping[str, np.ndarray], settings: RunSettings) -> None:
+    """Write the predictions archive atomically (temporary file beside it, then rename)."""
+    path = settings.predictions_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(".test_predictions.partial.npz")
+    np.savez_compressed(temporary, **{key: predictions[key] for key in sorted(predictions)})
+    os.replace(temporary, path)
+
+
+def train_seeds(names: Iterable[str], data: MnistSplits, settings: RunSettings, seed_zero_models: Mapping[str, keras.Model],
+                log: Callable[[str], None] = print) -> dict:
+    """Every model in `names` with every seed of `settings.seeds`; returns the updated results.
+
+    Seed 0 is the model trained by `train_or_load` (its entry is copied to seeds.{name}.0). The
+    other seeds are trained in `settings.workers` worker processes with one TensorFlow thread each,
+    so a model's numbers do not depend on how many workers there are; each finished run is saved
+    at once (weights only, results.json, test_predictions.npz) and a rerun trains only what is
+    missing. One line per finished run.
+    """
+    names = list(names)
+    results = load_results(settings)
+    predictions = load_test_predictions(settings)
+    results.setdefault("seeds", {})
+    missing = []
+    for name in names:
+        section = "configs" if name in RECURRENT_CONFIGS else "baselines"
+        runs = results["seeds"].setdefault(name, {})
+        runs["0"] = results[section][name]
+        stored = predictions.get(f"{name}_seed0")
+        if stored is None or len(stored) != len(data.y_test) or \
+                round(float((stored == data.y_test).mean()), 6) != runs["0"]["test_accuracy"]:  # missing or stale
+            predictions[f"{name}_seed0"] = seed_zero_models[name].predict(
+                data.x_test, batch_size=1000, verbose=0).argmax(-1).astype(np.uint8)
+        for seed in settings.seeds:
+            if seed == 0:
+                continue
+            requested = requested_entry(name, dataclasses.replace(settings, seed=seed), data)
+            reusable = (not settings.retrain and can_reuse(runs.get(str(seed)), requested, seed_weights_path(settings, name, seed))
+                        and f"{name}_seed{seed}" in predictions)
+            if not reusable:
+                missing.append((name, seed))
+    save_results(results, settings)
+    save_test_predictions(predictions, settings)
+    reused = len(names) * len(settings.seeds) - len(missing)
+    log(f"{reused} of {len(names) * len(settings.seeds)} runs reused; training {len(missing)} "
+        f"in {min(settings.workers, len(missing))} worker process(es)" if missing else
+        f"all {reused} runs ({len(names)} models x {len(settings.seeds)} seeds) reused")
+    if not missing:
+        return results
+    seconds = {name: results["seeds"][name]["0"]["train_seconds"] for name in names}
+    missing.sort(key=lambda run: -seconds[run[0]])  # the longest trainings first, so both workers finish together
+    start = time.perf_counter()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(settings.workers, len(missing)), mp_context=context,
+                             initializer=_start_worker, initargs=(settings,)) as pool:
+        futures = [pool.submit(_train_seed_in_worker, name, seed, settings) for name, seed in missing]
+        for future in as_completed(futures):
+            name, seed, entry, run_predictions = future.result()
+            results["seeds"][name][str(seed)] = entry
+            predictions[f"{name}_seed{seed}"] = run_predictions
+            save_results(results, settings)
+            save_test_predictions(predictions, settings)
+            log(f"{name:>10} seed {seed}  test accuracy {entry['test_accuracy']:.4f}  ({entry['train_seconds']:.0f} s)")
+    log(f"{len(missing)} runs in {time.perf_counter() - start:.0f} s")
+    return results

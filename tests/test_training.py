@@ -8,7 +8,9 @@ import pytest
 
 from hw3.settings import RunSettings
 from hw3.data import MnistSplits
-from hw3.training import readable_saved_model, save_model_atomically, train_model, train_or_load
+from hw3.models import build_model
+from hw3.training import (load_test_predictions, readable_saved_model, save_model_atomically, seed_weights_path,
+                           train_model, train_or_load, train_seeds)
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +101,31 @@ def test_corrupt_saved_model_names_the_file_and_the_ways_out(tmp_path, tiny_data
     train_or_load(["gru_1x32"], tiny_data, dataclasses.replace(settings, retrain=True), log=lines.append)
     assert any("epoch" in line for line in lines)
     assert readable_saved_model(path).output_shape == (None, 10), "the retrained file loads again"
+
+
+def test_extra_seeds_do_not_depend_on_the_number_of_workers(tmp_path, tiny_data):
+    """The same runs trained by one and by two worker processes give identical weights and
+    predictions; a rerun trains nothing; seed 0 is the model train_or_load made."""
+    stored = {}
+    for workers in (1, 2):
+        settings = dataclasses.replace(tiny_settings(tmp_path / f"workers{workers}"), train_limit=512,
+                                       validation_limit=128, test_limit=256, seeds=(0, 1, 2), workers=workers)
+        models, _ = train_or_load(["gru_1x32"], tiny_data, settings, log=lambda line: None)
+        lines = []
+        results = train_seeds(["gru_1x32"], tiny_data, settings, models, log=lines.append)
+        assert any(f"in {workers} worker process" in line for line in lines)
+        assert results["seeds"]["gru_1x32"]["0"] == results["configs"]["gru_1x32"]
+        model = build_model("gru_1x32")
+        model.load_weights(seed_weights_path(settings, "gru_1x32", 2))
+        stored[workers] = (model.get_weights(), load_test_predictions(settings), results["seeds"]["gru_1x32"]["2"])
+        lines.clear()
+        train_seeds(["gru_1x32"], tiny_data, settings, models, log=lines.append)
+        assert lines == ["all 3 runs (1 models x 3 seeds) reused"]
+    (one_weights, one_predictions, one_entry), (two_weights, two_predictions, two_entry) = stored[1], stored[2]
+    assert all(np.array_equal(a, b) for a, b in zip(one_weights, two_weights))
+    assert one_predictions.keys() == two_predictions.keys() == {"gru_1x32_seed0", "gru_1x32_seed1", "gru_1x32_seed2"}
+    assert all(np.array_equal(one_predictions[key], two_predictions[key]) for key in one_predictions)
+    assert one_entry["history"] == two_entry["history"]
+    seed_one = build_model("gru_1x32")
+    seed_one.load_weights(seed_weights_path(dataclasses.replace(tiny_settings(tmp_path / "workers1")), "gru_1x32", 1))
+    assert not np.array_equal(seed_one.get_weights()[0], one_weights[0]), "different seeds start differently"

@@ -1,0 +1,92 @@
+"""Statistics over seeds: per-model summaries, differences between configurations with 95%
+confidence intervals (Welch's t), exact McNemar tests on paired per-image predictions, and the
+comparison with the earlier solution. Takes results dictionaries and prediction arrays only.
+
+Imports from the package: models.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+from scipy import stats
+
+from hw3.models import BASELINE_NAMES, CONFIG_NAMES
+
+CONFIDENCE = 0.95
+WIDEST_RECURRENT = ("gru_1x128", "lstm_1x128")  # the baselines are compared with these
+
+
+def seed_values(results: Mapping, name: str, metric: str = "test_accuracy") -> np.ndarray:
+    """The metric of every stored seed of model `name`, in seed order: (seeds,)."""
+    runs = results["seeds"][name]
+    return np.array([runs[seed][metric] for seed in sorted(runs, key=int)], dtype=np.float64)
+
+
+def summary(values: Sequence[float]) -> dict[str, float]:
+    """Mean, sample standard deviation, min, max and count of a few numbers."""
+    values = np.asarray(values, dtype=np.float64)
+    return {"mean": round(float(values.mean()), 6), "sd": round(float(values.std(ddof=1)), 6) if len(values) > 1 else None,
+            "min": round(float(values.min()), 6), "max": round(float(values.max()), 6), "n": int(len(values))}
+
+
+def welch_difference(first: Sequence[float], second: Sequence[float]) -> dict[str, float]:
+    """mean(first) - mean(second) with its 95% Welch confidence interval and two-sided p-value."""
+    first, second = np.asarray(first, np.float64), np.asarray(second, np.float64)
+    if len(first) < 2 or len(second) < 2:
+        raise ValueError("a Welch interval needs at least two values on each side; train more seeds.")
+    test = stats.ttest_ind(first, second, equal_var=False)
+    interval = test.confidence_interval(CONFIDENCE)
+    return {"difference": round(float(first.mean() - second.mean()), 6), "low": round(float(interval.low), 6),
+            "high": round(float(interval.high), 6), "p_value": round(float(test.pvalue), 6)}
+
+
+def margin_over(values: Sequence[float], reference: float) -> dict[str, float]:
+    """How far the values' mean lies above `reference`, with a 95% t interval, and in how many
+    of the values the reference is beaten."""
+    values = np.asarray(values, np.float64)
+    interval = stats.ttest_1samp(values, reference).confidence_interval(CONFIDENCE)
+    return {"beating": int((values > reference).sum()), "n": int(len(values)),
+            "mean_margin": round(float(values.mean() - reference), 6),
+            "low": round(float(interval.low - reference), 6), "high": round(float(interval.high - reference), 6)}
+
+
+def mcnemar_exact(first: np.ndarray, second: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """Exact McNemar test of two classifiers on the same images: first_only = images only the first
+    gets right, second_only = only the second; p = two-sided binomial test of first_only among
+    the discordant images with probability 1/2 (1.0 when there are none)."""
+    first_right, second_right = np.asarray(first) == labels, np.asarray(second) == labels
+    first_only, second_only = int((first_right & ~second_right).sum()), int((~first_right & second_right).sum())
+    discordant = first_only + second_only
+    p_value = stats.binomtest(first_only, discordant, 0.5).pvalue if discordant else 1.0
+    return {"first_only": first_only, "second_only": second_only, "p_value": round(float(p_value), 6)}
+
+
+def _paired(results, predictions, labels, first: str, second: str) -> dict:
+    """Welch over seeds and McNemar on the seed-0 predictions, for first minus second."""
+    comparison = welch_difference(seed_values(results, first), seed_values(results, second))
+    comparison["mcnemar_seed0"] = mcnemar_exact(predictions[f"{first}_seed0"], predictions[f"{second}_seed0"], labels)
+    return comparison
+
+
+def seed_statistics(results: Mapping, predictions: Mapping[str, np.ndarray], labels: np.ndarray,
+                    reference_accuracy: Mapping[str, float]) -> dict:
+    """Everything the report says about seeds, as stored under results.json's `statistics`."""
+    names = [name for name in CONFIG_NAMES + BASELINE_NAMES if name in results["seeds"]]
+    statistics = {
+        "confidence": CONFIDENCE, "interval_method": "Welch's t over seeds",
+        "per_model": {name: {"test_accuracy": summary(seed_values(results, name)),
+                             "test_loss": summary(seed_values(results, name, "test_loss"))} for name in names},
+        "gru_minus_lstm": {shape: _paired(results, predictions, labels, f"gru_{shape}", f"lstm_{shape}")
+                           for shape in ("1x32", "1x64", "1x128", "3x32")},
+        "width_minus_depth": {cell: _paired(results, predictions, labels, f"{cell}_1x64", f"{cell}_3x32")
+                              for cell in ("lstm", "gru")},
+        "against_earlier_solution": {name: margin_over(seed_values(results, name), reference)
+                                     for name, reference in reference_accuracy.items()},
+    }
+    statistics["best_recurrent"] = sorted(CONFIG_NAMES, key=lambda n: -statistics["per_model"][n]["test_accuracy"]["mean"])[:2]
+    statistics["baseline_minus_recurrent"] = {  # against the two widest recurrent models, whatever the ranking
+        baseline: {name: _paired(results, predictions, labels, baseline, name) for name in WIDEST_RECURRENT}
+        for baseline in BASELINE_NAMES}
+    statistics["ranking"] = sorted(names, key=lambda name: -statistics["per_model"][name]["test_accuracy"]["mean"])
+    return statistics

@@ -1,0 +1,122 @@
+"""Seed statistics on hand-made numbers with known answers, and the stored statistics recomputed
+from results.json and test_predictions.npz by their definitions."""
+import json
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from hw3.models import BASELINE_NAMES, CONFIG_NAMES
+from hw3.settings import PROJECT_DIR
+from hw3.statistics import mcnemar_exact, margin_over, seed_statistics, summary, welch_difference
+
+
+def welch_by_hand(first, second):
+    """Mean difference and 95% interval from the Welch-Satterthwaite formula."""
+    first, second = np.asarray(first, float), np.asarray(second, float)
+    v1, v2 = first.var(ddof=1) / len(first), second.var(ddof=1) / len(second)
+    df = (v1 + v2) ** 2 / (v1 ** 2 / (len(first) - 1) + v2 ** 2 / (len(second) - 1))
+    half = stats.t.ppf(0.975, df) * np.sqrt(v1 + v2)
+    difference = first.mean() - second.mean()
+    return difference, difference - half, difference + half
+
+
+def test_welch_difference_matches_the_formula():
+    first, second = [1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0, 10.0]
+    result = welch_difference(first, second)
+    difference, low, high = welch_by_hand(first, second)
+    assert result["difference"] == pytest.approx(difference) == pytest.approx(2.5 - 6.0)
+    assert (result["low"], result["high"]) == (pytest.approx(low, abs=1e-6), pytest.approx(high, abs=1e-6))
+    assert welch_difference(second, first)["difference"] == pytest.approx(3.5), "the order of the arguments matters"
+    with pytest.raises(ValueError, match="at least two values"):
+        welch_difference([1.0], [2.0, 3.0])
+
+
+def test_mcnemar_counts_discordant_images_and_tests_them_exactly():
+    labels = np.zeros(10, dtype=int)
+    first = np.ones(10, dtype=int)
+    first[:7] = 0  # first right on images 0-6
+    second = np.ones(10, dtype=int)
+    second[[0, 1, 2, 7]] = 0  # second right on 0-2 and 7
+    result = mcnemar_exact(first, second, labels)
+    assert (result["first_only"], result["second_only"]) == (4, 1)
+    assert result["p_value"] == pytest.approx(12 / 32)  # P(X <= 1 or X >= 4), X ~ Binomial(5, 1/2)
+    assert mcnemar_exact(first, first, labels)["p_value"] == 1.0
+
+
+def test_margin_and_summary():
+    margin = margin_over([0.97, 0.98, 0.99], 0.975)
+    assert margin["beating"] == 2 and margin["n"] == 3
+    assert margin["mean_margin"] == pytest.approx(0.005)
+    assert margin["low"] < 0.005 < margin["high"]
+    assert summary([1.0, 2.0, 4.0]) == {"mean": pytest.approx(7 / 3, abs=1e-6), "sd": pytest.approx(np.std([1, 2, 4], ddof=1), abs=1e-6),
+                                        "min": 1.0, "max": 4.0, "n": 3}
+
+
+def test_seed_statistics_on_made_up_runs():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 10, 50)
+    results, predictions = {"seeds": {}}, {}
+    for index, name in enumerate(CONFIG_NAMES + BASELINE_NAMES):
+        level = 0.90 + 0.005 * index  # later names are better by construction
+        results["seeds"][name] = {str(seed): {"test_accuracy": level + 0.001 * seed, "test_loss": 0.1} for seed in range(3)}
+        predictions[f"{name}_seed0"] = np.where(rng.random(50) < level, labels, (labels + 1) % 10)
+    statistics = seed_statistics(results, predictions, labels, {"gru_1x32": 0.9})
+    gap = 0.005 * (CONFIG_NAMES.index("gru_1x32") - CONFIG_NAMES.index("lstm_1x32"))
+    assert statistics["gru_minus_lstm"]["1x32"]["difference"] == pytest.approx(gap)
+    assert statistics["ranking"][0] == "cnn" and statistics["best_recurrent"] == ["gru_3x32", "gru_1x128"]
+    assert statistics["against_earlier_solution"]["gru_1x32"]["beating"] == 3
+    assert statistics["per_model"]["linear"]["test_accuracy"]["n"] == 3
+
+
+# --- The committed statistics, recomputed -------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def committed():
+    results = json.loads((PROJECT_DIR / "results" / "results.json").read_text())
+    with np.load(PROJECT_DIR / "results" / "test_predictions.npz") as archive:
+        predictions = {key: archive[key] for key in archive.files}
+    return results, predictions
+
+
+def accuracies(results, name):
+    return [results["seeds"][name][str(seed)]["test_accuracy"] for seed in range(5)]
+
+
+def test_every_model_has_five_seeds_and_seed_zero_is_the_table(committed):
+    results, predictions = committed
+    for name in CONFIG_NAMES + BASELINE_NAMES:
+        assert sorted(results["seeds"][name], key=int) == ["0", "1", "2", "3", "4"]
+        section = "configs" if name in CONFIG_NAMES else "baselines"
+        assert results["seeds"][name]["0"] == results[section][name]
+        for seed in range(5):
+            assert predictions[f"{name}_seed{seed}"].shape == (10_000,)
+        if name in CONFIG_NAMES:
+            assert all(len(results["seeds"][name][str(seed)]["stepwise_test_accuracy"]) == 28 for seed in range(5))
+
+
+def test_stored_accuracies_match_the_stored_predictions(committed, mnist):
+    results, predictions = committed
+    for name in ("gru_1x32", "cnn"):
+        for seed in range(5):
+            accuracy = (predictions[f"{name}_seed{seed}"] == mnist.y_test).mean()
+            assert results["seeds"][name][str(seed)]["test_accuracy"] == pytest.approx(accuracy, abs=1e-4)
+
+
+def test_stored_comparisons_recompute(committed, mnist):
+    results, predictions = committed
+    statistics = results["statistics"]
+    for shape in ("1x32", "1x128"):
+        difference, low, high = welch_by_hand(accuracies(results, f"gru_{shape}"), accuracies(results, f"lstm_{shape}"))
+        stored = statistics["gru_minus_lstm"][shape]
+        assert (stored["difference"], stored["low"], stored["high"]) == (
+            pytest.approx(difference, abs=1e-6), pytest.approx(low, abs=1e-5), pytest.approx(high, abs=1e-5))
+        gru_right = predictions[f"gru_{shape}_seed0"] == mnist.y_test
+        lstm_right = predictions[f"lstm_{shape}_seed0"] == mnist.y_test
+        assert stored["mcnemar_seed0"]["first_only"] == int((gru_right & ~lstm_right).sum())
+        assert stored["mcnemar_seed0"]["second_only"] == int((~gru_right & lstm_right).sum())
+    values = accuracies(results, "lstm_1x128")
+    assert statistics["per_model"]["lstm_1x128"]["test_accuracy"]["sd"] == pytest.approx(np.std(values, ddof=1), abs=1e-6)
+    earlier = statistics["against_earlier_solution"]["gru_1x32"]
+    assert earlier["beating"] == sum(value > 0.9573 for value in accuracies(results, "gru_1x32"))
+    assert earlier["mean_margin"] == pytest.approx(np.mean(accuracies(results, "gru_1x32")) - 0.9573, abs=1e-6)
