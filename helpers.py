@@ -6,15 +6,15 @@ No logic lives here. Each line says where a name comes from; open that module to
 from hw3.settings import (NUM_CLASSES, PROJECT_DIR, ROW_WIDTH, SEQUENCE_LENGTH, RunSettings, load_results,
                           run_settings, save_results)
 # data: the shipped MNIST file, binarization, the 55,000 / 5,000 / 10,000 splits
-from hw3.data import DATA_PATH, MnistSplits, binarize, load_binarized_mnist
+from hw3.data import DATA_PATH, MnistSplits, binarize, canvas_to_mnist, load_binarized_mnist, strokes_to_canvas
 # models: the eight recurrent configurations and the three whole-image baselines
 from hw3.models import (BASELINE_NAMES, CONFIG_NAMES, RECURRENT_CONFIGS, build_model, get_config,
                         recurrent_layers)
 # readout: every step read out as if it were the last; decision steps
-from hw3.readout import (decision_step_summary, decision_steps, softmax, stepwise_accuracy, stepwise_logits,
-                         stepwise_readout)
+from hw3.readout import (decision_step_summary, decision_steps, drawing_readouts, every_step_model, softmax,
+                         stepwise_accuracy, stepwise_logits, stepwise_readout)
 # training: seeded training with saved models and resume
-from hw3.training import initial_model, train_model, train_or_load
+from hw3.training import initial_model, load_test_predictions, train_model, train_or_load, train_seeds
 # cells: LSTM and GRU cells that mirror Keras's and expose their gates
 from hw3.cells import (GRUInternalsCell, LSTMInternalsCell, gru_cell_weights, gru_internals, lstm_cell_weights,
                        lstm_internals, run_internals_cell)
@@ -26,13 +26,17 @@ from hw3.analysis import (blank_row_fraction, cell_state_retention, feature_corr
                           row_features, spearman_correlation, state_spread, units_by_cost)
 # ablation: accuracy after silencing a unit or fixing forget gates at 0.5
 from hw3.ablation import forget_ablation, silenced_unit_accuracy
+# statistics: seeds summarised and compared, with intervals and exact tests
+from hw3.statistics import mcnemar_exact, seed_statistics, summary, welch_difference
 # plots: every figure
-from hw3.plots import (plot_decision_steps, plot_digits_as_sequences, plot_gate_statistics, plot_gates_by_row_kind,
-                       plot_gru_over_time, plot_learning_curves, plot_lstm_gates, plot_lstm_memory,
-                       plot_stepwise_accuracy, plot_unit_ablation, plot_unit_time_courses, save_figure)
+from hw3.plots import (plot_decision_steps, plot_digits_as_sequences, plot_drawing_readout, plot_gate_statistics,
+                       plot_gates_by_row_kind, plot_gru_over_time, plot_learning_curves, plot_lstm_gates,
+                       plot_lstm_memory, plot_seed_accuracies, plot_stepwise_accuracy, plot_unit_ablation,
+                       plot_unit_time_courses, save_figure)
 # report: tables and answers.md
-from hw3.report import (baseline_table_rows, gate_summary_rows, gates_by_row_rows, html_table, important_unit_rows,
-                        last_steps_rows, markdown_table, q1_rows, render_report, results_table_rows, write_report)
-# widgets: slider explorers for a live kernel
-from hw3.widgets import image_slider_explorer
+from hw3.report import (REFERENCE_ACCURACY, baseline_table_rows, comparison_rows, drawing_summary,
+                        earlier_solution_rows, gate_summary_rows, gates_by_row_rows, html_table, important_unit_rows, last_steps_rows,
+                        markdown_table, q1_rows, render_report, results_table_rows, seed_summary_rows, write_report)
+# widgets: slider explorers and the drawing pad, for a live kernel
+from hw3.widgets import drawing_pad, image_slider_explorer
 

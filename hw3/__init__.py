@@ -11,6 +11,7 @@ One module per stage, in the order the data flows; a module imports only the one
     q1         hand-set cells behind the Q1 answers
     analysis   statistics of states and gates
     ablation   accuracy after silencing a unit or fixing forget gates at 0.5
+    statistics seeds summarised and compared: intervals, exact McNemar tests
     plots      every figure
     report     tables and the answers.md template
     widgets    ipywidgets explorers

@@ -131,3 +131,67 @@ def check_image_batch(images: np.ndarray) -> np.ndarray:
         raise ValueError(f"expected binarized images shaped (N, 28, 28); got {images.shape}. "
                          "Use binarize() on raw MNIST images and keep the batch axis.")
     return images.astype(np.float32, copy=False)
+
+
+# --- Hand-drawn digits, prepared the way MNIST was made -----------------------------------------
+
+CANVAS_SIZE = 280  # the drawing pad: 10 screen pixels per image pixel
+STROKE_WIDTH = 22.0  # pen width on the pad, in pad pixels
+
+
+def strokes_to_canvas(strokes: list[list[tuple[float, float]]], size: int = CANVAS_SIZE,
+                      width: float = STROKE_WIDTH) -> np.ndarray:
+    """Rasterise pen strokes into ink on a (size, size) float canvas in [0, 1].
+
+    strokes: lists of (x, y) points in pad pixels, x to the right, y down, as the mouse gives them;
+    each stroke is a polyline drawn with a round pen of diameter `width`.
+    """
+    canvas = np.zeros((size, size), dtype=np.float64)
+    radius = width / 2
+    reach = int(np.ceil(radius + 1.5))  # pixels beyond a segment's ends that its ink can touch
+    for stroke in strokes:
+        points = np.asarray(stroke, dtype=np.float64).reshape(-1, 2)
+        segments = zip(points, points[1:]) if len(points) > 1 else [(points[0], points[0])] if len(points) else []
+        for (x0, y0), (x1, y1) in segments:
+            top, bottom = max(0, int(min(y0, y1)) - reach), min(size, int(max(y0, y1)) + reach + 1)
+            left, right = max(0, int(min(x0, x1)) - reach), min(size, int(max(x0, x1)) + reach + 1)
+            if top >= bottom or left >= right:
+                continue  # the segment lies off the pad
+            rows, columns = np.mgrid[top:bottom, left:right] + 0.5  # pixel centres near the segment only
+            dx, dy = x1 - x0, y1 - y0
+            length = dx * dx + dy * dy
+            along = np.clip(((columns - x0) * dx + (rows - y0) * dy) / length, 0.0, 1.0) if length else 0.0
+            distance = np.hypot(columns - (x0 + along * dx), rows - (y0 + along * dy))
+            ink = np.clip(radius + 0.5 - distance, 0.0, 1.0)  # one pixel of anti-aliasing
+            canvas[top:bottom, left:right] = np.maximum(canvas[top:bottom, left:right], ink)
+    return canvas.astype(np.float32)
+
+
+def canvas_to_mnist(canvas: np.ndarray, threshold: float = 0.1) -> np.ndarray:
+    """A drawing (H, W) in [0, 1] (ink = 1) as MNIST was made, then binarized: (28, 28) float32.
+
+    The ink's bounding box is scaled (aspect kept, anti-aliased) so its longer side is 20 pixels,
+    then placed in a 28 x 28 frame with its centre of mass at the frame's centre, and thresholded
+    at `threshold` like the training images. ValueError for an empty canvas.
+    """
+    from PIL import Image  # Pillow, installed with matplotlib
+
+    canvas = np.asarray(canvas, dtype=np.float32)
+    if canvas.ndim != 2:
+        raise ValueError(f"a drawing must be one (H, W) array; got shape {canvas.shape}.")
+    ink_rows, ink_columns = np.nonzero(canvas > 0)
+    if len(ink_rows) == 0:
+        raise ValueError("the canvas is empty: draw a digit first.")
+    crop = np.clip(canvas[ink_rows.min():ink_rows.max() + 1, ink_columns.min():ink_columns.max() + 1], 0.0, 1.0)
+    scale = 20.0 / max(crop.shape)
+    height, width = max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * scale))
+    resized = Image.fromarray((crop * 255).astype(np.uint8)).resize((width, height), Image.Resampling.LANCZOS)
+    digit = np.asarray(resized, dtype=np.float32) / 255.0
+    if digit.sum() == 0:
+        raise ValueError("the drawing is too faint to read: draw with the mouse button held down.")
+    centre_row = (digit.sum(axis=1) * np.arange(height)).sum() / digit.sum()
+    centre_column = (digit.sum(axis=0) * np.arange(width)).sum() / digit.sum()
+    top, left = int(round(13.5 - centre_row)), int(round(13.5 - centre_column))
+    frame = np.zeros((SEQUENCE_LENGTH + 2 * 28, ROW_WIDTH + 2 * 28), dtype=np.float32)  # room to shift
+    frame[28 + top:28 + top + height, 28 + left:28 + left + width] = digit
+    return binarize(np.clip(frame[28:56, 28:56], 0.0, 1.0), threshold)

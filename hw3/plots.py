@@ -146,24 +146,71 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
     return figure
 
 
+def _stepwise_runs(results: Mapping, name: str) -> np.ndarray:
+    """Per-step test accuracy of every stored seed of `name` (seeds, 28); seed 0 alone without seeds."""
+    runs = results.get("seeds", {}).get(name) or {"0": results["configs"][name]}
+    return np.array([runs[seed]["stepwise_test_accuracy"] for seed in sorted(runs, key=int)])
+
+
 def plot_stepwise_accuracy(results: Mapping, names: Iterable[str]) -> plt.Figure:
-    """Test accuracy when step t's output is read out as the last, for each named model."""
+    """Test accuracy when step t's output is read out as the last, for each named model: the mean
+    over seeds (line) and the range from the lowest to the highest seed (band)."""
     figure, (full_axis, zoom_axis) = plt.subplots(1, 2, figsize=(13, 4.4))
     steps = np.arange(1, SEQUENCE_LENGTH + 1)
+    seed_count = 1
     for index, name in enumerate(names):
-        accuracy = results["configs"][name]["stepwise_test_accuracy"]
+        runs = _stepwise_runs(results, name)
+        seed_count = len(runs)
         style = "-" if name.startswith("lstm") else "--"
+        colour = plt.cm.tab10.colors[index % 10]
         for axis in (full_axis, zoom_axis):
-            axis.plot(steps, accuracy, style, marker="o", markersize=3, label=name, color=plt.cm.tab10.colors[index % 10])
+            axis.fill_between(steps, runs.min(axis=0), runs.max(axis=0), color=colour, alpha=0.2, linewidth=0)
+            axis.plot(steps, runs.mean(axis=0), style, marker="o", markersize=3, label=name, color=colour)
     full_axis.axhline(0.1, color="grey", linewidth=0.8, linestyle=":")
-    full_axis.set(title="Read-out accuracy at every step", xlabel="step t read out as the last", ylabel="test accuracy",
-                  ylim=(0, 1.0))
+    full_axis.set(title=f"Read-out accuracy at every step (mean of {seed_count} seeds, band: min to max)",
+                  xlabel="step t read out as the last", ylabel="test accuracy", ylim=(0, 1.0))
     zoom_axis.set(title="The last ten steps", xlabel="step t read out as the last", ylabel="test accuracy",
                   xlim=(18.5, 28.5))
-    zoom_axis.legend(fontsize=8, ncol=2, loc="lower right")
+    zoom_axis.legend(fontsize=9, ncol=2, loc="lower right")
     for axis in (full_axis, zoom_axis):
         axis.grid(alpha=0.3)
     figure.tight_layout()
+    return figure
+
+
+def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Sequence[str],
+                         reference: Mapping[str, float]) -> plt.Figure:
+    """Test accuracy of every seed (dots) and their mean (bar) per model: LSTM and GRU side by side
+    for each shape, the whole-image baselines on the right, the earlier solution as crosses."""
+    figure, axis = plt.subplots(figsize=(13, 4.4), layout="constrained")
+    columns = [(f"{cell}_{shape}", position + offset, colour)
+               for position, shape in enumerate(shapes)
+               for cell, offset, colour in (("lstm", -0.18, "tab:blue"), ("gru", 0.18, "tab:orange"))]
+    columns += [(name, len(shapes) + position, "tab:grey") for position, name in enumerate(baselines)]
+    for name, x, colour in columns:
+        runs = results["seeds"][name]
+        values = np.array([runs[seed]["test_accuracy"] for seed in sorted(runs, key=int)])
+        axis.hlines(values.mean(), x - 0.15, x + 0.15, color=colour, linewidth=2.5)
+        axis.plot(np.full(len(values), x) + np.linspace(-0.08, 0.08, len(values)), values, "o", color=colour,
+                  markersize=5, alpha=0.8)
+        if name in reference:
+            axis.plot(x, reference[name], "x", color="black", markersize=8)
+    axis.plot([], [], "o", color="tab:blue", label="LSTM, one dot per seed (line: mean)")
+    axis.plot([], [], "o", color="tab:orange", label="GRU")
+    axis.plot([], [], "o", color="tab:grey", label="whole-image baselines")
+    axis.plot([], [], "x", color="black", label="earlier solution (one run)")
+    axis.set_xticks(range(len(shapes) + len(baselines)), [f"1 layer x {s.split('x')[1]}" if s.startswith("1")
+                                                           else "3 layers x 32" for s in shapes] + list(baselines))
+    low = min(min(reference.values()), min(results["seeds"][name]["0"]["test_accuracy"] for name, _, _ in columns[:8]))
+    axis.set(ylabel="test accuracy", ylim=(low - 0.005, 0.99), title="Test accuracy of every seed")
+    for name, x, colour in columns:  # models below the axis (softmax regression) get their mean written
+        runs = results["seeds"][name]
+        mean = float(np.mean([runs[seed]["test_accuracy"] for seed in runs]))
+        if mean < low - 0.005:
+            axis.annotate(f"mean {mean:.4f}\n(below the axis)", (x, low - 0.004), ha="center", va="bottom",
+                          fontsize=9, color=colour)
+    axis.grid(alpha=0.3, axis="y")
+    axis.legend(fontsize=9, loc="lower right", ncol=2)
     return figure
 
 
@@ -285,4 +332,25 @@ def plot_gates_by_row_kind(statistics: Mapping[str, Mapping[str, Mapping[str, Ma
     axis.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
     axis.grid(alpha=0.3, axis="y")
     axis.legend(fontsize=9, ncol=4, loc="upper left")
+    return figure
+
+
+def plot_drawing_readout(image: np.ndarray, readouts: Mapping[str, Mapping], title: str = "") -> plt.Figure:
+    """A drawn digit as the networks see it (28 x 28, binarized) beside each network's class
+    probabilities read out at every step (28, 10), with its prediction and decision step."""
+    figure, axes = plt.subplots(1, 1 + len(readouts), figsize=(3.2 + 2.6 * len(readouts), 3.9), layout="constrained",
+                                gridspec_kw={"width_ratios": [1.25] + [1] * len(readouts)})
+    axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
+    axes[0].set_title(title or "what the networks read")
+    _label_steps(axes[0])
+    axes[0].set_xlabel("pixel")
+    shown = None
+    for axis, (label, readout) in zip(axes[1:], readouts.items()):
+        shown = axis.imshow(readout["probabilities"], cmap="viridis", vmin=0, vmax=1, aspect="auto")
+        axis.axhline(readout["decision_step"] - 1.5, color="white", linewidth=1.2, linestyle="--")
+        axis.set_xticks(range(NUM_CLASSES))
+        axis.set_xlabel("class")
+        axis.set_title(f"{label}: {readout['prediction']}, decided at t = {readout['decision_step']}", fontsize=10)
+        _label_steps(axis, label=False)
+    figure.colorbar(shown, ax=axes[1:], fraction=0.05, label="P(class) read out at t")
     return figure

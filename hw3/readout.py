@@ -102,3 +102,18 @@ def decision_step_summary(steps: np.ndarray, labels: np.ndarray, correct: np.nda
         "mean_when_wrong": round(float(steps[~correct].mean()), 3) if (~correct).any() else None,
         "share_decided_by_step": {str(t): round(float((steps <= t).mean()), 4) for t in (14, 18, 22, 24, 26, 27)},
     }
+
+
+def drawing_readouts(stepwise_models: dict[str, keras.Model], image: np.ndarray) -> dict[str, dict]:
+    """What each model reads out of one image (28, 28) at every step.
+
+    stepwise_models: {label: every_step_model(model)}. Returns {label: {'probabilities' (28, 10),
+    'prediction' (the class at step 28), 'decision_step' (first step from which it never changes)}}.
+    """
+    batch = check_image_batch(np.asarray(image)[None])
+    readouts = {}
+    for label, model in stepwise_models.items():
+        logits = np.asarray(model.predict_on_batch(batch)[1])  # (1, 28, 10); compiled once, then fast
+        readouts[label] = {"probabilities": softmax(logits[0]), "prediction": int(logits[0, -1].argmax()),
+                           "decision_step": int(decision_steps(logits)[0])}
+    return readouts

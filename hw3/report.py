@@ -86,6 +86,48 @@ def gates_by_row_rows(statistics: Mapping) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def _interval(comparison: Mapping, scale: float = 100.0) -> str:
+    return (f"{scale * comparison['difference']:+.2f} [{scale * comparison['low']:+.2f}, "
+            f"{scale * comparison['high']:+.2f}]")
+
+
+def seed_summary_rows(statistics: Mapping, names: list[str]) -> tuple[list[str], list[list[str]]]:
+    """Mean +- sd, min and max over seeds of test accuracy and loss, one row per model."""
+    header = ["model", "seeds", "test accuracy, mean +- sd", "min", "max", "test loss, mean +- sd"]
+    rows = []
+    for name in names:
+        accuracy, loss = statistics["per_model"][name]["test_accuracy"], statistics["per_model"][name]["test_loss"]
+        rows.append([name, str(accuracy["n"]), f"{accuracy['mean']:.4f} +- {accuracy['sd']:.4f}", f"{accuracy['min']:.4f}",
+                     f"{accuracy['max']:.4f}", f"{loss['mean']:.4f} +- {loss['sd']:.4f}"])
+    return header, rows
+
+
+def comparison_rows(statistics: Mapping) -> tuple[list[str], list[list[str]]]:
+    """Each comparison: mean difference in accuracy points with its 95% interval over seeds,
+    Welch's p, and the exact McNemar test of the two seed-0 models on the same test images."""
+    header = ["comparison (first minus second)", "difference, points [95% interval]", "Welch p",
+              "seed 0: only first right / only second right", "McNemar p"]
+    pairs = [(f"GRU - LSTM, {shape}", statistics["gru_minus_lstm"][shape]) for shape in statistics["gru_minus_lstm"]]
+    pairs += [(f"{cell.upper()}: 1x64 - 3x32 (width - depth)", statistics["width_minus_depth"][cell])
+              for cell in statistics["width_minus_depth"]]
+    pairs += [(f"{baseline} - {name}", comparison) for baseline, against in statistics["baseline_minus_recurrent"].items()
+              for name, comparison in against.items()]
+    rows = [[label, _interval(c), f"{c['p_value']:.3f}",
+             f"{c['mcnemar_seed0']['first_only']} / {c['mcnemar_seed0']['second_only']}",
+             f"{c['mcnemar_seed0']['p_value']:.3f}"] for label, c in pairs]
+    return header, rows
+
+
+def earlier_solution_rows(statistics: Mapping) -> tuple[list[str], list[list[str]]]:
+    """Per configuration: the earlier solution's accuracy, in how many seeds it is beaten, and the
+    mean margin in points with its 95% interval."""
+    header = ["configuration", "earlier solution", "seeds beating it", "mean margin, points [95% interval]"]
+    rows = [[name, f"{REFERENCE_ACCURACY[name]:.4f}", f"{m['beating']} of {m['n']}",
+             f"{100 * m['mean_margin']:+.2f} [{100 * m['low']:+.2f}, {100 * m['high']:+.2f}]"]
+            for name, m in statistics["against_earlier_solution"].items()]
+    return header, rows
+
+
 def last_steps_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
     """The Q3.3 table: GRU (1x32) test accuracy with each of the last five steps read out as the last."""
     accuracy = results["configs"]["gru_1x32"]["stepwise_test_accuracy"]
@@ -110,6 +152,13 @@ def q1_rows(q1: Mapping[str, float]) -> tuple[list[str], list[list[str]]]:
          f"{q1['gru_copy_drift_weak']:.3f}"],
     ]
     return header, rows
+
+
+def drawing_summary(readouts: Mapping[str, Mapping]) -> str:
+    """One line of HTML: each network's final prediction, its probability and its decision step."""
+    parts = [f"<b>{label}</b>: {r['prediction']} (p = {r['probabilities'][-1][r['prediction']]:.2f}, "
+             f"decided at step {r['decision_step']})" for label, r in readouts.items()]
+    return "; ".join(parts)
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
@@ -139,6 +188,9 @@ def report_tables(results: Mapping) -> dict[str, Callable[[], str]]:
         "table/q1": lambda: markdown_table(*q1_rows(results["q1_demonstrations"])),
         "table/important_units/gru_1x32": lambda: markdown_table(*important_unit_rows(results["analysis"], "gru_1x32")),
         "table/important_units/lstm_1x32": lambda: markdown_table(*important_unit_rows(results["analysis"], "lstm_1x32")),
+        "table/seeds": lambda: markdown_table(*seed_summary_rows(results["statistics"], list(results["statistics"]["per_model"]))),
+        "table/comparisons": lambda: markdown_table(*comparison_rows(results["statistics"])),
+        "table/earlier_solution": lambda: markdown_table(*earlier_solution_rows(results["statistics"])),
         "table/gates_by_row": lambda: markdown_table(*gates_by_row_rows(results["analysis"]["gates_by_row"])),
     }
 
@@ -171,7 +223,8 @@ def report_section(markdown: str, title: str) -> str:
 def render_report(results: Mapping, section: str | None = None, images: bool = True,
                   template: Path = ANSWERS_TEMPLATE) -> str:
     """answers.md from its template: every <<path:format>> replaced by the value in `results`,
-    every <<table/...>> by the table. `section`: render only that '## ' section; `images=False`
+    every <<table/...>> by the table; a format ending in 'pts' (e.g. '+.2pts') shows a
+    fraction as percentage points. `section`: render only that '## ' section; `images=False`
     leaves out the figure links (the notebook shows the figures themselves)."""
     text = template.read_text(encoding="utf-8")
     text = report_section(text, section) if section else text
@@ -184,7 +237,10 @@ def render_report(results: Mapping, section: str | None = None, images: bool = T
         path, spec = match.group(1).strip(), match.group(2)
         if path in tables:
             return tables[path]()
-        return format(lookup(results, path), spec or "")
+        value = lookup(results, path)
+        if spec and spec.endswith("pts"):  # a fraction of accuracy shown in percentage points
+            return format(100 * value, spec[:-3])
+        return format(value, spec or "")
 
     return _PLACEHOLDER.sub(replace, text)
 

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from hw3.data import binarize, DATA_PATH, file_sha256, load_binarized_mnist, load_mnist_arrays, MNIST_SHA256
+from hw3.data import binarize, DATA_PATH, file_sha256, load_binarized_mnist, load_mnist_arrays, MNIST_SHA256, canvas_to_mnist, strokes_to_canvas
 
 
 def test_binarize_uint8_threshold_is_strictly_above_a_tenth():
@@ -92,3 +92,28 @@ def test_missing_file_without_network_raises_file_not_found(tmp_path, monkeypatc
     monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
     with pytest.raises(FileNotFoundError, match="missing and the download fallback failed"):
         load_mnist_arrays(tmp_path / "absent.npz")
+
+
+def test_strokes_are_drawn_with_a_round_pen():
+    canvas = strokes_to_canvas([[(100, 100)]], size=200, width=20)  # one dot
+    assert canvas[100, 100] == 1.0 and canvas[100, 120] == 0.0 and canvas[100, 108] == 1.0
+    line = strokes_to_canvas([[(20, 50), (180, 50)]], size=200, width=10)
+    assert line[50, 20:180].min() == 1.0 and line[40, :].max() == 0.0 and line[50, 195] == 0.0
+
+
+def test_a_drawing_off_centre_comes_out_centred_like_mnist():
+    low_left = strokes_to_canvas([[(40, 160), (40, 260)]])  # a short vertical bar, low and to the left
+    image = canvas_to_mnist(low_left)
+    assert image.shape == (28, 28) and set(np.unique(image)) <= {0.0, 1.0}
+    rows, columns = np.nonzero(image)
+    assert rows.max() - rows.min() + 1 == 20, "the longer side is scaled to 20 pixels"
+    assert abs(rows.mean() - 13.5) <= 0.5 and abs(columns.mean() - 13.5) <= 1.0, "centre of mass at the centre"
+    moved = canvas_to_mnist(strokes_to_canvas([[(200, 20), (200, 120)]]))  # the same bar, high and to the right
+    np.testing.assert_array_equal(moved, image)
+
+
+def test_an_empty_or_malformed_canvas_gives_a_clear_message():
+    with pytest.raises(ValueError, match="the canvas is empty: draw a digit first"):
+        canvas_to_mnist(np.zeros((280, 280)))
+    with pytest.raises(ValueError, match=r"one \(H, W\) array"):
+        canvas_to_mnist(np.zeros((1, 280, 280)))

@@ -6,8 +6,8 @@ import pytest
 
 from hw3.settings import PROJECT_DIR
 
-STAGES = ["settings", "data", "models", "readout", "training", "cells", "q1", "analysis", "ablation", "plots",
-          "report", "widgets"]
+STAGES = ["settings", "data", "models", "readout", "training", "cells", "q1", "analysis", "ablation", "statistics",
+          "plots", "report", "widgets"]
 NO_TRAINING = {"plots", "report", "widgets"}  # they take arrays and results, never train or load models
 
 

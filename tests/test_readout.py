@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from hw3.readout import (decision_step_summary, decision_steps, every_step_model, softmax, stepwise_accuracy,
-                         stepwise_logits)
+from hw3.data import canvas_to_mnist, strokes_to_canvas
+from hw3.readout import (decision_step_summary, decision_steps, drawing_readouts, every_step_model, softmax,
+                         stepwise_accuracy, stepwise_logits)
 
 TOLERANCE = 1e-5
 
@@ -67,3 +68,19 @@ def test_every_step_model_keeps_the_requested_layers(trained_models, mnist):
     assert outputs.shape == (50, 28, 32) and logits.shape == (50, 28, 10)
     with pytest.raises(ValueError, match="keep all layers with head=True"):
         every_step_model(model, layers=0)
+
+
+@pytest.mark.parametrize("digit, strokes", [
+    (1, [[(150, 30), (130, 250)]]),
+    (7, [[(60, 50), (210, 50), (110, 255)]]),
+])
+def test_drawn_digits_are_read_by_the_committed_models(trained_models, digit, strokes):
+    image = canvas_to_mnist(strokes_to_canvas(strokes))
+    readers = {name: every_step_model(model) for name, model in trained_models.items()}
+    readouts = drawing_readouts(readers, image)
+    for name, readout in readouts.items():
+        assert readout["prediction"] == digit, (name, readout["prediction"])
+        assert readout["probabilities"].shape == (28, 10)
+        np.testing.assert_allclose(readout["probabilities"].sum(axis=1), 1.0, rtol=1e-5)
+        assert 1 <= readout["decision_step"] <= 28
+        assert readout["probabilities"][-1].argmax() == digit

@@ -1,12 +1,15 @@
-"""The sliders work for a person: hw3.ipynb driven in a real JupyterLab in headless Chromium.
+"""The sliders and the drawing pad work for a person: hw3.ipynb driven in a real JupyterLab in
+headless Chromium.
 
 nbval runs every cell but no JavaScript. This test starts JupyterLab on 127.0.0.1 (free port, random
 token, temporary runtime and settings folders) on a temporary copy of the notebook, opens it in
 Debian's Chromium through Playwright, runs all cells in smoke mode, then moves each slider with the
-keyboard and checks that the figure attached to it changes and the slider shows the new index.
+keyboard and checks that the figure attached to it changes and the slider shows the new index;
+then draws a 7 on the drawing pad with the mouse, checks that the reading appears within a second
+of the stroke's end, and that Clear empties it.
 
-Run as a script it takes the README's screenshot instead, in full mode:
-    python tests/test_widgets_in_browser.py --screenshot figures/widgets_jupyterlab.png
+Run as a script it takes the README's screenshots instead, in full mode:
+    python tests/test_widgets_in_browser.py --screenshot figures/widgets_jupyterlab.png figures/drawpad_jupyterlab.png
 """
 from __future__ import annotations
 
@@ -178,6 +181,33 @@ def move_slider_with_keyboard(page, widget) -> None:
     page.keyboard.press("ArrowRight")
 
 
+SEVEN = [(60, 50), (210, 50), (100, 260)]  # pad pixels: the bar, then the long tail
+DRAW_PROMPT_START = "Draw a digit"
+
+
+def draw_on_pad(page, pad, path, steps: int = 12) -> float:
+    """Press, move along `path` (pad pixels) and release the mouse on the pad's canvas; returns
+    the time of the release (time.monotonic())."""
+    canvas = pad.locator("canvas").last
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    scale = box["width"] / 280.0
+    points = [(box["x"] + x * scale, box["y"] + y * scale) for x, y in path]
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for point in points[1:]:
+        page.mouse.move(*point, steps=steps)
+    page.mouse.up()
+    return time.monotonic()
+
+
+def pad_state(pad) -> tuple[str, str | None, bool]:
+    """(the summary text, the reading's image source, whether that image is shown)."""
+    summary = pad.locator(".widget-html-content").first.inner_text().strip()
+    image = pad.locator("img").first
+    return summary, image.get_attribute("src"), image.is_visible()
+
+
 def _children() -> set[int]:
     import psutil
 
@@ -196,7 +226,7 @@ def chromium():
     return CHROMIUM
 
 
-def test_sliders_redraw_their_figures_in_jupyterlab(chromium, tmp_path):
+def test_sliders_and_drawing_pad_work_in_jupyterlab(chromium, tmp_path):
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import sync_playwright
 
@@ -227,6 +257,29 @@ def test_sliders_redraw_their_figures_in_jupyterlab(chromium, tmp_path):
                 new_readout, new_image = slider_figure(widget)
                 assert new_readout == "1", f"explorer {index}: the slider shows {new_readout!r}"
                 assert new_image != image and new_image.startswith(FIGURE_SOURCES)
+
+            pad = page.locator(".hw3-drawing-pad")
+            assert pad.count() == 1, "expected one drawing pad"
+            summary, _, shown = pad_state(pad)
+            assert summary.startswith(DRAW_PROMPT_START) and not shown
+            released = draw_on_pad(page, pad, SEVEN)
+            try:
+                page.wait_for_function("(element) => { const img = element.querySelector('img'); "
+                                       "return img && img.offsetParent !== null && img.getAttribute('src'); }",
+                                       arg=pad.element_handle(), timeout=20_000, polling=20)
+            except PlaywrightTimeoutError:
+                pytest.fail(f"the drawing pad did not show a reading after the stroke: {pad_state(pad)}")
+            latency = time.monotonic() - released
+            summary, source, shown = pad_state(pad)
+            assert shown and source.startswith(FIGURE_SOURCES)
+            assert "GRU" in summary and "LSTM" in summary and "decided at step" in summary, summary
+            print(f"drawing pad: reading shown {latency:.2f} s after the stroke ended")
+            assert latency < 1.0, f"the reading took {latency:.2f} s after the stroke ended"
+            pad.get_by_role("button", name="Clear").click()
+            page.wait_for_function("(element) => { const img = element.querySelector('img'); "
+                                   "return img && img.offsetParent === null; }", arg=pad.element_handle(), timeout=10_000)
+            summary, _, shown = pad_state(pad)
+            assert summary.startswith(DRAW_PROMPT_START) and not shown
         finally:
             context.close()
     problems = [text for text in console if any(error in text for error in WIDGET_ERRORS)]
@@ -239,8 +292,9 @@ def test_sliders_redraw_their_figures_in_jupyterlab(chromium, tmp_path):
     assert not _children() - before, "the server, kernels or browser left processes behind"
 
 
-def take_screenshot(target: Path) -> None:
-    """Full mode (reusing the saved models): run all cells, move the GRU slider, capture the explorer."""
+def take_screenshots(sliders_target: Path, pad_target: Path) -> None:
+    """Full mode (reusing the saved models): run all cells, move the GRU slider and capture the
+    explorer; draw a 7 on the pad and capture the pad."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:
@@ -258,14 +312,21 @@ def take_screenshot(target: Path) -> None:
                 wait_for_new_figure(page, widget, image, timeout_ms=60_000)
                 time.sleep(2)
                 widget.scroll_into_view_if_needed()
-                cell = widget.locator("xpath=ancestor::div[contains(@class, 'jp-Cell')][1]")
-                cell.screenshot(path=str(target))
+                widget.locator("xpath=ancestor::div[contains(@class, 'jp-Cell')][1]").screenshot(path=str(sliders_target))
+                pad = page.locator(".hw3-drawing-pad")
+                draw_on_pad(page, pad, SEVEN)
+                page.wait_for_function("(element) => { const img = element.querySelector('img'); "
+                                       "return img && img.offsetParent !== null && img.getAttribute('src'); }",
+                                       arg=pad.element_handle(), timeout=60_000)
+                time.sleep(2)
+                pad.screenshot(path=str(pad_target))
             finally:
                 context.close()
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] != "--screenshot":
-        raise SystemExit("usage: python tests/test_widgets_in_browser.py --screenshot figures/widgets_jupyterlab.png")
-    take_screenshot(Path(sys.argv[2]).resolve())
-    print(f"saved {sys.argv[2]}")
+    if len(sys.argv) != 4 or sys.argv[1] != "--screenshot":
+        raise SystemExit("usage: python tests/test_widgets_in_browser.py --screenshot "
+                         "figures/widgets_jupyterlab.png figures/drawpad_jupyterlab.png")
+    take_screenshots(Path(sys.argv[2]).resolve(), Path(sys.argv[3]).resolve())
+    print(f"saved {sys.argv[2]} and {sys.argv[3]}")
