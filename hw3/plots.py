@@ -337,9 +337,15 @@ def plot_gates_by_row_kind(statistics: Mapping[str, Mapping[str, Mapping[str, Ma
 
 def plot_drawing_readout(image: np.ndarray, readouts: Mapping[str, Mapping], title: str = "") -> plt.Figure:
     """A drawn digit as the networks see it (28 x 28, binarized) beside each network's class
-    probabilities read out at every step (28, 10), with its prediction and decision step."""
-    figure, axes = plt.subplots(1, 1 + len(readouts), figsize=(3.2 + 2.6 * len(readouts), 3.9), layout="constrained",
-                                gridspec_kw={"width_ratios": [1.25] + [1] * len(readouts)})
+    probabilities read out at every step (28, 10), with its prediction and decision step.
+
+    A fixed layout (no constrained layout): the drawing pad redraws this figure after every stroke,
+    and one draw instead of three keeps the pad's answer well under a second."""
+    count = len(readouts)
+    figure = plt.figure(figsize=(3.2 + 2.6 * count, 3.9))
+    grid = figure.add_gridspec(1, 1 + count, width_ratios=[1.25] + [1] * count, left=0.06, right=0.88,
+                               bottom=0.14, top=0.9, wspace=0.3)
+    axes = [figure.add_subplot(grid[0, column]) for column in range(1 + count)]
     axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
     axes[0].set_title(title or "what the networks read")
     _label_steps(axes[0])
@@ -352,5 +358,6 @@ def plot_drawing_readout(image: np.ndarray, readouts: Mapping[str, Mapping], tit
         axis.set_xlabel("class")
         axis.set_title(f"{label}: {readout['prediction']}, decided at t = {readout['decision_step']}", fontsize=10)
         _label_steps(axis, label=False)
-    figure.colorbar(shown, ax=axes[1:], fraction=0.05, label="P(class) read out at t")
+    colour_axis = figure.add_axes((0.9, 0.14, 0.015, 0.76))
+    figure.colorbar(shown, cax=colour_axis, label="P(class) read out at t")
     return figure

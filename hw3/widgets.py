@@ -24,10 +24,11 @@ from hw3.data import CANVAS_SIZE, STROKE_WIDTH, canvas_to_mnist, strokes_to_canv
 DRAW_PROMPT = "Draw a digit with the mouse (button held down); the panels update when the stroke ends."
 
 
-def figure_png(figure: plt.Figure) -> bytes:
-    """The figure as PNG bytes (as `save_figure` writes it), and the figure closed."""
+def figure_png(figure: plt.Figure, tight: bool = True) -> bytes:
+    """The figure as PNG bytes (as `save_figure` writes it), and the figure closed. `tight=False`
+    skips the tight bounding box, which costs a second draw, for figures laid out by hand."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight" if tight else None)
     plt.close(figure)
     return buffer.getvalue()
 
@@ -92,7 +93,7 @@ def drawing_pad(read: Callable[[np.ndarray], tuple[plt.Figure, str]], size: int 
             summary.value = str(error)
             return
         figure, text = read(image)
-        panel.value = figure_png(figure)
+        panel.value = figure_png(figure, tight=False)
         panel.layout.display = ""
         summary.value = text
 
