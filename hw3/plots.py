@@ -1,7 +1,7 @@
 """Plots: every figure of the notebook and the report. Functions take arrays and results
 dictionaries and return a matplotlib Figure; they never train or load models.
 
-Imports from the package: settings, analysis.
+Imports from the package: settings, analysis, statistics.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from hw3.analysis import gate_profile, gate_saturation
+from hw3.statistics import seed_values
 from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings
 
 STEP_TICKS = [1, 5, 10, 15, 20, 25, 28]
@@ -148,8 +149,9 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
 
 def _stepwise_runs(results: Mapping, name: str) -> np.ndarray:
     """Per-step test accuracy of every stored seed of `name` (seeds, 28); seed 0 alone without seeds."""
-    runs = results.get("seeds", {}).get(name) or {"0": results["configs"][name]}
-    return np.array([runs[seed]["stepwise_test_accuracy"] for seed in sorted(runs, key=int)])
+    if name in results.get("seeds", {}):
+        return seed_values(results, name, "stepwise_test_accuracy")
+    return np.array([results["configs"][name]["stepwise_test_accuracy"]])
 
 
 def plot_stepwise_accuracy(results: Mapping, names: Iterable[str]) -> plt.Figure:
@@ -188,8 +190,7 @@ def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Seq
                for cell, offset, colour in (("lstm", -0.18, "tab:blue"), ("gru", 0.18, "tab:orange"))]
     columns += [(name, len(shapes) + position, "tab:grey") for position, name in enumerate(baselines)]
     for name, x, colour in columns:
-        runs = results["seeds"][name]
-        values = np.array([runs[seed]["test_accuracy"] for seed in sorted(runs, key=int)])
+        values = seed_values(results, name)
         axis.hlines(values.mean(), x - 0.15, x + 0.15, color=colour, linewidth=2.5)
         axis.plot(np.full(len(values), x) + np.linspace(-0.08, 0.08, len(values)), values, "o", color=colour,
                   markersize=5, alpha=0.8)
@@ -204,8 +205,7 @@ def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Seq
     low = min(min(reference.values()), min(results["seeds"][name]["0"]["test_accuracy"] for name, _, _ in columns[:8]))
     axis.set(ylabel="test accuracy", ylim=(low - 0.005, 0.99), title="Test accuracy of every seed")
     for name, x, colour in columns:  # models below the axis (softmax regression) get their mean written
-        runs = results["seeds"][name]
-        mean = float(np.mean([runs[seed]["test_accuracy"] for seed in runs]))
+        mean = float(seed_values(results, name).mean())
         if mean < low - 0.005:
             axis.annotate(f"mean {mean:.4f}\n(below the axis)", (x, low - 0.004), ha="center", va="bottom",
                           fontsize=9, color=colour)

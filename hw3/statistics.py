@@ -18,7 +18,8 @@ WIDEST_RECURRENT = ("gru_1x128", "lstm_1x128")  # the baselines are compared wit
 
 
 def seed_values(results: Mapping, name: str, metric: str = "test_accuracy") -> np.ndarray:
-    """The metric of every stored seed of model `name`, in seed order: (seeds,)."""
+    """The metric of every stored seed of model `name`, in seed order: (seeds,), or (seeds, 28)
+    for the per-step accuracy."""
     runs = results["seeds"][name]
     return np.array([runs[seed][metric] for seed in sorted(runs, key=int)], dtype=np.float64)
 
@@ -80,6 +81,8 @@ def seed_statistics(results: Mapping, predictions: Mapping[str, np.ndarray], lab
     names = [name for name in CONFIG_NAMES + BASELINE_NAMES if name in results["seeds"]]
     statistics = {
         "confidence": CONFIDENCE, "interval_method": "Welch's t over seeds",
+        "binomial_standard_error": {name: round(float(np.sqrt(a * (1 - a) / len(labels))), 6)
+                                    for name in names for a in [seed_values(results, name)[0]]},
         "per_model": {name: {"test_accuracy": summary(seed_values(results, name)),
                              "test_loss": summary(seed_values(results, name, "test_loss"))} for name in names},
         "gru_minus_lstm": {shape: _paired(results, predictions, labels, f"gru_{shape}", f"lstm_{shape}")
