@@ -36,7 +36,7 @@ from hw3.plots import (plot_decision_steps, plot_digits_as_sequences, plot_drawi
 # report: tables and answers.md
 from hw3.report import (REFERENCE_ACCURACY, baseline_table_rows, comparison_rows, drawing_summary,
                         earlier_solution_rows, gate_summary_rows, gates_by_row_rows, html_table, important_unit_rows, last_steps_rows,
-                        markdown_table, q1_rows, render_report, results_table_rows, seed_summary_rows, write_report)
+                        markdown_table, q1_rows, render_report, reset_fit_rows, results_table_rows, seed_summary_rows, write_report)
 # widgets: slider explorers and the drawing pad, for a live kernel
 from hw3.widgets import drawing_pad, image_slider_explorer
 

@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 
 from hw3.cells import gru_cell_weights, GRUInternalsCell, lstm_cell_weights, LSTMInternalsCell, run_internals_cell
-from hw3.q1 import q1_demonstrations
+from hw3.q1 import (batched_cell_outputs, binary_sequences, fit_error_floor, HIDDEN_STATE_LSTM, q1_demonstrations,
+                    RESET_TARGET_GRU)
+from tests.numpy_reference import gru_forward, lstm_forward
 
 
 @pytest.fixture(scope="module")
@@ -15,9 +17,23 @@ def test_saturated_gates_leak_about_two_billionths(q1):
     assert q1["sigmoid_minus_bias"] == pytest.approx(2.0612e-9, rel=1e-3)
 
 
+def test_float32_numbers_just_below_one_are_two_to_the_minus_24_apart(q1):
+    assert q1["float32_spacing_below_one"] == 2.0 ** -24
+    assert np.float32(1.0 - q1["sigmoid_minus_bias"]) == 1.0  # sigmoid(20) rounds to exactly 1
+
+
 def test_q1_1_both_cells_store_the_binary_row_with_saturated_gates(q1):
     assert q1["lstm_store_error"] < 1e-7
     assert q1["gru_store_error"] < 1e-7
+
+
+def test_q1_1_lstm_store_error_is_the_forget_gate_leak_on_zero_pixels(q1):
+    """c_t = sigmoid(-20) * c_{t-1} + 0 on a 0 pixel after a 1 pixel: the error is the leak itself."""
+    assert q1["lstm_store_error"] == pytest.approx(q1["sigmoid_minus_bias"], rel=1e-3)
+
+
+def test_q1_1_gru_store_error_stays_within_the_leak_bound(q1):
+    assert q1["gru_store_error"] <= q1["gru_store_leak_bound"] < 1e-6
 
 
 def test_q1_1_weak_gates_do_not_store_exactly(q1):
@@ -63,3 +79,61 @@ def test_gru_update_gate_convention_keeps_old_state_when_z_is_one():
 def test_cell_weight_blocks_are_checked():
     with pytest.raises(ValueError, match="unknown gate blocks \\['z'\\]; this cell's blocks are i, f, c, o"):
         lstm_cell_weights(2, 2, bias={"z": 1.0})
+
+
+def test_binary_sequences_lists_every_sequence_once_in_counting_order():
+    sequences = binary_sequences(4)
+    assert sequences.shape == (16, 4, 1)
+    assert len({tuple(row) for row in sequences[..., 0]}) == 16
+    assert sequences[1, :, 0].tolist() == [0, 0, 0, 1] and sequences[8, :, 0].tolist() == [1, 0, 0, 0]
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_batched_cells_match_the_float64_reference_for_each_start(kind):
+    rng = np.random.default_rng(5)
+    blocks, reference = (4, lstm_forward) if kind == "lstm" else (3, gru_forward)
+    bias_shape = (3, blocks * 2) if kind == "lstm" else (3, 2, blocks * 2)
+    weights = [rng.normal(0, 1, (3, 1, blocks * 2)), rng.normal(0, 1, (3, 2, blocks * 2)), rng.normal(0, 1, bias_shape)]
+    sequences = binary_sequences(3)
+    batched = np.asarray(batched_cell_outputs(kind, *(w.astype(np.float32) for w in weights), sequences))
+    assert batched.shape == (3, 8, 3, 2)
+    for start in range(3):
+        expected = reference(sequences.astype(np.float64), *(w[start] for w in weights))["h"]
+        np.testing.assert_allclose(batched[start], expected, atol=1e-5)
+
+
+def test_fit_rejects_unknown_cells_and_too_narrow_ones():
+    target = np.zeros((2, 1, 2), np.float32)
+    with pytest.raises(ValueError, match="unknown cell kind 'rnn'"):
+        fit_error_floor("rnn", 2, target, binary_sequences(1))
+    with pytest.raises(ValueError, match="cannot show 2 target outputs"):
+        fit_error_floor("lstm", 1, target, binary_sequences(1))
+
+
+def test_q1_3_reset_target_stays_inside_the_lstm_first_step_range(q1):
+    target = gru_forward(binary_sequences(4).astype(np.float64), *RESET_TARGET_GRU)["h"]
+    assert np.abs(target).max() == pytest.approx(q1["reset_target_largest_output"], abs=1e-6)
+    assert q1["reset_target_largest_output"] < np.tanh(1.0) - 0.05
+    reset = gru_forward(binary_sequences(4).astype(np.float64), *RESET_TARGET_GRU)["r"]
+    inputs = binary_sequences(4)[..., 0] == 1
+    assert reset[inputs].min() > 0.98 and reset[~inputs].max() < 0.02  # the current input drives the reset gate
+
+
+def test_q1_3_fit_reaches_a_gru_but_not_one_lstm_unit(q1):
+    assert q1["reset_fit_gru_1_floor"] < 1e-3  # the procedure can find an exact match
+    assert q1["reset_fit_lstm_1_floor"] > 5e-3  # the stated floor for one LSTM unit
+    assert q1["reset_fit_lstm_1_floor"] > 30 * q1["reset_fit_gru_1_floor"]
+    assert q1["reset_fit_lstm_1_median"] < 1.2 * q1["reset_fit_lstm_1_floor"]  # one floor from every start
+    assert q1["reset_fit_lstm_2_floor"] < q1["reset_fit_lstm_1_floor"] / 10  # two units come close
+
+
+def test_q1_3_lstm_outputs_agree_at_step_one_and_differ_at_step_two(q1):
+    """Recomputed in float64: the two inputs give the same h_1, so any GRU gives the same h_2; the LSTM does not."""
+    sequences = np.zeros((2, 2, 2))
+    sequences[:, 0, 0] = q1["hidden_first_input"], q1["hidden_second_input"]
+    sequences[:, 1, 1] = 1.0
+    h = lstm_forward(sequences, *(np.asarray(w, np.float64) for w in HIDDEN_STATE_LSTM))["h"][..., 0]
+    assert abs(h[0, 0] - h[1, 0]) < 1e-7 and q1["hidden_first_output_gap"] < 1e-7
+    assert abs(h[0, 1] - h[1, 1]) > 0.25 and q1["hidden_second_output_gap"] > 0.25
+    assert q1["hidden_second_input"] - q1["hidden_first_input"] > 0.2
+
