@@ -26,6 +26,12 @@ from hw3.analysis import (blank_row_fraction, cell_state_retention, feature_corr
                           row_features, spearman_correlation, state_spread, units_by_cost)
 # ablation: accuracy after silencing a unit or fixing forget gates at 0.5
 from hw3.ablation import forget_ablation, silenced_unit_accuracy
+# controls: the Q3 controls (ink-aligned read-out, shifts, extra blank rows, occlusion), cached with the models
+from hw3.controls import (confusion_matrix, decision_after_ink, extra_row_summary, last_ink_rows,
+                          occlusion_experiment, readout_at_last_ink, readout_by_steps_after_ink, readout_class_shares,
+                          shift_experiment, shift_rows)
+# probes: linear probes on the states, class separation and PCA of the GRU's state
+from hw3.probes import class_separation, class_trajectories, probe_experiment
 # statistics: seeds summarised and compared, with intervals and exact tests
 from hw3.statistics import mcnemar_exact, seed_statistics, summary, welch_difference
 # plots: every figure
@@ -33,10 +39,14 @@ from hw3.plots import (plot_decision_steps, plot_digits_as_sequences, plot_drawi
                        plot_gates_by_row_kind, plot_gru_over_time, plot_learning_curves, plot_lstm_gates,
                        plot_lstm_memory, plot_seed_accuracies, plot_stepwise_accuracy, plot_unit_ablation,
                        plot_unit_time_courses, save_figure)
+# control_plots: the figures of the Q3 controls
+from hw3.control_plots import (plot_confusions, plot_error_gallery, plot_probes, plot_readout_after_ink,
+                               plot_readout_shares, plot_row_occlusion, plot_shifts, plot_state_geometry)
 # report: tables and answers.md
-from hw3.report import (REFERENCE_ACCURACY, baseline_table_rows, comparison_rows, drawing_summary,
-                        earlier_solution_rows, gate_summary_rows, gates_by_row_rows, html_table, important_unit_rows, last_steps_rows,
-                        markdown_table, q1_rows, render_report, reset_fit_rows, results_table_rows, seed_summary_rows, write_report)
+from hw3.report import (REFERENCE_ACCURACY, baseline_table_rows, comparison_rows, decision_after_ink_rows,
+                        drawing_summary, earlier_solution_rows, gate_summary_rows, gates_by_row_rows, html_table,
+                        important_unit_rows, last_steps_rows, markdown_table, q1_rows, render_report, reset_fit_rows,
+                        results_table_rows, seed_summary_rows, write_report)
 # widgets: slider explorers and the drawing pad, for a live kernel
 from hw3.widgets import drawing_pad, image_slider_explorer
 

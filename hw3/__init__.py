@@ -11,8 +11,11 @@ One module per stage, in the order the data flows; a module imports only the one
     q1         hand-set cells behind the Q1 answers
     analysis   statistics of states and gates
     ablation   accuracy after silencing a unit or fixing forget gates at 0.5
+    controls   Q3 controls: ink-aligned read-out, shifted digits, extra blank rows, row occlusion
+    probes     linear probes on the states; class separation and PCA of the GRU's state
     statistics seeds summarised and compared: intervals, exact McNemar tests
     plots      every figure
+    control_plots  the figures of the Q3 controls
     report     tables and the answers.md template
     widgets    ipywidgets explorers
 

@@ -54,24 +54,34 @@ def plot_digits_as_sequences(images: np.ndarray, labels: np.ndarray) -> plt.Figu
 
 
 def plot_learning_curves(results: Mapping, names: Iterable[str]) -> plt.Figure:
-    """Train (dashed) and validation (solid) loss and accuracy per epoch for each named model."""
-    figure, (loss_axis, accuracy_axis) = plt.subplots(1, 2, figsize=(13, 4.6))
-    colours = plt.cm.tab10.colors
-    for index, name in enumerate(names):
-        history = results["configs"][name]["history"]
-        epochs = np.arange(1, len(history["loss"]) + 1)
-        colour = colours[index % len(colours)]
-        style = "-" if name.startswith("lstm") else "--"
-        loss_axis.plot(epochs, history["val_loss"], style, color=colour, label=name, marker="o", markersize=3)
-        loss_axis.plot(epochs, history["loss"], style, color=colour, alpha=0.35)
-        accuracy_axis.plot(epochs, history["val_accuracy"], style, color=colour, label=name, marker="o", markersize=3)
-        accuracy_axis.plot(epochs, history["accuracy"], style, color=colour, alpha=0.35)
-    loss_axis.set(title="Cross-entropy (validation bold, training faint)", xlabel="epoch", ylabel="loss (nats)",
-                  yscale="log")
-    accuracy_axis.set(title="Accuracy (validation bold, training faint)", xlabel="epoch", ylabel="accuracy")
-    accuracy_axis.legend(ncol=2, fontsize=8, loc="lower right")
-    for axis in (loss_axis, accuracy_axis):
-        axis.grid(alpha=0.3)
+    """Loss (top) and accuracy (bottom) per epoch, one column per shape: LSTM blue, GRU orange,
+    validation solid with dots, training dashed. The accuracy axes show only the top of the range."""
+    names = list(names)
+    shapes = list(dict.fromkeys(name.split("_", 1)[1] for name in names))
+    figure, axes = plt.subplots(2, len(shapes), figsize=(3.7 * len(shapes), 6.6), squeeze=False, sharex=True)
+    colours = {"lstm": "tab:blue", "gru": "tab:orange"}
+    after_first = [results["configs"][name]["history"]["val_accuracy"] for name in names]
+    lowest = min(min(values[1:] or values) for values in after_first)  # one-epoch (smoke) runs keep epoch 1
+    for column, shape in enumerate(shapes):
+        for cell, colour in colours.items():
+            name = f"{cell}_{shape}"
+            if name not in names:
+                continue
+            history = results["configs"][name]["history"]
+            epochs = np.arange(1, len(history["loss"]) + 1)
+            for row, key in enumerate(("loss", "accuracy")):
+                axes[row, column].plot(epochs, history[f"val_{key}"], "-o", color=colour, markersize=3,
+                                       label=f"{cell.upper()} validation")
+                axes[row, column].plot(epochs, history[key], "--", color=colour, label=f"{cell.upper()} training")
+        layers, units = shape.split("x")
+        axes[0, column].set(title=f"{layers} layer{'s' if layers != '1' else ''}, {units} units", yscale="log")
+        axes[1, column].set(xlabel="epoch", ylim=(np.floor(lowest * 100) / 100, 1.0))
+        for axis in axes[:, column]:
+            axis.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("cross-entropy (nats)")
+    axes[1, 0].set_ylabel("accuracy")
+    axes[1, 0].legend(fontsize=9, loc="lower right")
+    figure.suptitle("Learning curves (accuracy axes start at the lowest validation accuracy after epoch 1)")
     figure.tight_layout()
     return figure
 
@@ -233,7 +243,7 @@ def plot_gate_statistics(gates: Mapping[str, np.ndarray]) -> plt.Figure:
     """Top: mean gate value per step with the 10-90% band across units. Bottom: per unit, the
     fraction of time left-saturated (< 0.1) against right-saturated (> 0.9)."""
     count = len(gates)
-    figure, axes = plt.subplots(2, count, figsize=(3.3 * count, 6.8), squeeze=False)
+    figure, axes = plt.subplots(2, count, figsize=(3.1 * count, 6.8), squeeze=False)
     steps = np.arange(1, SEQUENCE_LENGTH + 1)
     for column, (title, gate) in enumerate(gates.items()):
         profile = gate_profile(gate)
@@ -249,7 +259,7 @@ def plot_gate_statistics(gates: Mapping[str, np.ndarray]) -> plt.Figure:
         bottom.set(xlim=(0, 1), ylim=(0, 1), xlabel="fraction < 0.1 (left-saturated)",
                    ylabel="fraction > 0.9 (right-saturated)" if column == 0 else "")
         bottom.grid(alpha=0.3)
-    axes[0, 0].legend(fontsize=8, loc="lower left")
+    axes[0, 0].legend(fontsize=9, loc="lower left")
     figure.suptitle("Gates over the 10,000 test images: mean per step (top), saturation per unit (bottom)")
     figure.tight_layout()
     return figure

@@ -25,19 +25,21 @@ def copy_layer(layer: keras.layers.Layer, input_shape: tuple, **overrides) -> ke
     return copy
 
 
-def every_step_model(model: keras.Model, layers: int | None = None, head: bool = True) -> keras.Model:
+def every_step_model(model: keras.Model, layers: int | None = None, head: bool = True,
+                     steps: int | None = SEQUENCE_LENGTH) -> keras.Model:
     """A copy of a recurrent model (same weights) whose recurrent layers return every step.
 
     images (N, 28, 28) -> the input projection and the first `layers` recurrent layers (all of them
     by default), (N, 28, units). With `head` (only when all layers are kept) the model returns
     [those outputs, logits (N, 28, 10)]: the classification head applied at each step.
+    `steps=None` accepts sequences of any length T (N, T, 28), with outputs (N, T, ...).
     """
     stack = recurrent_layers(model)
     layers = len(stack) if layers is None else layers
     if head and layers != len(stack):
         raise ValueError("the classification head reads the top recurrent layer; keep all layers with head=True.")
-    inputs = keras.Input(shape=(SEQUENCE_LENGTH, ROW_WIDTH))
-    x = copy_layer(model.get_layer("input_projection"), (SEQUENCE_LENGTH, ROW_WIDTH))(inputs)
+    inputs = keras.Input(shape=(steps, ROW_WIDTH))
+    x = copy_layer(model.get_layer("input_projection"), (steps, ROW_WIDTH))(inputs)
     for layer in stack[:layers]:
         x = copy_layer(layer, tuple(x.shape[1:]), return_sequences=True)(x)
     if not head:

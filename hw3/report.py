@@ -154,6 +154,16 @@ def q1_rows(q1: Mapping[str, float]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def decision_after_ink_rows(per_class: Mapping[str, Mapping[str, float]]) -> tuple[list[str], list[list[str]]]:
+    """Q3.3: per true class, when the GRU's read-out settles against where the digit's ink ends."""
+    header = ["true class", "median decision step", "median last ink row L", "median (decision step - L)",
+              "decided before the ink ends"]
+    rows = [[digit, f"{entry['median_decision_step']:.0f}", f"{entry['median_last_ink_row']:.0f}",
+             f"{entry['median_steps_after_ink']:+.0f}", f"{entry['share_decided_before_ink_ends']:.0%}"]
+            for digit, entry in per_class.items()]
+    return header, rows
+
+
 def reset_fit_rows(q1: Mapping[str, float]) -> tuple[list[str], list[list[str]]]:
     """Q1.3: how closely cells of each kind and width were fitted to the reset-gated GRU unit's outputs."""
     header = ["fitted to the GRU unit's 64 outputs", f"lowest RMS error of {q1['reset_fit_starts']} starts",
@@ -197,6 +207,8 @@ def report_tables(results: Mapping) -> dict[str, Callable[[], str]]:
         "table/last_steps": lambda: markdown_table(*last_steps_rows(results)),
         "table/gates": lambda: markdown_table(*gate_summary_rows(results["analysis"]["gates"])),
         "table/q1": lambda: markdown_table(*q1_rows(results["q1_demonstrations"])),
+        "table/decision_after_ink": lambda: markdown_table(*decision_after_ink_rows(
+            results["analysis"]["gru_1x32"]["decision_after_ink"])),
         "table/reset_fits": lambda: markdown_table(*reset_fit_rows(results["q1_demonstrations"])),
         "table/important_units/gru_1x32": lambda: markdown_table(*important_unit_rows(results["analysis"], "gru_1x32")),
         "table/important_units/lstm_1x32": lambda: markdown_table(*important_unit_rows(results["analysis"], "lstm_1x32")),

@@ -10,7 +10,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -130,3 +130,27 @@ def load_results(settings: RunSettings) -> dict:
 
 def save_results(results: Mapping, settings: RunSettings) -> None:
     write_json_atomically(results, settings.results_path)
+
+
+def analysis_cache_path(settings: RunSettings) -> Path:
+    """Slow analysis results kept beside the models they were computed from."""
+    return settings.models_dir / "analysis_cache.json"
+
+
+def cached_result(settings: RunSettings, key: str, fingerprint: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s JSON-able value, reused from the analysis cache when `key` was stored with the same
+    `fingerprint` (a digest of the model weights and the experiment's settings), else computed and stored."""
+    path = analysis_cache_path(settings)
+    cache = {}
+    if path.exists():
+        try:
+            cache = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            cache = {}  # a damaged cache is only a slower run: recompute everything
+    entry = cache.get(key)
+    if entry is not None and entry.get("fingerprint") == fingerprint and not settings.retrain:
+        return entry["value"]
+    value = compute()
+    cache[key] = {"fingerprint": fingerprint, "value": value}
+    write_json_atomically(cache, path)
+    return value

@@ -1,0 +1,210 @@
+"""Controls for Q3.2 and Q3.3: the read-out aligned to where each digit's ink ends, digits moved up
+or down, blank rows appended after the last row, single rows blanked out, what the read-out says at
+each step, confusion matrices, and the decision step against the last ink row.
+
+Imports from the package: settings, data, readout.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable, Mapping
+
+import keras
+import numpy as np
+
+from hw3.data import check_image_batch
+from hw3.readout import decision_steps, every_step_model
+from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings, cached_result
+
+SHIFTS = tuple(range(-4, 5))  # rows moved down (> 0) or up (< 0)
+EXTRA_BLANK_ROWS = 4  # k = 0..4 blank rows appended after row 28
+INK_OFFSETS = tuple(range(-6, 7))  # k = t - L, steps before (< 0) and after (> 0) the last ink row L
+READOUT_STEPS = tuple(range(4, SEQUENCE_LENGTH + 1, 4))  # 4, 8, ..., 28
+
+
+def last_ink_rows(images: np.ndarray) -> np.ndarray:
+    """L per image: the last row (1..28) holding any ink, 0 for a blank image. (N, 28, 28) -> (N,)."""
+    has_ink = check_image_batch(images).any(axis=2)  # (N, 28)
+    last_from_bottom = np.argmax(has_ink[:, ::-1], axis=1)
+    return np.where(has_ink.any(axis=1), SEQUENCE_LENGTH - last_from_bottom, 0)
+
+
+def readout_at_last_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.ndarray) -> float:
+    """Accuracy when each image is read out at its own step L (blank images are left out)."""
+    last = last_ink_rows(images)
+    keep = last > 0
+    predictions = step_logits[np.flatnonzero(keep), last[keep] - 1].argmax(-1)
+    return float((predictions == np.asarray(labels)[keep]).mean())
+
+
+def readout_by_steps_after_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.ndarray,
+                               offsets: Iterable[int] = INK_OFFSETS) -> dict[str, float]:
+    """{k: accuracy at step L + k over the images where step L + k exists (1..T)}; step_logits (N, T, 10)."""
+    last, labels = last_ink_rows(images), np.asarray(labels)
+    steps = step_logits.shape[1]
+    curve = {}
+    for offset in offsets:
+        step = last + offset
+        keep = (last > 0) & (step >= 1) & (step <= steps)
+        predictions = step_logits[np.flatnonzero(keep), step[keep] - 1].argmax(-1)
+        curve[str(offset)] = float((predictions == labels[keep]).mean()) if keep.any() else float("nan")
+    return curve
+
+
+def shift_rows(images: np.ndarray, shift: int) -> np.ndarray:
+    """Every image moved `shift` rows down (> 0) or up (< 0), filled with blank rows; (N, 28, 28)."""
+    images = check_image_batch(images)
+    if abs(shift) >= SEQUENCE_LENGTH:
+        raise ValueError(f"a shift of {shift} rows moves the whole image out of the 28-row frame; use |shift| < 28.")
+    moved = np.zeros_like(images)
+    if shift >= 0:
+        moved[:, shift:] = images[:, :SEQUENCE_LENGTH - shift]
+    else:
+        moved[:, :shift] = images[:, -shift:]
+    return moved
+
+
+def ink_pushed_out(images: np.ndarray, shift: int) -> dict[str, float]:
+    """What a shift pushes out of the frame: the share of all ink pixels lost and the share of images
+    that lose any ink."""
+    images = check_image_batch(images)
+    lost = images.sum(axis=(1, 2)) - shift_rows(images, shift).sum(axis=(1, 2))
+    return {"ink_share": float(lost.sum() / images.sum()), "image_share": float((lost > 0).mean())}
+
+
+def with_blank_rows(images: np.ndarray, extra: int) -> np.ndarray:
+    """Images with `extra` blank rows appended after row 28: (N, 28 + extra, 28)."""
+    images = check_image_batch(images)
+    return np.concatenate([images, np.zeros((len(images), extra, images.shape[2]), images.dtype)], axis=1)
+
+
+def padded_step_logits(model: keras.Model, images: np.ndarray, extra: int = EXTRA_BLANK_ROWS,
+                       reader: keras.Model | None = None) -> np.ndarray:
+    """Per-step logits (N, 28 + extra, 10) of a recurrent model (same weights, any input length) that
+    reads `extra` blank rows after the image. `reader`: an every_step_model(model, steps=None) to reuse."""
+    reader = reader or every_step_model(model, steps=None)
+    return np.asarray(reader.predict(with_blank_rows(images, extra), batch_size=1000, verbose=0)[1])
+
+
+def shift_and_blank_row_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray,
+                                 shifts: Iterable[int] = SHIFTS, extra: int = EXTRA_BLANK_ROWS) -> dict:
+    """{s: [accuracy after 28 + k steps for k = 0..extra]} on images shifted by s rows (recurrent model)."""
+    labels = np.asarray(labels)
+    reader = every_step_model(model, steps=None)  # built once: copying the layers costs more than a small predict
+    result = {}
+    for shift in shifts:
+        logits = padded_step_logits(model, shift_rows(images, shift), extra, reader)
+        result[str(shift)] = [float((logits[:, SEQUENCE_LENGTH - 1 + k].argmax(-1) == labels).mean())
+                              for k in range(extra + 1)]
+    return result
+
+
+def model_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> float:
+    """Test accuracy of a model's final prediction on images (N, 28, 28)."""
+    predictions = model.predict(check_image_batch(images), batch_size=1000, verbose=0).argmax(-1)
+    return float((predictions == np.asarray(labels)).mean())
+
+
+def row_occlusion_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray,
+                           rows_per_call: int = 7) -> list[float]:
+    """Accuracy with row k (k = 1..28) blanked in every image: 28 values, index k - 1. The occluded
+    copies of `rows_per_call` rows go through the model in one call."""
+    images, labels = check_image_batch(images), np.asarray(labels)
+    accuracies = []
+    for first in range(0, SEQUENCE_LENGTH, rows_per_call):
+        rows = range(first, min(first + rows_per_call, SEQUENCE_LENGTH))
+        occluded = np.repeat(images[None], len(rows), axis=0)  # (rows, N, 28, 28)
+        for position, row in enumerate(rows):
+            occluded[position, :, row] = 0
+        predictions = model.predict(occluded.reshape((-1,) + images.shape[1:]), batch_size=2000, verbose=0).argmax(-1)
+        accuracies += (predictions.reshape(len(rows), -1) == labels).mean(axis=1).tolist()
+    return accuracies
+
+
+def readout_class_shares(step_logits: np.ndarray, steps: Iterable[int] = READOUT_STEPS) -> dict[str, list[float]]:
+    """{t: share of images read out as each class 0..9 at step t}; step_logits (N, T, 10)."""
+    shares = {}
+    for t in steps:
+        counts = np.bincount(step_logits[:, t - 1].argmax(-1), minlength=NUM_CLASSES)
+        shares[str(t)] = [round(float(count) / len(step_logits), 4) for count in counts]
+    return shares
+
+
+def confusion_matrix(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
+    """(10, 10) counts: row = true class, column = predicted class."""
+    matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=int)
+    np.add.at(matrix, (np.asarray(labels), np.asarray(predictions)), 1)
+    return matrix
+
+
+def decision_after_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.ndarray) -> dict[str, dict]:
+    """Per true class present in `labels`: median decision step, median last ink row L, median of
+    (decision step - L), and the share of images decided before their ink ends (decision step < L)."""
+    steps, last, labels = decision_steps(step_logits), last_ink_rows(images), np.asarray(labels)
+    per_class = {}
+    for digit in range(NUM_CLASSES):
+        chosen = labels == digit
+        gap = steps[chosen] - last[chosen]
+        if not chosen.any():
+            continue
+        per_class[str(digit)] = {"median_decision_step": float(np.median(steps[chosen])),
+                                 "median_last_ink_row": float(np.median(last[chosen])),
+                                 "median_steps_after_ink": float(np.median(gap)),
+                                 "share_decided_before_ink_ends": round(float((gap < 0).mean()), 4)}
+    return per_class
+
+
+def weights_fingerprint(models: Mapping[str, keras.Model], *settings_parts) -> str:
+    """A digest of the models' weights and of the experiment's settings, for the analysis cache."""
+    digest = hashlib.sha256(repr(settings_parts).encode())
+    for name in sorted(models):
+        digest.update(name.encode())
+        for weight in models[name].get_weights():
+            digest.update(np.ascontiguousarray(weight).tobytes())
+    return digest.hexdigest()
+
+
+def shift_experiment(recurrent_models: Mapping[str, keras.Model], baseline_models: Mapping[str, keras.Model],
+                     images: np.ndarray, labels: np.ndarray, settings: RunSettings) -> dict:
+    """Shifted digits and extra blank rows, cached with the models (about two minutes the first time).
+
+    Returns {'ink_pushed_out': {s: ink_pushed_out(...)}, 'shift': {name: {s: accuracy}},
+    'extra_blank_rows': {recurrent name: {s: {k: accuracy after 28 + k steps}}}}, s in SHIFTS.
+    """
+    images = check_image_batch(images)
+    fingerprint = weights_fingerprint({**recurrent_models, **baseline_models}, "shift", SHIFTS, EXTRA_BLANK_ROWS,
+                                      len(images), int(images.sum()))
+
+    def compute() -> dict:
+        shift, extra = {}, {}
+        for name, model in recurrent_models.items():
+            by_shift = shift_and_blank_row_accuracy(model, images, labels)
+            shift[name] = {s: values[0] for s, values in by_shift.items()}
+            extra[name] = {s: {str(k): value for k, value in enumerate(values)} for s, values in by_shift.items()}
+        for name, model in baseline_models.items():
+            shift[name] = {str(s): model_accuracy(model, shift_rows(images, s), labels) for s in SHIFTS}
+        return {"ink_pushed_out": {str(s): ink_pushed_out(images, s) for s in SHIFTS}, "shift": shift,
+                "extra_blank_rows": extra}
+
+    return cached_result(settings, "shift_experiment", fingerprint, compute)
+
+
+def occlusion_experiment(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray,
+                         settings: RunSettings) -> dict[str, list[float]]:
+    """{name: row_occlusion_accuracy(...)} (28 values each), cached with the models."""
+    images = check_image_batch(images)
+    fingerprint = weights_fingerprint(models, "occlusion", len(images), int(images.sum()))
+    return cached_result(settings, "occlusion_experiment", fingerprint,
+                         lambda: {name: row_occlusion_accuracy(model, images, labels) for name, model in models.items()})
+
+
+def extra_row_summary(extra_blank_rows: Mapping[str, Mapping[str, Mapping[str, float]]], shift: int = 4,
+                      extra: int = 3) -> dict[str, float]:
+    """Across models: how much `extra` blank rows give back to digits moved `shift` rows down, how far
+    they stay from the unshifted accuracy, and what `EXTRA_BLANK_ROWS` rows cost unshifted digits (points as fractions)."""
+    s, k, most = str(shift), str(extra), str(EXTRA_BLANK_ROWS)
+    regained = [rows[s][k] - rows[s]["0"] for rows in extra_blank_rows.values()]
+    remaining = [rows["0"]["0"] - rows[s][k] for rows in extra_blank_rows.values()]
+    lost = [rows["0"]["0"] - rows["0"][most] for rows in extra_blank_rows.values()]
+    return {"smallest_regain": min(regained), "largest_regain": max(regained), "largest_remaining_gap": max(remaining),
+            "smallest_loss_unshifted": min(lost), "largest_loss_unshifted": max(lost)}

@@ -1,0 +1,152 @@
+"""The Q3 controls on hand-made inputs whose answers are known by construction."""
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from hw3.controls import (confusion_matrix, decision_after_ink, extra_row_summary, ink_pushed_out, last_ink_rows,
+                          padded_step_logits, readout_at_last_ink, readout_by_steps_after_ink, readout_class_shares,
+                          row_occlusion_accuracy, shift_rows, weights_fingerprint, with_blank_rows)
+from hw3.readout import stepwise_logits
+from hw3.settings import RunSettings, analysis_cache_path, cached_result
+
+
+def image_with_ink(rows):
+    image = np.zeros((28, 28), np.float32)
+    for row in rows:  # rows counted 1..28
+        image[row - 1, 10] = 1.0
+    return image
+
+
+def logits_choosing(classes_per_step):
+    """(N, T, 10) logits whose argmax at each step is the given class."""
+    classes = np.asarray(classes_per_step)
+    return np.eye(10)[classes] * 5.0
+
+
+def test_last_ink_row_is_the_lowest_row_with_ink():
+    images = np.stack([image_with_ink([3, 10]), np.zeros((28, 28), np.float32), image_with_ink([1, 28])])
+    assert last_ink_rows(images).tolist() == [10, 0, 28]
+
+
+def test_readout_at_last_ink_reads_each_image_at_its_own_step():
+    images = np.stack([image_with_ink([5, 12]), image_with_ink([20])])
+    labels = np.array([3, 8])
+    wrong = np.zeros((2, 28), int)  # class 0 everywhere, the right class only at steps 12 and 20
+    wrong[0, 11], wrong[1, 19] = 3, 8
+    assert readout_at_last_ink(logits_choosing(wrong), images, labels) == 1.0
+    early = np.zeros((2, 28), int)
+    early[0, 10], early[1, 18] = 3, 8  # right one step before the ink ends
+    assert readout_at_last_ink(logits_choosing(early), images, labels) == 0.0
+
+
+def test_readout_by_steps_after_ink_counts_only_existing_steps():
+    images = np.stack([image_with_ink([10]), image_with_ink([27])])
+    labels = np.array([4, 4])
+    classes = np.zeros((2, 28), int)
+    classes[0, 10 + 2 - 1] = 4  # image 0 right at L + 2 = 12
+    classes[1, 27 + 1 - 1] = 4  # image 1 right at L + 1 = 28
+    curve = readout_by_steps_after_ink(logits_choosing(classes), images, labels, offsets=[-1, 0, 1, 2])
+    assert curve == {"-1": 0.0, "0": 0.0, "1": 0.5, "2": 1.0}  # step 29 does not exist for image 1
+
+
+def test_shift_moves_rows_and_fills_with_blank_rows():
+    image = image_with_ink([1, 28])
+    down = shift_rows(image[None], 2)[0]
+    assert last_ink_rows(down[None]).tolist() == [3] and down[2, 10] == 1 and down[:2].sum() == 0
+    up = shift_rows(image[None], -1)[0]
+    assert up[26, 10] == 1 and up[27].sum() == 0 and up.sum() == 1
+    with pytest.raises(ValueError, match="moves the whole image out"):
+        shift_rows(image[None], 28)
+
+
+def test_ink_pushed_out_counts_pixels_and_images():
+    images = np.stack([image_with_ink([5, 28]), image_with_ink([5, 6])])
+    lost = ink_pushed_out(images, 1)
+    assert lost == {"ink_share": 0.25, "image_share": 0.5}
+    assert ink_pushed_out(images, -5)["ink_share"] == 0.5  # rows 1..5 leave the top: both row-5 pixels
+
+
+def test_blank_rows_are_appended_after_row_28():
+    padded = with_blank_rows(image_with_ink([28])[None], 3)
+    assert padded.shape == (1, 31, 28) and padded[0, 27, 10] == 1 and padded[0, 28:].sum() == 0
+
+
+def test_confusion_matrix_rows_are_true_classes():
+    matrix = confusion_matrix(np.array([0, 1, 1]), np.array([0, 0, 1]))
+    assert matrix[1, 0] == 1 and matrix[0, 1] == 0 and matrix.trace() == 2 and matrix.shape == (10, 10)
+
+
+def test_readout_class_shares_per_step():
+    classes = np.zeros((4, 28), int)
+    classes[:, 3] = 7  # step 4: every image read as 7
+    classes[:2, 7] = 2  # step 8: half read as 2
+    shares = readout_class_shares(logits_choosing(classes), steps=[4, 8])
+    assert shares["4"][7] == 1.0 and shares["8"][2] == 0.5 and shares["8"][0] == 0.5
+
+
+def test_decision_after_ink_is_decision_step_minus_last_ink_row():
+    images = np.stack([image_with_ink([18]), image_with_ink([25])])
+    classes = np.zeros((2, 28), int)
+    classes[0, 19:] = 5  # decided at step 20, two steps after its ink (L = 18)
+    classes[1, 21:] = 5  # decided at step 22, three steps before its ink ends (L = 25)
+    per_class = decision_after_ink(logits_choosing(classes), images, np.array([5, 5]))
+    assert per_class["5"]["median_steps_after_ink"] == pytest.approx(-0.5)
+    assert per_class["5"]["share_decided_before_ink_ends"] == 0.5
+    assert per_class["5"]["median_decision_step"] == 21.0 and per_class["5"]["median_last_ink_row"] == 21.5
+
+
+def test_row_occlusion_finds_the_row_a_model_reads():
+    """A model that says 0 when row 5 has ink, else 1: blanking row 5 (index 4) alone breaks it."""
+    inputs = keras.Input(shape=(28, 28))
+    row_five = keras.layers.Lambda(lambda x: keras.ops.sum(x[:, 4, :], axis=-1, keepdims=True))(inputs)
+    logits = keras.layers.Lambda(lambda s: keras.ops.concatenate([s, 0.5 + 0.0 * s], axis=-1))(row_five)
+    model = keras.Model(inputs, logits)
+    images = np.stack([image_with_ink([5, 9]), image_with_ink([5])])
+    accuracy = row_occlusion_accuracy(model, images, np.array([0, 0]))
+    assert len(accuracy) == 28 and accuracy[4] == 0.0 and sum(accuracy) == 27.0
+
+
+def test_padded_readout_after_zero_extra_rows_is_the_ordinary_readout(trained_models, mnist):
+    model = trained_models["gru_1x32"]
+    images = mnist.x_test[:50]
+    padded = padded_step_logits(model, images, extra=2)
+    assert padded.shape == (50, 30, 10)
+    np.testing.assert_allclose(padded[:, :28], stepwise_logits(model, images), atol=1e-4)
+
+
+def test_cache_reuses_only_a_matching_fingerprint(tmp_path):
+    settings = RunSettings(smoke=True, output_dir=tmp_path)
+    calls = []
+    compute = lambda: calls.append(1) or {"value": len(calls)}  # noqa: E731
+    assert cached_result(settings, "key", "a", compute) == {"value": 1}
+    assert cached_result(settings, "key", "a", compute) == {"value": 1} and len(calls) == 1
+    assert cached_result(settings, "key", "b", compute) == {"value": 2}
+    analysis_cache_path(settings).write_text("{not json", encoding="utf-8")
+    assert cached_result(settings, "key", "b", compute) == {"value": 3}
+    assert json.loads(analysis_cache_path(settings).read_text())["key"]["fingerprint"] == "b"
+
+
+def test_fingerprint_changes_with_any_weight(trained_models):
+    model = trained_models["gru_1x32"]
+    before = weights_fingerprint({"gru": model}, "shift")
+    weights = model.get_weights()
+    changed = [w.copy() for w in weights]
+    changed[0][0, 0] += 1e-3
+    model.set_weights(changed)
+    try:
+        assert weights_fingerprint({"gru": model}, "shift") != before
+    finally:
+        model.set_weights(weights)
+    assert weights_fingerprint({"gru": model}, "shift") == before != weights_fingerprint({"gru": model}, "other")
+
+
+def test_extra_row_summary_across_models():
+    rows = {"a": {"0": {"0": 0.97, "3": 0.95, "4": 0.90}, "4": {"0": 0.50, "3": 0.96}},
+            "b": {"0": {"0": 0.98, "3": 0.97, "4": 0.96}, "4": {"0": 0.90, "3": 0.95}}}
+    summary = extra_row_summary(rows)
+    assert summary["smallest_regain"] == pytest.approx(0.05) and summary["largest_regain"] == pytest.approx(0.46)
+    assert summary["largest_remaining_gap"] == pytest.approx(0.03)  # b: 0.98 - 0.95
+    assert summary["smallest_loss_unshifted"] == pytest.approx(0.02)
+    assert summary["largest_loss_unshifted"] == pytest.approx(0.07)

@@ -1,0 +1,43 @@
+"""Linear probes and the state's geometry on hand-made states whose answers are known by construction."""
+import numpy as np
+import pytest
+
+from hw3.probes import class_separation, class_trajectories, probe_accuracy
+
+
+def test_class_separation_is_between_over_within_variance_per_step():
+    # step 1: class 0 at 0 and 2 (mean 1), class 1 at 4 and 6 (mean 5): between 4, within 1 -> 4
+    # step 2: every state 0 except one per class -> between 0 -> 0
+    states = np.zeros((4, 2, 1))
+    states[:, 0, 0] = [0, 2, 4, 6]
+    states[:, 1, 0] = [1, 0, 1, 0]
+    separation = class_separation(states, np.array([0, 0, 1, 1]))
+    assert separation == pytest.approx([4.0, 0.0])
+
+
+def test_probe_finds_the_step_where_the_label_is_written():
+    """Step 1 holds noise, step 2 the label (plus noise): the probe is at chance, then perfect."""
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, 600)
+    states = rng.normal(0, 1, (600, 2, 4))
+    states[:, 1, :3] += 4 * np.eye(3)[labels]
+    accuracy = probe_accuracy(states[:400], labels[:400], states[400:], labels[400:])
+    assert accuracy[0] < 0.5 and accuracy[1] > 0.97
+
+
+def test_probes_reject_states_without_a_step_axis():
+    with pytest.raises(ValueError, match=r"\(N, T, units\)"):
+        probe_accuracy(np.zeros((10, 4)), np.zeros(10), np.zeros((10, 1, 4)), np.zeros(10))
+
+
+def test_class_trajectories_start_together_and_spread_along_the_first_component():
+    labels = np.repeat(np.arange(10), 5)
+    states = np.zeros((50, 2, 3))
+    states[:, 1, 0] = labels  # step 2: class c at c along unit 0
+    states[:, 1, 1] = 0.01 * np.tile(np.arange(5), 10)  # a little spread within each class
+    geometry = class_trajectories(states, labels)
+    assert geometry["trajectories"].shape == (10, 2, 2)
+    assert np.ptp(geometry["trajectories"][:, 0], axis=0).max() < 1e-9
+    first = geometry["trajectories"][:, 1, 0]
+    assert abs(np.corrcoef(first, np.arange(10))[0, 1]) > 0.999
+    assert geometry["explained"][0] > 0.99
