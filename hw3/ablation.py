@@ -2,7 +2,7 @@
 everything else left as trained. Silencing a unit zeroes the weights that read it; fixing a forget
 gate at 0.5 zeroes the weights and bias that drive it.
 
-Imports from the package: data, models.
+Imports from the package: data, models, readout.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import numpy as np
 
 from hw3.data import check_image_batch
 from hw3.models import recurrent_layers
+from hw3.readout import model_accuracy
 
 
 def _editable_copy(model: keras.Model) -> tuple[keras.Model, keras.layers.Layer]:
@@ -23,11 +24,6 @@ def _editable_copy(model: keras.Model) -> tuple[keras.Model, keras.layers.Layer]
     copy = keras.models.clone_model(model)
     copy.set_weights(model.get_weights())
     return copy, recurrent_layers(copy)[0]
-
-
-def _accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> float:
-    logits = model.predict(images, batch_size=len(images), verbose=0)
-    return float((logits.argmax(-1) == labels).mean())
 
 
 def _accuracies_after_edits(model: keras.Model, images: np.ndarray, labels: np.ndarray,
@@ -46,7 +42,7 @@ def _accuracies_after_edits(model: keras.Model, images: np.ndarray, labels: np.n
         edit(recurrent_edit, hidden_edit)
         layer.set_weights(recurrent_edit)
         hidden.set_weights(hidden_edit)
-        accuracies.append(_accuracy(copy, images, labels))
+        accuracies.append(model_accuracy(copy, images, labels, batch_size=len(images)))
     return np.array(accuracies)
 
 
@@ -93,7 +89,7 @@ def forget_ablation(model: keras.Model, images: np.ndarray, labels: np.ndarray, 
                     draws: int = 20, seed: int = 0) -> dict:
     """Accuracy drop when the forget gates of `chosen` units are fixed at 0.5, against the same
     number of other units drawn at random (`draws` draws, without replacement within a draw)."""
-    full = _accuracy(model, check_image_batch(images), np.asarray(labels))
+    full = model_accuracy(model, images, labels, batch_size=len(images))
     units = recurrent_layers(model)[0].units
     others = [j for j in range(units) if j not in set(chosen)]
     rng = np.random.default_rng(seed)

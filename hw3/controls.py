@@ -11,9 +11,10 @@ from typing import Iterable, Mapping
 
 import keras
 import numpy as np
+from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
 from hw3.data import check_image_batch
-from hw3.readout import decision_steps, every_step_model
+from hw3.readout import decision_steps, every_step_model, model_accuracy
 from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings, cached_result
 
 SHIFTS = tuple(range(-4, 5))  # rows moved down (> 0) or up (< 0)
@@ -99,12 +100,6 @@ def shift_and_blank_row_accuracy(model: keras.Model, images: np.ndarray, labels:
     return result
 
 
-def model_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> float:
-    """Test accuracy of a model's final prediction on images (N, 28, 28)."""
-    predictions = model.predict(check_image_batch(images), batch_size=1000, verbose=0).argmax(-1)
-    return float((predictions == np.asarray(labels)).mean())
-
-
 def row_occlusion_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray,
                            rows_per_call: int = 7) -> list[float]:
     """Accuracy with row k (k = 1..28) blanked in every image: 28 values, index k - 1. The occluded
@@ -132,9 +127,7 @@ def readout_class_shares(step_logits: np.ndarray, steps: Iterable[int] = READOUT
 
 def confusion_matrix(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
     """(10, 10) counts: row = true class, column = predicted class."""
-    matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=int)
-    np.add.at(matrix, (np.asarray(labels), np.asarray(predictions)), 1)
-    return matrix
+    return sklearn_confusion_matrix(labels, predictions, labels=np.arange(NUM_CLASSES))
 
 
 def decision_after_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.ndarray) -> dict[str, dict]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import tensorflow as tf
+from scipy.optimize import brentq
 
 from hw3.cells import GRUInternalsCell, LSTMInternalsCell, gru_cell_weights, lstm_cell_weights, run_internals_cell
 from hw3.data import check_image_batch
@@ -161,7 +162,7 @@ def reset_gate_fits(widths: tuple[int, ...] = (1, 2, 4), starts: int = 64, steps
     starts is the floor. The GRU-to-GRU fit checks that the procedure can find an exact match."""
     sequences = binary_sequences(FIT_LENGTH)
     target = np.asarray(batched_cell_outputs("gru", *(w[None] for w in RESET_TARGET_GRU), sequences))[0]
-    results = {"reset_fit_starts": starts, "reset_fit_steps": steps,
+    results = {"reset_fit_starts": starts, "reset_fit_steps": steps, "reset_fit_lstm_widths": list(widths),
                "reset_target_largest_output": float(np.abs(target).max())}
     for kind, width in [("gru", 1)] + [("lstm", w) for w in widths]:
         errors = fit_error_floor(kind, width, target, sequences, starts, steps)
@@ -188,15 +189,12 @@ def hidden_state_outputs(values: np.ndarray) -> np.ndarray:
 
 
 def hidden_state_demonstration(first: float = 0.15, bracket: tuple[float, float] = (0.3, 1.0)) -> dict[str, float]:
-    """Find s2 in `bracket` with h_1(s2) = h_1(first) by bisection (h_1 falls on the bracket), and
+    """Find s2 in `bracket` with h_1(s2) = h_1(first) (Brent's method; h_1 falls on the bracket), and
     report how far apart the two inputs' outputs are at steps 1 and 2."""
     level = hidden_state_outputs(np.array([first]))[0, 0]
-    low, high = bracket
-    for _ in range(60):
-        middle = 0.5 * (low + high)
-        low, high = (middle, high) if hidden_state_outputs(np.array([middle]))[0, 0] > level else (low, middle)
-    outputs = hidden_state_outputs(np.array([first, 0.5 * (low + high)]))
-    return {"hidden_first_input": first, "hidden_second_input": 0.5 * (low + high),
+    second = brentq(lambda s: float(hidden_state_outputs(np.array([s]))[0, 0] - level), *bracket)
+    outputs = hidden_state_outputs(np.array([first, second]))
+    return {"hidden_first_input": first, "hidden_second_input": float(second),
             "hidden_first_output": float(outputs[0, 0]),
             "hidden_first_output_gap": float(abs(outputs[0, 0] - outputs[1, 0])),
             "hidden_second_output_gap": float(abs(outputs[0, 1] - outputs[1, 1]))}

@@ -50,6 +50,12 @@ def every_step_model(model: keras.Model, layers: int | None = None, head: bool =
     return keras.Model(inputs, [sequence_outputs, x], name=f"{model.name}_stepwise")
 
 
+def model_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray, batch_size: int = 1000) -> float:
+    """Test accuracy of a model's final prediction on images (N, 28, 28)."""
+    predictions = model.predict(check_image_batch(images), batch_size=batch_size, verbose=0).argmax(-1)
+    return float((predictions == np.asarray(labels)).mean())
+
+
 def stepwise_readout(model: keras.Model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Top recurrent layer outputs (N, 28, units) and per-step logits (N, 28, 10), in one pass."""
     outputs, logits = every_step_model(model).predict(check_image_batch(images), batch_size=1000, verbose=0)

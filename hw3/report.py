@@ -168,8 +168,7 @@ def reset_fit_rows(q1: Mapping[str, float]) -> tuple[list[str], list[list[str]]]
     """Q1.3: how closely cells of each kind and width were fitted to the reset-gated GRU unit's outputs."""
     header = ["fitted to the GRU unit's 64 outputs", f"lowest RMS error of {q1['reset_fit_starts']} starts",
               "median"]
-    kinds = [("gru", 1)] + [("lstm", int(key.split("_")[3])) for key in q1
-                            if key.startswith("reset_fit_lstm_") and key.endswith("_floor")]
+    kinds = [("gru", 1)] + [("lstm", width) for width in q1["reset_fit_lstm_widths"]]
     rows = [[f"{kind.upper()}, {width} unit{'s' if width > 1 else ''}", f"{q1[f'reset_fit_{kind}_{width}_floor']:.1e}",
              f"{q1[f'reset_fit_{kind}_{width}_median']:.1e}"] for kind, width in kinds]
     return header, rows

@@ -54,6 +54,11 @@ class RunSettings:
         return self.models_dir / "seeds"
 
     @property
+    def analysis_cache_path(self) -> Path:
+        """Slow analysis results, kept beside the models they were computed from."""
+        return self.models_dir / "analysis_cache.json"
+
+    @property
     def predictions_path(self) -> Path:
         """Per-image test predictions of every run, keys '{name}_seed{k}'."""
         return self.output_dir / "results" / "test_predictions.npz"
@@ -132,15 +137,10 @@ def save_results(results: Mapping, settings: RunSettings) -> None:
     write_json_atomically(results, settings.results_path)
 
 
-def analysis_cache_path(settings: RunSettings) -> Path:
-    """Slow analysis results kept beside the models they were computed from."""
-    return settings.models_dir / "analysis_cache.json"
-
-
 def cached_result(settings: RunSettings, key: str, fingerprint: str, compute: Callable[[], Any]) -> Any:
     """`compute()`'s JSON-able value, reused from the analysis cache when `key` was stored with the same
     `fingerprint` (a digest of the model weights and the experiment's settings), else computed and stored."""
-    path = analysis_cache_path(settings)
+    path = settings.analysis_cache_path
     cache = {}
     if path.exists():
         try:

@@ -9,7 +9,7 @@ from hw3.controls import (confusion_matrix, decision_after_ink, extra_row_summar
                           padded_step_logits, readout_at_last_ink, readout_by_steps_after_ink, readout_class_shares,
                           row_occlusion_accuracy, shift_rows, weights_fingerprint, with_blank_rows)
 from hw3.readout import stepwise_logits
-from hw3.settings import RunSettings, analysis_cache_path, cached_result
+from hw3.settings import RunSettings, cached_result
 
 
 def image_with_ink(rows):
@@ -123,9 +123,9 @@ def test_cache_reuses_only_a_matching_fingerprint(tmp_path):
     assert cached_result(settings, "key", "a", compute) == {"value": 1}
     assert cached_result(settings, "key", "a", compute) == {"value": 1} and len(calls) == 1
     assert cached_result(settings, "key", "b", compute) == {"value": 2}
-    analysis_cache_path(settings).write_text("{not json", encoding="utf-8")
+    settings.analysis_cache_path.write_text("{not json", encoding="utf-8")
     assert cached_result(settings, "key", "b", compute) == {"value": 3}
-    assert json.loads(analysis_cache_path(settings).read_text())["key"]["fingerprint"] == "b"
+    assert json.loads(settings.analysis_cache_path.read_text())["key"]["fingerprint"] == "b"
 
 
 def test_fingerprint_changes_with_any_weight(trained_models):
