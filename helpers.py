@@ -8,13 +8,15 @@ from hw3.settings import (NUM_CLASSES, PROJECT_DIR, ROW_WIDTH, SEQUENCE_LENGTH, 
 # data: the shipped MNIST file, binarization, the 55,000 / 5,000 / 10,000 splits
 from hw3.data import DATA_PATH, MnistSplits, binarize, canvas_to_mnist, load_binarized_mnist, strokes_to_canvas
 # models: the eight recurrent configurations and the three whole-image baselines
-from hw3.models import (BASELINE_NAMES, CONFIG_NAMES, RECURRENT_CONFIGS, build_model, get_config,
-                        recurrent_layers)
+from hw3.models import (BASELINE_NAMES, CONFIG_NAMES, PERMUTED_ROW_ORDER, RECURRENT_CONFIGS, SMALL_BASELINE_NAMES,
+                        VARIANT_NAMES, WHOLE_IMAGE_NAMES, build_model, columns_left_to_right, get_config,
+                        permute_rows, reading_transform, recurrent_layers, rows_bottom_up)
 # readout: every step read out as if it were the last; decision steps
 from hw3.readout import (decision_step_summary, decision_steps, drawing_readouts, every_step_model, softmax,
                          stepwise_accuracy, stepwise_logits, stepwise_readout)
 # training: seeded training with saved models and resume
-from hw3.training import initial_model, load_test_predictions, train_model, train_or_load, train_seeds
+from hw3.training import (initial_model, load_seed_model, load_test_predictions, train_model, train_or_load,
+                          train_seeds)
 # cells: LSTM and GRU cells that mirror Keras's and expose their gates
 from hw3.cells import (GRUInternalsCell, LSTMInternalsCell, gru_cell_weights, gru_internals, lstm_cell_weights,
                        lstm_internals, run_internals_cell)
@@ -23,27 +25,32 @@ from hw3.q1 import q1_demonstrations
 # analysis: statistics of images, states and gates
 from hw3.analysis import (blank_row_fraction, cell_state_retention, feature_correlations, gate_by_row_kind,
                           gate_profile, gate_saturation, gate_summary, relu_zeroed_share, retention_half_life,
-                          row_features, spearman_correlation, state_spread, units_by_cost)
+                          row_features, spearman_correlation, state_over_time, state_spread, units_by_cost)
 # ablation: accuracy after silencing a unit or fixing forget gates at 0.5
 from hw3.ablation import forget_ablation, silenced_unit_accuracy
 # controls: the Q3 controls (ink-aligned read-out, shifts, extra blank rows, occlusion), cached with the models
-from hw3.controls import (confusion_matrix, decision_after_ink, extra_row_summary, last_ink_rows,
-                          occlusion_experiment, readout_at_last_ink, readout_by_steps_after_ink, readout_class_shares,
-                          shift_experiment, shift_rows)
+from hw3.controls import (bottom_up_ink_end_steps, confusion_matrix, decision_after_ink, extra_row_summary,
+                          first_ink_rows, horizontal_shift_experiment, last_ink_rows, occlusion_experiment,
+                          readout_after_ink_fixed_subset, readout_at_last_ink, readout_by_steps_after,
+                          readout_by_steps_after_ink, readout_class_shares, shift_columns, shift_experiment, shift_rows)
 # probes: linear probes on the states, class separation and PCA of the GRU's state
-from hw3.probes import class_separation, class_trajectories, probe_experiment
+from hw3.probes import (class_separation, class_trajectories, pixels_so_far, probe_baselines_experiment, probe_gains,
+                        probe_experiment, replication_experiment)
 # statistics: seeds summarised and compared, with intervals and exact tests
-from hw3.statistics import mcnemar_exact, seed_statistics, summary, welch_difference
+from hw3.statistics import (last_steps_over_seeds, mcnemar_exact, replication_summary, seed_rank, seed_statistics,
+                            summary, welch_difference)
 # plots: every figure
 from hw3.plots import (plot_decision_steps, plot_digits_as_sequences, plot_drawing_readout, plot_gate_statistics,
                        plot_gates_by_row_kind, plot_gru_over_time, plot_learning_curves, plot_lstm_gates,
                        plot_lstm_memory, plot_seed_accuracies, plot_stepwise_accuracy, plot_unit_ablation,
                        plot_unit_time_courses, save_figure)
 # control_plots: the figures of the Q3 controls
-from hw3.control_plots import (plot_confusions, plot_error_gallery, plot_probes, plot_readout_after_ink,
-                               plot_readout_shares, plot_row_occlusion, plot_shifts, plot_state_geometry)
+from hw3.control_plots import (plot_confusions, plot_error_gallery, plot_explanations, plot_probes,
+                               plot_readout_after_ink, plot_readout_shares, plot_row_occlusion, plot_shifts,
+                               plot_state_geometry)
 # report: tables and answers.md
 from hw3.report import (REFERENCE_ACCURACY, baseline_table_rows, comparison_rows, decision_after_ink_rows,
+                        explanation_rows, replication_rows,
                         drawing_summary, earlier_solution_rows, gate_summary_rows, gates_by_row_rows, html_table,
                         important_unit_rows, last_steps_rows, markdown_table, q1_rows, render_report, reset_fit_rows,
                         results_table_rows, seed_summary_rows, write_report)

@@ -4,7 +4,7 @@ One module per stage, in the order the data flows; a module imports only the one
 
     settings   run mode, constants, where outputs go, atomic writes, results.json
     data       the shipped MNIST file, checksum, binarization, splits
-    models     the eight recurrent configurations and three whole-image baselines
+    models     the eight recurrent configurations, four GRU variants, five whole-image baselines
     readout    copies of a model that read out every step; decision steps
     training   seeded training, saved models, train-or-load with resume
     cells      LSTM and GRU cells that mirror Keras's and expose their gates

@@ -24,6 +24,21 @@ def state_spread(states: np.ndarray) -> np.ndarray:
     return np.asarray(states).std(axis=0).mean(axis=1)
 
 
+def state_over_time(states: np.ndarray, saturated: float = 0.9) -> dict[str, list[float]]:
+    """What a heatmap of the states (N, T, units) shows, step by step, as numbers a reader can check
+    against it: the mean |h_t| (how pale or dark), the share of values with |h_t| > `saturated`
+    (how many cells are at the ends of the colour scale), the mean |h_t - h_(t-1)| with h_0 = 0 (how
+    much a row differs from the one above), and the spread across images (`state_spread`). Each (T,)."""
+    states = np.asarray(states, np.float64)
+    if states.ndim != 3:
+        raise ValueError(f"states must be shaped (N, T, units); got {states.shape}.")
+    previous = np.concatenate([np.zeros_like(states[:, :1]), states[:, :-1]], axis=1)
+    return {"mean_abs": np.abs(states).mean(axis=(0, 2)).tolist(),
+            "share_saturated": (np.abs(states) > saturated).mean(axis=(0, 2)).tolist(),
+            "mean_abs_change": np.abs(states - previous).mean(axis=(0, 2)).tolist(),
+            "spread_across_images": state_spread(states).tolist()}
+
+
 def gate_saturation(gate: np.ndarray, low: float = 0.1, high: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
     """Per unit, the fraction of (image, step) pairs where the gate is below `low` or above `high`.
 

@@ -98,13 +98,13 @@ def plot_probes(probes: Mapping[str, Sequence[float]], readouts: Mapping[str, Se
     """Linear-probe accuracy per step (solid) against the trained head's read-out (dashed)."""
     figure, axis = plt.subplots(figsize=(9, 4.4))
     steps = np.arange(1, SEQUENCE_LENGTH + 1)
-    colours = {"GRU": "tab:orange", "LSTM": "tab:blue"}
+    colours = {"GRU": "tab:orange", "LSTM": "tab:blue", "pixels": "tab:green", "untrained": "tab:grey"}
     for label, values in probes.items():
         marker = "s" if label.endswith("c_t") else "o"
-        axis.plot(steps, values, "-", marker=marker, markersize=3, color=colours[label.split()[0]],
+        axis.plot(steps, values, "-", marker=marker, markersize=3, color=colours.get(label.split()[0], "black"),
                   label=f"probe on {label}", alpha=0.6 if label.endswith("c_t") else 1.0)
     for label, values in readouts.items():
-        axis.plot(steps, values, "--", color=colours[label.split()[0]], label=f"{label}: trained head")
+        axis.plot(steps, values, "--", color=colours.get(label.split()[0], "black"), label=f"{label}: trained head")
     axis.set(xlabel="step t", ylabel="test accuracy", ylim=(0, 1), title="What the state knows (probes) and what "
              "the head reads out")
     axis.set_xticks(STEP_TICKS)
@@ -200,3 +200,71 @@ def plot_error_gallery(images: np.ndarray, labels: np.ndarray, probabilities: np
     figure.suptitle("Misclassified test digits and the GRU (1x32)'s read-out at each step")
     figure.tight_layout()
     return figure
+
+
+FAMILY_STYLES = {  # Q3.1's overview: colour and marker per kind of model
+    "lstm": ("tab:blue", "o"), "gru": ("tab:orange", "o"), "variant": ("tab:red", "D"),
+    "whole image": ("black", "s"), "whole image, small": ("tab:grey", "s")}
+SHIFT_CURVE_MODELS = ("gru_1x32", "lstm_1x32", "gru_1x128", "mlp", "cnn", "mlp_small", "cnn_small")
+
+
+def _family(name: str) -> str:
+    if name.startswith("gru_1x32_"):
+        return "variant"
+    if name.endswith("_small"):
+        return "whole image, small"
+    return name.split("_")[0] if name.startswith(("lstm", "gru")) else "whole image"
+
+
+def plot_explanations(seeds: Mapping[str, Mapping[str, Mapping]], vertical: Mapping[str, Mapping[str, float]],
+                      horizontal: Mapping[str, Mapping[str, float]],
+                      curve_models: Sequence[str] = SHIFT_CURVE_MODELS) -> plt.Figure:
+    """Q3.1 at a glance. Left: test accuracy against trained parameters, every seed a dot and every
+    model's mean a labelled marker. Middle and right: seed-0 test accuracy of `curve_models` with the
+    digits moved s rows down (vertical) or s columns right (horizontal), on one scale."""
+    figure, axes = plt.subplots(1, 3, figsize=(16, 5), gridspec_kw={"width_ratios": [1.4, 1, 1]})
+    means = {}
+    for name, runs in seeds.items():
+        colour, marker = FAMILY_STYLES[_family(name)]
+        accuracies = [runs[seed]["test_accuracy"] for seed in sorted(runs, key=int)]
+        parameters = runs["0"]["parameters"]
+        means[name] = (parameters, float(np.mean(accuracies)))
+        axes[0].scatter([parameters] * len(accuracies), accuracies, s=9, color=colour, alpha=0.45)
+        axes[0].scatter([parameters], [means[name][1]], s=40, color=colour, marker=marker, edgecolor="white")
+    # Labels: variants to the left of their points, the rest to the right; within each side, labels of
+    # points of similar size are pushed apart vertically so that none overlaps, with a line to the point.
+    spread = max(y for _, y in means.values()) - min(y for _, y in means.values())
+    for left in (True, False):
+        names = sorted((n for n in means if (_family(n) == "variant") == left), key=lambda n: means[n][1])
+        placed: list[tuple[float, float]] = []
+        for name in names:
+            x, y = means[name]
+            label_y = y
+            for other_x, other_y in placed:
+                if abs(np.log10(other_x / x)) < 0.25 and label_y - other_y < 0.06 * spread:
+                    label_y = other_y + 0.06 * spread
+            placed.append((x, label_y))
+            axes[0].annotate(name, (x, y), xytext=(x * (0.8 if left else 1.2), label_y), fontsize=7,
+                             ha="right" if left else "left", va="center",
+                             arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5})
+    for family, (colour, marker) in FAMILY_STYLES.items():
+        axes[0].scatter([], [], color=colour, marker=marker, label=family)
+    axes[0].set_xscale("log")
+    axes[0].set_xlim(1500, 8e5)  # room for the labels on both sides
+    axes[0].set(xlabel="trained parameters (log scale)", ylabel="test accuracy (dots: seeds 0-4)",
+                title="Accuracy against size")
+    axes[0].legend(fontsize=8, loc="lower right")
+    for axis, shifts, what in ((axes[1], vertical, "rows down (s > 0) or up"),
+                               (axes[2], horizontal, "columns right (s > 0) or left")):
+        for index, name in enumerate(curve_models):
+            if name not in shifts:
+                continue
+            values = shifts[name]
+            marker = FAMILY_STYLES[_family(name)][1]
+            style = "--" if "small" in name or name.endswith("1x32") else "-"
+            axis.plot([int(s) for s in values], list(values.values()), style, marker=marker, markersize=3,
+                      color=plt.cm.tab10(index), label=name)
+        axis.set(xlabel=f"digit moved s {what}", ylabel="test accuracy (seed 0)", ylim=(0.0, 1.0),
+                 title=f"Moved {what.split()[0]}")
+        axis.legend(fontsize=8, loc="lower center", ncol=2)
+    return _finish(figure, "Q3.1: size, reading order and translation")

@@ -38,38 +38,89 @@ def readout_at_last_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.
     return float((predictions == np.asarray(labels)[keep]).mean())
 
 
-def readout_by_steps_after_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.ndarray,
-                               offsets: Iterable[int] = INK_OFFSETS) -> dict[str, float]:
-    """{k: accuracy at step L + k over the images where step L + k exists (1..T)}; step_logits (N, T, 10)."""
-    last, labels = last_ink_rows(images), np.asarray(labels)
+def first_ink_rows(images: np.ndarray) -> np.ndarray:
+    """F per image: the first row (1..28) holding any ink, 0 for a blank image. (N, 28, 28) -> (N,)."""
+    has_ink = check_image_batch(images).any(axis=2)  # (N, 28)
+    return np.where(has_ink.any(axis=1), np.argmax(has_ink, axis=1) + 1, 0)
+
+
+def readout_by_steps_after(step_logits: np.ndarray, end_steps: np.ndarray, labels: np.ndarray,
+                           offsets: Iterable[int] = INK_OFFSETS) -> dict[str, float]:
+    """{k: accuracy at step E + k over the images where step E + k exists (1..T)}, E = `end_steps`
+    (N,), the step at which each image's ink ends for this reader (0: blank image, left out)."""
+    end_steps, labels = np.asarray(end_steps), np.asarray(labels)
     steps = step_logits.shape[1]
     curve = {}
     for offset in offsets:
-        step = last + offset
-        keep = (last > 0) & (step >= 1) & (step <= steps)
+        step = end_steps + offset
+        keep = (end_steps > 0) & (step >= 1) & (step <= steps)
         predictions = step_logits[np.flatnonzero(keep), step[keep] - 1].argmax(-1)
         curve[str(offset)] = float((predictions == labels[keep]).mean()) if keep.any() else float("nan")
     return curve
 
 
-def shift_rows(images: np.ndarray, shift: int) -> np.ndarray:
-    """Every image moved `shift` rows down (> 0) or up (< 0), filled with blank rows; (N, 28, 28)."""
+def readout_by_steps_after_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.ndarray,
+                               offsets: Iterable[int] = INK_OFFSETS) -> dict[str, float]:
+    """{k: accuracy at step L + k over the images where step L + k exists (1..T)}; step_logits (N, T, 10),
+    for a reader that goes top to bottom, whose ink ends at the last ink row L."""
+    return readout_by_steps_after(step_logits, last_ink_rows(images), labels, offsets)
+
+
+def bottom_up_ink_end_steps(images: np.ndarray) -> np.ndarray:
+    """For a reader that starts at row 28, the step 29 - F at which the ink ends (F: first ink row);
+    0 for a blank image. (N, 28, 28) -> (N,)."""
+    first = first_ink_rows(images)
+    return np.where(first > 0, SEQUENCE_LENGTH + 1 - first, 0)
+
+
+def readout_after_ink_fixed_subset(step_logits: np.ndarray, images: np.ndarray, labels: np.ndarray,
+                                   largest_last_row: int = 22, offsets: Iterable[int] = INK_OFFSETS) -> dict:
+    """The ink-aligned read-out on one fixed set of images, those with last ink row L <= `largest_last_row`
+    (and L >= 1 - min(offsets)), so that every offset k averages the same images.
+    Returns {'curve': {k: accuracy}, 'images': how many}."""
+    offsets = tuple(offsets)
+    last = last_ink_rows(images)
+    keep = (last >= 1 - min(offsets)) & (last <= largest_last_row)
+    if largest_last_row + max(offsets) > step_logits.shape[1]:
+        raise ValueError(f"L <= {largest_last_row} with k up to {max(offsets)} reaches past step {step_logits.shape[1]}.")
+    curve = readout_by_steps_after(step_logits[keep], last[keep], np.asarray(labels)[keep], offsets)
+    return {"curve": curve, "images": int(keep.sum())}
+
+
+def _shifted(images: np.ndarray, shift: int, axis: int, what: str) -> np.ndarray:
+    """Every image moved `shift` places along `axis` (1: rows, 2: columns) towards higher indices
+    (> 0) or lower (< 0), the vacated rows or columns left blank; (N, 28, 28)."""
     images = check_image_batch(images)
-    if abs(shift) >= SEQUENCE_LENGTH:
-        raise ValueError(f"a shift of {shift} rows moves the whole image out of the 28-row frame; use |shift| < 28.")
+    size = images.shape[axis]
+    if abs(shift) >= size:
+        raise ValueError(f"a shift of {shift} {what} moves the whole image out of the frame; use |shift| < {size}.")
     moved = np.zeros_like(images)
-    if shift >= 0:
-        moved[:, shift:] = images[:, :SEQUENCE_LENGTH - shift]
-    else:
-        moved[:, :shift] = images[:, -shift:]
+    source = [slice(None)] * 3
+    target = [slice(None)] * 3
+    source[axis] = slice(0, size - shift) if shift >= 0 else slice(-shift, size)
+    target[axis] = slice(shift, size) if shift >= 0 else slice(0, size + shift)
+    moved[tuple(target)] = images[tuple(source)]
     return moved
 
 
-def ink_pushed_out(images: np.ndarray, shift: int) -> dict[str, float]:
-    """What a shift pushes out of the frame: the share of all ink pixels lost and the share of images
-    that lose any ink."""
+def shift_rows(images: np.ndarray, shift: int) -> np.ndarray:
+    """Every image moved `shift` rows down (> 0) or up (< 0), filled with blank rows; (N, 28, 28)."""
+    return _shifted(images, shift, axis=1, what="rows")
+
+
+def shift_columns(images: np.ndarray, shift: int) -> np.ndarray:
+    """Every image moved `shift` columns right (> 0) or left (< 0), filled with blank columns; (N, 28, 28)."""
+    return _shifted(images, shift, axis=2, what="columns")
+
+
+def ink_pushed_out(images: np.ndarray, shift: int, direction: str = "rows") -> dict[str, float]:
+    """What a shift of `shift` rows (direction 'rows') or columns ('columns') pushes out of the frame:
+    the share of all ink pixels lost and the share of images that lose any ink."""
+    if direction not in ("rows", "columns"):
+        raise ValueError(f"direction must be 'rows' or 'columns'; got {direction!r}.")
     images = check_image_batch(images)
-    lost = images.sum(axis=(1, 2)) - shift_rows(images, shift).sum(axis=(1, 2))
+    moved = shift_rows(images, shift) if direction == "rows" else shift_columns(images, shift)
+    lost = images.sum(axis=(1, 2)) - moved.sum(axis=(1, 2))
     return {"ink_share": float(lost.sum() / images.sum()), "image_share": float((lost > 0).mean())}
 
 
@@ -180,6 +231,25 @@ def shift_experiment(recurrent_models: Mapping[str, keras.Model], baseline_model
                 "extra_blank_rows": extra}
 
     return cached_result(settings, "shift_experiment", fingerprint, compute)
+
+
+def horizontal_shift_experiment(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray,
+                                settings: RunSettings) -> dict:
+    """Every test image moved s columns right (s > 0) or left, s in SHIFTS, for any models that map
+    images (N, 28, 28) to logits; cached with the models.
+
+    Returns {'accuracy': {name: {s: accuracy}}, 'ink_pushed_out': {s: ink_pushed_out(..., 'columns')}}.
+    """
+    images = check_image_batch(images)
+    fingerprint = weights_fingerprint(models, "horizontal_shift", SHIFTS, len(images), int(images.sum()))
+
+    def compute() -> dict:
+        moved = {s: shift_columns(images, s) for s in SHIFTS}
+        return {"accuracy": {name: {str(s): model_accuracy(model, moved[s], labels) for s in SHIFTS}
+                             for name, model in models.items()},
+                "ink_pushed_out": {str(s): ink_pushed_out(images, s, "columns") for s in SHIFTS}}
+
+    return cached_result(settings, "horizontal_shift_experiment", fingerprint, compute)
 
 
 def occlusion_experiment(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray,

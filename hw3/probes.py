@@ -1,9 +1,11 @@
 """What the recurrent state already knows at each step: linear probes (multinomial logistic regression
 on standardized states, scikit-learn) and the geometry of the GRU's state (class separation, PCA).
 
-Imports from the package: settings, cells, controls.
+Imports from the package: settings, data, readout, cells, controls.
 """
 from __future__ import annotations
+
+from typing import Mapping
 
 import keras
 import numpy as np
@@ -13,7 +15,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from hw3.cells import gru_internals, lstm_internals
-from hw3.controls import weights_fingerprint
+from hw3.data import check_image_batch
+from hw3.readout import every_step_model, stepwise_readout
+from hw3.controls import readout_by_steps_after_ink, row_occlusion_accuracy, weights_fingerprint
 from hw3.settings import NUM_CLASSES, RunSettings, cached_result
 
 PROBE_MAX_ITERATIONS = 2000
@@ -27,23 +31,45 @@ def check_states(states: np.ndarray, labels: np.ndarray, name: str = "states") -
     return states
 
 
+def fitted_probe_accuracy(train_features: np.ndarray, train_labels: np.ndarray, test_features: np.ndarray,
+                          test_labels: np.ndarray, step: int | None = None) -> float:
+    """Test accuracy of one linear probe fitted on (N, features) training features: StandardScaler,
+    then LogisticRegression (multinomial, default C = 1, lbfgs, up to 2,000 iterations).
+    `step` only names the probe in the error raised when it does not converge."""
+    probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=PROBE_MAX_ITERATIONS))
+    probe.fit(train_features, train_labels)
+    if probe[-1].n_iter_.max() >= PROBE_MAX_ITERATIONS:
+        raise ValueError(f"the probe at step {step} did not converge in {PROBE_MAX_ITERATIONS} iterations.")
+    return float(probe.score(test_features, test_labels))
+
+
 def probe_accuracy(train_states: np.ndarray, train_labels: np.ndarray, test_states: np.ndarray,
                    test_labels: np.ndarray) -> list[float]:
     """Test accuracy per step t = 1..T of a linear probe trained at that step.
 
-    states (N, T, units). Each probe: StandardScaler, then LogisticRegression (multinomial, default
-    C = 1, lbfgs, up to 2,000 iterations), fitted on the training states at step t.
+    states (N, T, units); each probe as in `fitted_probe_accuracy`, fitted on the training states at step t.
     """
     train_states = check_states(train_states, train_labels, "train_states")
     test_states = check_states(test_states, test_labels, "test_states")
-    accuracies = []
-    for step in range(train_states.shape[1]):
-        probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=PROBE_MAX_ITERATIONS))
-        probe.fit(train_states[:, step], train_labels)
-        if probe[-1].n_iter_.max() >= PROBE_MAX_ITERATIONS:
-            raise ValueError(f"the probe at step {step + 1} did not converge in {PROBE_MAX_ITERATIONS} iterations.")
-        accuracies.append(float(probe.score(test_states[:, step], test_labels)))
-    return accuracies
+    return [fitted_probe_accuracy(train_states[:, step], train_labels, test_states[:, step], test_labels, step + 1)
+            for step in range(train_states.shape[1])]
+
+
+def pixels_so_far(images: np.ndarray, step: int) -> np.ndarray:
+    """The pixels of rows 1..step of each image, flattened: (N, 28, 28) -> (N, 28 * step)."""
+    images = check_image_batch(images)
+    if not 1 <= step <= images.shape[1]:
+        raise ValueError(f"step must lie in 1..{images.shape[1]}; got {step}.")
+    return images[:, :step].reshape(len(images), -1)
+
+
+def pixel_probe_accuracy(train_images: np.ndarray, train_labels: np.ndarray, test_images: np.ndarray,
+                         test_labels: np.ndarray) -> list[float]:
+    """The probe baseline of the raw input: per step t = 1..28, a probe (same protocol) on the pixels
+    of rows 1..t, what any reader of the first t rows could know."""
+    steps = check_image_batch(train_images).shape[1]
+    return [fitted_probe_accuracy(pixels_so_far(train_images, t), train_labels, pixels_so_far(test_images, t),
+                                  test_labels, t) for t in range(1, steps + 1)]
 
 
 def class_separation(states: np.ndarray, labels: np.ndarray) -> list[float]:
@@ -93,3 +119,74 @@ def probe_experiment(gru: keras.Model, lstm: keras.Model, train_images: np.ndarr
                               for part in ("h", "c")}}
 
     return cached_result(settings, "probe_experiment", fingerprint, compute)
+
+
+def probe_baselines_experiment(untrained_gru: keras.Model, train_images: np.ndarray, train_labels: np.ndarray,
+                               test_images: np.ndarray, test_labels: np.ndarray, settings: RunSettings) -> dict:
+    """The probes' controls, same protocol and images as `probe_experiment`, cached (a few minutes the
+    first time): a probe on the pixels of rows 1..t, and a probe on the hidden state of an untrained
+    GRU (1x32). Returns {'pixels_so_far': [28], 'untrained_gru_1x32': {'h': [28]}}."""
+    fingerprint = weights_fingerprint({"untrained_gru_1x32": untrained_gru}, "probe baselines", PROBE_MAX_ITERATIONS,
+                                      len(train_images), int(np.sum(train_images)), len(test_images))
+
+    def compute() -> dict:
+        untrained_train, untrained_test = gru_internals(untrained_gru, train_images), gru_internals(untrained_gru, test_images)
+        return {"pixels_so_far": pixel_probe_accuracy(train_images, train_labels, test_images, test_labels),
+                "untrained_gru_1x32": {"h": probe_accuracy(untrained_train["h"], train_labels, untrained_test["h"],
+                                                           test_labels)}}
+
+    return cached_result(settings, "probe_baselines_experiment", fingerprint, compute)
+
+
+def probe_gains(trained: list[float], pixels: list[float], untrained: list[float], from_step: int = 5) -> dict:
+    """What training adds to the state, in probe accuracy: per step, the trained-state probe minus the
+    pixel probe and minus the untrained-state probe (fractions, (T,) each), and the smallest and largest
+    gain over the pixels from step `from_step` on."""
+    over_pixels = [t - p for t, p in zip(trained, pixels)]
+    over_untrained = [t - u for t, u in zip(trained, untrained)]
+    later = over_pixels[from_step - 1:]
+    return {"over_pixels": over_pixels, "over_untrained": over_untrained,
+            f"over_pixels_from_step_{from_step}": {"min": min(later), "max": max(later)}}
+
+
+REPLICATION_STEP = 16  # the middle step where Q3.3 compares the probe with the head
+REPLICATION_OFFSETS = tuple(range(-3, 4))  # k' = t - L for the ink-aligned read-out
+
+
+def replication_numbers(model: keras.Model, train_images: np.ndarray, train_labels: np.ndarray,
+                        test_images: np.ndarray, test_labels: np.ndarray, step: int = REPLICATION_STEP) -> dict:
+    """Q3.3's headline numbers for one trained model (any seed), each defined as for seed 0:
+    the ink-aligned read-out for k' = -3..+3, the probe on h_step (same protocol), the head's
+    accuracy at `step`, the share of test images read out as 7 at `step`, and the row whose
+    blanking costs most with its cost in accuracy points (the first such row on a tie)."""
+    test_labels = np.asarray(test_labels)
+    test_outputs, step_logits = stepwise_readout(model, test_images)  # outputs (N, 28, units) are h_t
+    train_outputs = every_step_model(model, head=False).predict(check_image_batch(train_images), batch_size=1000,
+                                                                verbose=0)
+    full_accuracy = float((step_logits[:, -1].argmax(-1) == test_labels).mean())
+    occluded = row_occlusion_accuracy(model, test_images, test_labels)
+    worst = int(np.argmin(occluded))
+    return {
+        "readout_by_steps_after_ink": readout_by_steps_after_ink(step_logits, test_images, test_labels,
+                                                                 REPLICATION_OFFSETS),
+        f"probe_at_{step}": fitted_probe_accuracy(train_outputs[:, step - 1], train_labels,
+                                                  test_outputs[:, step - 1], test_labels, step),
+        f"head_at_{step}": float((step_logits[:, step - 1].argmax(-1) == test_labels).mean()),
+        f"share_read_as_7_at_{step}": float((step_logits[:, step - 1].argmax(-1) == 7).mean()),
+        "worst_row_occlusion": {"row": worst + 1, "drop_points": 100.0 * (full_accuracy - occluded[worst])},
+    }
+
+
+def replication_experiment(models: Mapping[str, Mapping[int, keras.Model]], train_images: np.ndarray,
+                           train_labels: np.ndarray, test_images: np.ndarray, test_labels: np.ndarray,
+                           settings: RunSettings) -> dict:
+    """{name: {seed: replication_numbers(...)}} for every seed model given, cached with their weights."""
+    flat = {f"{name}_seed{seed}": model for name, by_seed in models.items() for seed, model in by_seed.items()}
+    fingerprint = weights_fingerprint(flat, "replication", PROBE_MAX_ITERATIONS, REPLICATION_STEP, len(train_images),
+                                      int(np.sum(train_images)), len(test_images))
+
+    def compute() -> dict:
+        return {name: {str(seed): replication_numbers(model, train_images, train_labels, test_images, test_labels)
+                       for seed, model in by_seed.items()} for name, by_seed in models.items()}
+
+    return cached_result(settings, "replication_experiment", fingerprint, compute)

@@ -29,7 +29,7 @@ def every_step_model(model: keras.Model, layers: int | None = None, head: bool =
                      steps: int | None = SEQUENCE_LENGTH) -> keras.Model:
     """A copy of a recurrent model (same weights) whose recurrent layers return every step.
 
-    images (N, 28, 28) -> the input projection and the first `layers` recurrent layers (all of them
+    images (N, 28, 28) -> the variant's reading order, if any, then the input projection and the first `layers` recurrent layers (all of them
     by default), (N, 28, units). With `head` (only when all layers are kept) the model returns
     [those outputs, logits (N, 28, 10)]: the classification head applied at each step.
     `steps=None` accepts sequences of any length T (N, T, 28), with outputs (N, T, ...).
@@ -39,7 +39,13 @@ def every_step_model(model: keras.Model, layers: int | None = None, head: bool =
     if head and layers != len(stack):
         raise ValueError("the classification head reads the top recurrent layer; keep all layers with head=True.")
     inputs = keras.Input(shape=(steps, ROW_WIDTH))
-    x = copy_layer(model.get_layer("input_projection"), (steps, ROW_WIDTH))(inputs)
+    x = inputs
+    if any(layer.name == "reading_order" for layer in model.layers):  # a variant: same images, other order
+        if steps != SEQUENCE_LENGTH:
+            raise ValueError(f"{model.name!r} reorders the 28 rows of an image; it reads exactly "
+                             f"{SEQUENCE_LENGTH} steps, so pass steps={SEQUENCE_LENGTH}.")
+        x = model.get_layer("reading_order")(x)  # shared, frozen: no copy needed
+    x = copy_layer(model.get_layer("input_projection"), (steps, ROW_WIDTH))(x)
     for layer in stack[:layers]:
         x = copy_layer(layer, tuple(x.shape[1:]), return_sequences=True)(x)
     if not head:

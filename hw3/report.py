@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 from typing import Callable, Mapping
 
-from hw3.models import BASELINE_DESCRIPTIONS, BASELINE_NAMES, CONFIG_NAMES, get_config
+from hw3.models import (BASELINE_DESCRIPTIONS, CONFIG_NAMES, VARIANT_DESCRIPTIONS, VARIANT_NAMES,
+                        WHOLE_IMAGE_NAMES, get_config)
 from hw3.settings import PROJECT_DIR, RunSettings, write_text_atomically
 
 # The earlier (2018) solution's test accuracy, from ASSIGNMENT.md, shown beside ours for comparison.
@@ -45,10 +46,34 @@ def baseline_table_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
         rows.append([f"{name.split('_')[0].upper()} {get_config(name).label}", "one row per step",
                      f"{entry['parameters']:,}", f"{entry['test_accuracy']:.4f}", f"{entry['test_loss']:.4f}",
                      f"{entry['train_seconds']:.0f}"])
-    for name in BASELINE_NAMES:
-        entry = results["baselines"][name]
-        rows.append([f"{name}: {BASELINE_DESCRIPTIONS[name]}", "whole image", f"{entry['parameters']:,}",
-                     f"{entry['test_accuracy']:.4f}", f"{entry['test_loss']:.4f}", f"{entry['train_seconds']:.0f}"])
+    for name in VARIANT_NAMES:
+        if name in results.get("variants", {}):
+            entry = results["variants"][name]
+            rows.append([f"{name}: {VARIANT_DESCRIPTIONS[name]}", "one row (or column) per step",
+                         f"{entry['parameters']:,}", f"{entry['test_accuracy']:.4f}", f"{entry['test_loss']:.4f}",
+                         f"{entry['train_seconds']:.0f}"])
+    for name in WHOLE_IMAGE_NAMES:
+        if name in results["baselines"]:
+            entry = results["baselines"][name]
+            rows.append([f"{name}: {BASELINE_DESCRIPTIONS[name]}", "whole image", f"{entry['parameters']:,}",
+                         f"{entry['test_accuracy']:.4f}", f"{entry['test_loss']:.4f}", f"{entry['train_seconds']:.0f}"])
+    return header, rows
+
+
+def p_value_text(p_value: float) -> str:
+    """A p-value as a reader wants it: three decimals, or '< 0.001' below that."""
+    return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+
+
+def explanation_rows(statistics: Mapping) -> tuple[list[str], list[list[str]]]:
+    """The Q3.1 and Q3.3 comparisons stored under statistics.comparisons: both means over seeds,
+    the difference in points with its 95% Welch interval, and the seed-0 McNemar test."""
+    header = ["first - second", "first, mean", "second, mean", "difference, points [95% interval]", "Welch p",
+              "McNemar p (seed 0)"]
+    per_model = statistics["per_model"]
+    rows = [[label, f"{per_model[c['first']]['test_accuracy']['mean']:.4f}",
+             f"{per_model[c['second']]['test_accuracy']['mean']:.4f}", _interval(c), p_value_text(c["p_value"]),
+             p_value_text(c["mcnemar_seed0"]["p_value"])] for label, c in statistics["comparisons"].items()]
     return header, rows
 
 
@@ -112,9 +137,34 @@ def comparison_rows(statistics: Mapping) -> tuple[list[str], list[list[str]]]:
               for cell in statistics["width_minus_depth"]]
     pairs += [(f"{baseline} - {name}", comparison) for baseline, against in statistics["baseline_minus_recurrent"].items()
               for name, comparison in against.items()]
-    rows = [[label, _interval(c), f"{c['p_value']:.3f}",
+    rows = [[label, _interval(c), p_value_text(c["p_value"]),
              f"{c['mcnemar_seed0']['first_only']} / {c['mcnemar_seed0']['second_only']}",
-             f"{c['mcnemar_seed0']['p_value']:.3f}"] for label, c in pairs]
+             p_value_text(c["mcnemar_seed0"]["p_value"])] for label, c in pairs]
+    return header, rows
+
+
+REPLICATION_LABELS = {"readout_at_L_minus_3": "read-out at L - 3", "readout_at_L": "read-out at L",
+                      "readout_at_L_plus_3": "read-out at L + 3", "probe_at_16": "probe on h_16",
+                      "head_at_16": "head at step 16", "share_read_as_7_at_16": "share read as 7 at step 16",
+                      "worst_row_drop_points": "costliest blanked row: points lost"}
+
+
+def replication_rows(summary: Mapping[str, Mapping[str, Mapping]]) -> tuple[list[str], list[list[str]]]:
+    """Q3.3's headline numbers over the seeds (statistics.replication_summary): per model, the mean,
+    the range, seed 0's value and its rank among the seeds (1 = largest); and the costliest row per seed."""
+    names = list(summary)
+    header = ["quantity"] + [f"{name}: {part}" for name in names for part in ("mean (min-max)", "seed 0 (rank)")]
+    rows = []
+    for metric, label in REPLICATION_LABELS.items():
+        digits = 1 if metric.endswith("points") else 4
+        row = [label]
+        for name in names:
+            m = summary[name][metric]
+            row += [f"{m['mean']:.{digits}f} ({m['min']:.{digits}f}-{m['max']:.{digits}f})",
+                    f"{m['seed0']:.{digits}f} ({m['seed0_rank']})"]
+        rows.append(row)
+    rows.append(["costliest blanked row, seed by seed"] + [text for name in names for text in
+                                                          (", ".join(map(str, summary[name]["worst_rows"])), "")])
     return header, rows
 
 
@@ -133,8 +183,13 @@ def last_steps_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
     accuracy = results["configs"]["gru_1x32"]["stepwise_test_accuracy"]
     steps = list(REFERENCE_GRU_LAST_STEPS)
     header = ["step t read out as the last"] + [f"t = {t}" for t in steps]
-    rows = [["GRU (1 layer, 32 units), this project"] + [f"{accuracy[t - 1]:.4f}" for t in steps],
-            ["earlier solution"] + [f"{REFERENCE_GRU_LAST_STEPS[t]:.4f}" for t in steps]]
+    rows = [["GRU (1 layer, 32 units), this project"] + [f"{accuracy[t - 1]:.4f}" for t in steps]]
+    labels = {"gru_1x32": "GRU (1x32), seeds: mean (min-max)",
+              "gru_1x32_tf1_cell": "GRU (1x32) with TF1 GRUCell conventions, seeds: mean (min-max)"}
+    for name, by_step in results.get("analysis", {}).get("last_steps", {}).items():  # statistics.last_steps_over_seeds
+        rows.append([labels.get(name, name)] + [f"{by_step[str(t)]['mean']:.4f} ({by_step[str(t)]['min']:.3f}-"
+                                                f"{by_step[str(t)]['max']:.3f})" for t in steps])
+    rows.append(["earlier solution"] + [f"{REFERENCE_GRU_LAST_STEPS[t]:.4f}" for t in steps])
     return header, rows
 
 
@@ -213,6 +268,8 @@ def report_tables(results: Mapping) -> dict[str, Callable[[], str]]:
         "table/important_units/lstm_1x32": lambda: markdown_table(*important_unit_rows(results["analysis"], "lstm_1x32")),
         "table/seeds": lambda: markdown_table(*seed_summary_rows(results["statistics"], list(results["statistics"]["per_model"]))),
         "table/comparisons": lambda: markdown_table(*comparison_rows(results["statistics"])),
+        "table/explanations": lambda: markdown_table(*explanation_rows(results["statistics"])),
+        "table/replication": lambda: markdown_table(*replication_rows(results["analysis"]["replication_summary"])),
         "table/earlier_solution": lambda: markdown_table(*earlier_solution_rows(results["statistics"])),
         "table/gates_by_row": lambda: markdown_table(*gates_by_row_rows(results["analysis"]["gates_by_row"])),
     }

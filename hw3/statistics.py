@@ -11,10 +11,14 @@ from typing import Mapping, Sequence
 import numpy as np
 from scipy import stats
 
-from hw3.models import BASELINE_NAMES, CONFIG_NAMES
+from hw3.models import ALL_MODEL_NAMES, BASELINE_NAMES, CONFIG_NAMES
 
 CONFIDENCE = 0.95
 WIDEST_RECURRENT = ("gru_1x128", "lstm_1x128")  # the baselines are compared with these
+# Q3.1 and Q3.3: each (first, second) is stored as "first - second" under statistics.comparisons.
+COMPARISONS = (("gru_1x32", "mlp_small"), ("gru_1x32", "cnn_small"), ("lstm_1x32", "mlp_small"),
+               ("gru_1x32_permuted_rows", "gru_1x32"), ("gru_1x32_columns", "gru_1x32"),
+               ("gru_1x32_bottom_up", "gru_1x32"), ("gru_1x32_tf1_cell", "gru_1x32"))
 
 
 def seed_values(results: Mapping, name: str, metric: str = "test_accuracy") -> np.ndarray:
@@ -75,10 +79,18 @@ def _paired(results, predictions, labels, first: str, second: str) -> dict:
     return comparison
 
 
+def comparisons(results: Mapping, predictions: Mapping[str, np.ndarray], labels: np.ndarray,
+                pairs: Sequence[tuple[str, str]] = COMPARISONS) -> dict[str, dict]:
+    """{"first - second": first's mean accuracy minus second's over seeds, with its Welch interval
+    and the seed-0 McNemar test} for each pair whose two models are in results['seeds']."""
+    return {f"{first} - {second}": {"first": first, "second": second, **_paired(results, predictions, labels, first, second)}
+            for first, second in pairs if first in results["seeds"] and second in results["seeds"]}
+
+
 def seed_statistics(results: Mapping, predictions: Mapping[str, np.ndarray], labels: np.ndarray,
                     reference_accuracy: Mapping[str, float]) -> dict:
     """Everything the report says about seeds, as stored under results.json's `statistics`."""
-    names = [name for name in CONFIG_NAMES + BASELINE_NAMES if name in results["seeds"]]
+    names = [name for name in ALL_MODEL_NAMES if name in results["seeds"]]
     statistics = {
         "confidence": CONFIDENCE, "interval_method": "Welch's t over seeds",
         "binomial_standard_error": {name: round(float(np.sqrt(a * (1 - a) / len(labels))), 6)
@@ -96,5 +108,44 @@ def seed_statistics(results: Mapping, predictions: Mapping[str, np.ndarray], lab
     statistics["baseline_minus_recurrent"] = {  # against the two widest recurrent models, whatever the ranking
         baseline: {name: _paired(results, predictions, labels, baseline, name) for name in WIDEST_RECURRENT}
         for baseline in BASELINE_NAMES}
+    statistics["comparisons"] = comparisons(results, predictions, labels)
     statistics["ranking"] = sorted(names, key=lambda name: -statistics["per_model"][name]["test_accuracy"]["mean"])
     return statistics
+
+
+REPLICATION_METRICS = {  # Q3.3's headline numbers: key -> how to read it from one seed's replication entry
+    "readout_at_L_minus_3": lambda entry: entry["readout_by_steps_after_ink"]["-3"],
+    "readout_at_L": lambda entry: entry["readout_by_steps_after_ink"]["0"],
+    "readout_at_L_plus_3": lambda entry: entry["readout_by_steps_after_ink"]["3"],
+    "probe_at_16": lambda entry: entry["probe_at_16"],
+    "head_at_16": lambda entry: entry["head_at_16"],
+    "share_read_as_7_at_16": lambda entry: entry["share_read_as_7_at_16"],
+    "worst_row_drop_points": lambda entry: entry["worst_row_occlusion"]["drop_points"],
+}
+
+
+def seed_rank(values: Sequence[float], seed: int = 0) -> int:
+    """Where seed `seed` ranks among the values, 1 for the largest (ties share the better rank)."""
+    return 1 + sum(value > values[seed] for value in values)
+
+
+def replication_summary(replication: Mapping[str, Mapping[str, Mapping]]) -> dict[str, dict]:
+    """{name: {metric: mean, min, max over the seeds, seed 0's value and its rank (1 = largest)}},
+    plus {name: {'worst_rows': the costliest blanked row of each seed, in seed order}}."""
+    result = {}
+    for name, by_seed in replication.items():
+        entries = [by_seed[seed] for seed in sorted(by_seed, key=int)]
+        result[name] = {}
+        for metric, read in REPLICATION_METRICS.items():
+            values = [float(read(entry)) for entry in entries]
+            result[name][metric] = {"mean": float(np.mean(values)), "min": min(values), "max": max(values),
+                                    "seed0": values[0], "seed0_rank": seed_rank(values)}
+        result[name]["worst_rows"] = [int(entry["worst_row_occlusion"]["row"]) for entry in entries]
+    return result
+
+
+def last_steps_over_seeds(results: Mapping, name: str, steps: Sequence[int] = (24, 25, 26, 27, 28)) -> dict:
+    """{t: mean, min and max over the stored seeds of model `name`'s read-out accuracy at step t}."""
+    values = seed_values(results, name, "stepwise_test_accuracy")  # (seeds, 28)
+    return {str(t): {"mean": float(values[:, t - 1].mean()), "min": float(values[:, t - 1].min()),
+                     "max": float(values[:, t - 1].max())} for t in steps}

@@ -19,7 +19,9 @@ import numpy as np
 import tensorflow as tf
 
 from hw3.data import MnistSplits, load_binarized_mnist
-from hw3.models import BASELINE_DESCRIPTIONS, RECURRENT_CONFIGS, build_model, check_model_name, get_config
+from hw3.models import (BASELINE_DESCRIPTIONS, PERMUTED_ROW_ORDER, RECURRENT_CONFIGS, VARIANT_CONFIGS,
+                        VARIANT_DESCRIPTIONS, build_model, check_model_name, get_config, is_recurrent,
+                        trainable_parameters)
 from hw3.readout import stepwise_accuracy, stepwise_logits
 from hw3.settings import RunSettings, load_results, save_results
 
@@ -61,14 +63,25 @@ class EpochLine(keras.callbacks.Callback):
 def requested_entry(name: str, settings: RunSettings, data: MnistSplits) -> dict:
     """The configuration part of a results entry: what was asked for, before any training."""
     entry: dict = {}
-    if check_model_name(name) in RECURRENT_CONFIGS:
+    if is_recurrent(name):
         config = get_config(name)
         entry.update(cell=config.cell, layers=config.layers, units=config.units)
+        if name in VARIANT_CONFIGS:  # the eight configurations keep their entries as they were
+            entry.update(description=VARIANT_DESCRIPTIONS[name], reading=config.reading, convention=config.convention)
+            if config.reading == "permuted_rows":
+                entry["row_order"] = [int(row) for row in PERMUTED_ROW_ORDER]  # step i reads image row row_order[i]
     else:
         entry.update(kind=name, description=BASELINE_DESCRIPTIONS[name])
     entry.update(epochs=settings.epochs, batch_size=settings.batch_size, learning_rate=settings.learning_rate,
                  seed=settings.seed, train_examples=int(len(data.x_train)))
     return entry
+
+
+def results_section(name: str) -> str:
+    """Where results.json keeps a model's seed-0 entry: 'configs', 'variants' or 'baselines'."""
+    if name in RECURRENT_CONFIGS:
+        return "configs"
+    return "variants" if name in VARIANT_CONFIGS else "baselines"
 
 
 def can_reuse(stored: Mapping | None, requested: Mapping, model_path: Path) -> bool:
@@ -133,17 +146,17 @@ def train_model(name: str, data: MnistSplits, settings: RunSettings,
     test_loss, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0)
     entry.update(
         test_loss=round(float(test_loss), 6), test_accuracy=round(float(test_accuracy), 6),
-        train_seconds=round(train_seconds, 1), parameters=int(model.count_params()),
+        train_seconds=round(train_seconds, 1), parameters=trainable_parameters(model),
         test_examples=int(len(data.x_test)),
         history={key: [round(float(value), 6) for value in values] for key, values in history.history.items()},
     )
-    if name in RECURRENT_CONFIGS:
+    if is_recurrent(name):
         step_logits = stepwise_logits(model, data.x_test)
         entry["stepwise_test_accuracy"] = [round(float(a), 6) for a in stepwise_accuracy(step_logits, data.y_test)]
     return model, entry
 
 
-def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings, section: str = "configs",
+def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings,
                   log: Callable[[str], None] = print) -> tuple[dict[str, keras.Model], dict]:
     """Trained models for `names`, reusing saved ones whose stored settings match.
 
@@ -156,13 +169,13 @@ def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings
     for name in names:
         check_model_name(name)
     results = load_results(settings)
-    results.setdefault(section, {})
     results["environment"] = environment_summary()
     models: dict[str, keras.Model] = {}
     for name in names:
         path = settings.models_dir / f"{name}.keras"
         requested = requested_entry(name, settings, data)
-        stored = results[section].get(name)
+        section = results_section(name)  # configs, variants or baselines
+        stored = results.setdefault(section, {}).get(name)
         if not settings.retrain and can_reuse(stored, requested, path):
             models[name] = readable_saved_model(path)
             log(f"{name:>10} reused {path.name} (test accuracy {stored['test_accuracy']:.4f}, "
@@ -244,7 +257,7 @@ def train_seeds(names: Iterable[str], data: MnistSplits, settings: RunSettings, 
     results.setdefault("seeds", {})
     missing = []
     for name in names:
-        section = "configs" if name in RECURRENT_CONFIGS else "baselines"
+        section = results_section(name)
         runs = results["seeds"].setdefault(name, {})
         runs["0"] = results[section][name]
         stored = predictions.get(f"{name}_seed0")
@@ -284,3 +297,19 @@ def train_seeds(names: Iterable[str], data: MnistSplits, settings: RunSettings, 
             log(f"{name:>10} seed {seed}  test accuracy {entry['test_accuracy']:.4f}  ({entry['train_seconds']:.0f} s)")
     log(f"{len(missing)} runs in {time.perf_counter() - start:.0f} s")
     return results
+
+
+def load_seed_model(name: str, seed: int, settings: RunSettings) -> keras.Model:
+    """The trained model `name` with `seed`: seed 0 from models/{name}.keras, other seeds from their
+    saved weights (models/seeds/{name}_seed{k}.weights.h5). FileNotFoundError when it was never trained."""
+    if seed == 0:
+        path = settings.models_dir / f"{name}.keras"
+        if not path.exists():
+            raise FileNotFoundError(f"{path.name} is missing: train {name} first (helpers.train_or_load).")
+        return readable_saved_model(path)
+    path = seed_weights_path(settings, check_model_name(name), seed)
+    if not path.exists():
+        raise FileNotFoundError(f"{path.name} is missing: train seed {seed} of {name} first (helpers.train_seeds).")
+    model = build_model(name)
+    model.load_weights(path)
+    return model

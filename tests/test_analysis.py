@@ -115,3 +115,16 @@ def test_spearman_correlation_of_ranks():
     assert rho == pytest.approx(1.0) and p_value < 0.05
     rho, _ = spearman_correlation(np.arange(6.0), -np.arange(6.0) ** 3)
     assert rho == pytest.approx(-1.0)
+
+
+def test_state_over_time_on_a_hand_made_state():
+    from hw3.analysis import state_over_time
+
+    states = np.zeros((2, 3, 2))
+    states[:, 1] = [[0.9, 0.95], [0.9, 0.95]]  # step 2: one value at 0.9 (not > 0.9), one above; same for both images
+    states[0, 2], states[1, 2] = [1.0, -1.0], [0.0, 0.0]  # step 3: the images differ
+    summary = state_over_time(states)
+    assert summary["mean_abs"] == pytest.approx([0.0, 0.925, 0.5])
+    assert summary["share_saturated"] == pytest.approx([0.0, 0.5, 0.5])  # 0.9 sits on the threshold: not counted
+    assert summary["mean_abs_change"] == pytest.approx([0.0, 0.925, (0.1 + 1.95 + 0.9 + 0.95) / 4])  # h_0 = 0
+    assert summary["spread_across_images"] == pytest.approx([0.0, 0.0, 0.5])

@@ -5,9 +5,11 @@ import keras
 import numpy as np
 import pytest
 
-from hw3.controls import (confusion_matrix, decision_after_ink, extra_row_summary, ink_pushed_out, last_ink_rows,
-                          padded_step_logits, readout_at_last_ink, readout_by_steps_after_ink, readout_class_shares,
-                          row_occlusion_accuracy, shift_rows, weights_fingerprint, with_blank_rows)
+from hw3.controls import (bottom_up_ink_end_steps, confusion_matrix, decision_after_ink, extra_row_summary,
+                          first_ink_rows, horizontal_shift_experiment, ink_pushed_out, last_ink_rows,
+                          padded_step_logits, readout_after_ink_fixed_subset, readout_at_last_ink,
+                          readout_by_steps_after, readout_by_steps_after_ink, readout_class_shares,
+                          row_occlusion_accuracy, shift_columns, shift_rows, weights_fingerprint, with_blank_rows)
 from hw3.readout import stepwise_logits
 from hw3.settings import RunSettings, cached_result
 
@@ -150,3 +152,67 @@ def test_extra_row_summary_across_models():
     assert summary["largest_remaining_gap"] == pytest.approx(0.03)  # b: 0.98 - 0.95
     assert summary["smallest_loss_unshifted"] == pytest.approx(0.02)
     assert summary["largest_loss_unshifted"] == pytest.approx(0.07)
+
+
+# --- Horizontal shifts, the bottom-up reader, the fixed-subset curve -----------------------------
+
+def test_shift_columns_moves_ink_right_for_positive_shifts_and_left_for_negative():
+    image = np.zeros((1, 28, 28), np.float32)
+    image[0, 4, 10] = 1.0
+    image[0, 9, 0] = 1.0  # the first column: pushed out by any left shift
+    assert np.argwhere(shift_columns(image, 3)[0]).tolist() == [[4, 13], [9, 3]]
+    assert np.argwhere(shift_columns(image, -1)[0]).tolist() == [[4, 9]]
+    assert np.array_equal(shift_columns(image, 0), image)
+    assert ink_pushed_out(image, -1, "columns") == {"ink_share": 0.5, "image_share": 1.0}
+    assert ink_pushed_out(image, -1, "rows") == {"ink_share": 0.0, "image_share": 0.0}  # rows 4 and 9 stay
+    with pytest.raises(ValueError, match="28 columns|whole image"):
+        shift_columns(image, 28)
+
+
+def test_first_ink_row_and_the_bottom_up_end_of_ink():
+    images = np.stack([image_with_ink([5, 20]), np.zeros((28, 28), np.float32), image_with_ink([1]), image_with_ink([28])])
+    assert first_ink_rows(images).tolist() == [5, 0, 1, 28]
+    assert bottom_up_ink_end_steps(images).tolist() == [24, 0, 28, 1]  # row 28 is read at step 1
+
+
+def test_readout_by_steps_after_counts_only_existing_steps():
+    labels = np.array([1, 2])
+    classes = np.zeros((2, 28), int)
+    classes[0, 27], classes[1, 0] = 1, 2  # right only at step 28 (image 0) and at step 1 (image 1)
+    curve = readout_by_steps_after(logits_choosing(classes), np.array([26, 3]), labels, offsets=(-2, 2))
+    # -2: image 0 at step 24 (wrong), image 1 at step 1, the first step (right); +2: image 0 at step 28,
+    # the last step (right), image 1 at step 5 (wrong). Dropping either end step would give 0.0.
+    assert curve == {"-2": 0.5, "2": 0.5}
+    assert readout_by_steps_after(logits_choosing(classes), np.array([26, 3]), labels, offsets=(3,)) == {"3": 0.0}
+    assert np.isnan(readout_by_steps_after(logits_choosing(classes), np.array([0, 0]), labels, offsets=(0,))["0"])
+
+
+def test_fixed_subset_keeps_the_same_images_at_every_offset():
+    images = np.stack([image_with_ink([22]), image_with_ink([23]), image_with_ink([7]), image_with_ink([6])])
+    labels = np.array([4, 4, 4, 4])
+    classes = np.full((4, 28), 4)
+    classes[0, 21 + 6] = 0  # image 0 (L = 22) is wrong at step 28 = L + 6 only
+    result = readout_after_ink_fixed_subset(logits_choosing(classes), images, labels, largest_last_row=22)
+    assert result["images"] == 2  # L = 22 and L = 7 kept; L = 23 (too late) and L = 6 (too early) left out
+    assert result["curve"]["6"] == 0.5 and result["curve"]["-6"] == 1.0 and result["curve"]["0"] == 1.0
+
+
+class ColumnReader:
+    """A stand-in model: predicts the column (mod 10) of an image's first ink pixel in row 1."""
+
+    def predict(self, images, batch_size=None, verbose=0):
+        columns = np.argmax(images[:, 0] > 0, axis=1) % 10
+        return np.eye(10)[columns]
+
+    def get_weights(self):
+        return [np.zeros(1)]
+
+
+def test_horizontal_shift_experiment_moves_columns_in_the_named_direction(tmp_path):
+    images = np.zeros((2, 28, 28), np.float32)
+    images[:, 0, 3] = 1.0
+    labels = np.array([5, 5])  # right only when the ink sits in column 5 (index 5): a shift of +2
+    result = horizontal_shift_experiment({"reader": ColumnReader()}, images, labels,
+                                         RunSettings(smoke=True, output_dir=tmp_path))
+    assert result["accuracy"]["reader"]["2"] == 1.0 and result["accuracy"]["reader"]["-2"] == 0.0
+    assert result["ink_pushed_out"]["-4"]["ink_share"] == 1.0 and result["ink_pushed_out"]["-3"]["ink_share"] == 0.0

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from hw3.probes import class_separation, class_trajectories, probe_accuracy
+from hw3.probes import class_separation, class_trajectories, pixel_probe_accuracy, pixels_so_far, probe_accuracy
 
 
 def test_class_separation_is_between_over_within_variance_per_step():
@@ -41,3 +41,36 @@ def test_class_trajectories_start_together_and_spread_along_the_first_component(
     first = geometry["trajectories"][:, 1, 0]
     assert abs(np.corrcoef(first, np.arange(10))[0, 1]) > 0.999
     assert geometry["explained"][0] > 0.99
+
+
+def test_pixels_so_far_holds_rows_1_to_t_and_not_row_t_plus_1():
+    image = np.zeros((1, 28, 28), np.float32)
+    image[0, 5, 2] = 1.0  # row 6
+    assert pixels_so_far(image, 5).shape == (1, 140) and pixels_so_far(image, 5).sum() == 0.0
+    assert pixels_so_far(image, 6).shape == (1, 168) and pixels_so_far(image, 6)[0, 5 * 28 + 2] == 1.0
+    with pytest.raises(ValueError, match="1..28"):
+        pixels_so_far(image, 0)
+
+
+def test_pixel_probe_learns_the_class_once_its_row_has_been_read_and_not_before():
+    rng = np.random.default_rng(0)
+    labels = np.tile([0, 1], 40)
+    images = np.zeros((80, 28, 28), np.float32)
+    images[:, 9, 4] = labels  # only row 10 tells the class
+    images[:, 20, :] = rng.random((80, 28)) > 0.5  # noise in row 21
+    test_labels = 1 - labels[:20]  # the test images' classes are the other way round ...
+    test_images = images[:20].copy()
+    test_images[:, 9, 4] = test_labels  # ... and so is their row 10: a probe fitted on the test split would still score 1
+    accuracy = pixel_probe_accuracy(images, labels, test_images, test_labels)
+    assert len(accuracy) == 28
+    assert accuracy[8] == 0.5  # rows 1..9 are blank: chance
+    assert accuracy[9] == 1.0 and accuracy[27] == 1.0  # row 10 read at step 10
+
+
+def test_probe_gains_subtract_each_baseline_from_the_trained_probe():
+    from hw3.probes import probe_gains
+
+    gains = probe_gains([0.1, 0.5, 0.9], [0.1, 0.3, 0.95], [0.1, 0.2, 0.4], from_step=2)
+    assert gains["over_pixels"] == pytest.approx([0.0, 0.2, -0.05])  # trained minus pixels, not the reverse
+    assert gains["over_untrained"] == pytest.approx([0.0, 0.3, 0.5])
+    assert gains["over_pixels_from_step_2"] == pytest.approx({"min": -0.05, "max": 0.2})  # step 1 left out

@@ -6,7 +6,8 @@ import pytest
 
 from hw3.settings import PROJECT_DIR
 from hw3.models import CONFIG_NAMES
-from hw3.report import word_count, REFERENCE_ACCURACY, render_report, report_section
+from hw3.report import word_count, REFERENCE_ACCURACY, p_value_text, render_report, replication_rows, report_section
+from hw3.statistics import replication_summary
 
 ANSWERS = PROJECT_DIR / "answers.md"
 
@@ -76,3 +77,22 @@ def test_word_limits(answers, section, limit):
 def test_word_count_counts_inline_math_and_headings_but_not_tables_or_display_equations():
     text = "Two words $x_t = y$ here.\n\n$$a + b = c$$\n\n| a | b |\n|---|---|\n![figure](f.png)\n# Heading"
     assert word_count(text) == 8  # Two, words, $x_t, =, y$, here., #, Heading
+
+
+def test_p_values_below_one_in_a_thousand_read_as_such():
+    assert p_value_text(0.000999) == "< 0.001"
+    assert p_value_text(0.001) == "0.001"
+    assert p_value_text(0.0456) == "0.046"
+
+
+def test_replication_rows_give_mean_range_and_seed_zero():
+    def entry(accuracy, row, drop):
+        return {"readout_by_steps_after_ink": {str(k): accuracy for k in range(-3, 4)}, "probe_at_16": accuracy,
+                "head_at_16": accuracy, "share_read_as_7_at_16": 0.1, "worst_row_occlusion": {"row": row, "drop_points": drop}}
+    summary = replication_summary({"gru_1x32": {"1": entry(0.8, 11, 10.0), "0": entry(0.9, 12, 20.0)}})
+    header, rows = replication_rows(summary)
+    assert header[1:] == ["gru_1x32: mean (min-max)", "gru_1x32: seed 0 (rank)"]
+    assert rows[0][1:] == ["0.8500 (0.8000-0.9000)", "0.9000 (1)"]
+    points = next(row for row in rows if row[0].endswith("points lost"))
+    assert points[1:] == ["15.0 (10.0-20.0)", "20.0 (1)"]
+    assert rows[-1][1] == "12, 11"  # seed order, whatever the order of the keys

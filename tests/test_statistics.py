@@ -8,7 +8,7 @@ from scipy import stats
 
 from hw3.models import BASELINE_NAMES, CONFIG_NAMES
 from hw3.settings import PROJECT_DIR
-from hw3.statistics import mcnemar_exact, margin_over, seed_statistics, summary, welch_difference
+from hw3.statistics import comparisons, last_steps_over_seeds, mcnemar_exact, seed_rank, margin_over, seed_statistics, summary, welch_difference
 
 
 def welch_by_hand(first, second):
@@ -120,3 +120,34 @@ def test_stored_comparisons_recompute(committed, mnist):
     earlier = statistics["against_earlier_solution"]["gru_1x32"]
     assert earlier["beating"] == sum(value > 0.9573 for value in accuracies(results, "gru_1x32"))
     assert earlier["mean_margin"] == pytest.approx(np.mean(accuracies(results, "gru_1x32")) - 0.9573, abs=1e-6)
+
+
+def test_comparisons_subtract_the_second_model_from_the_first():
+    labels = np.arange(20) % 10
+    results = {"seeds": {
+        "gru_1x32": {str(k): {"test_accuracy": 0.96 + 0.001 * k, "test_loss": 0.1} for k in range(3)},
+        "mlp_small": {str(k): {"test_accuracy": 0.93 + 0.002 * k, "test_loss": 0.2} for k in range(3)}}}
+    predictions = {"gru_1x32_seed0": labels.copy(), "mlp_small_seed0": np.where(labels < 3, labels, 0)}
+    found = comparisons(results, predictions, labels)
+    assert list(found) == ["gru_1x32 - mlp_small"]  # pairs with a missing model are left out
+    entry = found["gru_1x32 - mlp_small"]
+    assert entry["first"] == "gru_1x32" and entry["second"] == "mlp_small"
+    assert entry["difference"] == pytest.approx(0.961 - 0.932)  # first minus second, positive here
+    # the second model is right only on labels 0, 1 and 2 (6 of 20 images); the first on all 20
+    assert entry["mcnemar_seed0"]["first_only"] == 14 and entry["mcnemar_seed0"]["second_only"] == 0
+
+
+def test_seed_rank_counts_the_seeds_above_seed_zero():
+    assert seed_rank([0.97, 0.95, 0.96]) == 1
+    assert seed_rank([0.95, 0.97, 0.96]) == 3
+    assert seed_rank([0.96, 0.96, 0.97]) == 2  # a tie shares the better rank
+    assert seed_rank([0.90, 0.95, 0.80], seed=2) == 3
+
+
+def test_last_steps_over_seeds_reads_step_t_at_index_t_minus_1():
+    steps = np.arange(1, 29) / 100  # accuracy t / 100 at step t
+    results = {"seeds": {"gru_1x32": {"0": {"stepwise_test_accuracy": steps.tolist()},
+                                      "1": {"stepwise_test_accuracy": (steps + 0.5).tolist()}}}}
+    found = last_steps_over_seeds(results, "gru_1x32", steps=(24, 28))
+    assert found["24"] == pytest.approx({"mean": 0.49, "min": 0.24, "max": 0.74})
+    assert found["28"]["min"] == pytest.approx(0.28)
