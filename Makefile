@@ -1,10 +1,12 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make homework   install, then run hw3.ipynb top to bottom (full data) and write answers.md
 #   make test       install, then the unit tests and a smoke run of every notebook cell
+#   make report     answers.md printed to answers.pdf (make homework does it too)
+#   make explorer   explorer.html, the networks in the browser (make homework does it too)
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: homework test install
+.PHONY: homework test install report explorer mutation
 
 $(VENV)/installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -16,6 +18,29 @@ install: $(VENV)/installed
 
 homework: install
 	$(PYTHON) -m jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=3600 hw3.ipynb
+	$(MAKE) report explorer
 
+# answers.md (written by the notebook) printed to answers.pdf: A4, headless Chromium (apt-get install chromium)
+report: install
+	$(PYTHON) -c "from hw3.printing import write_report_pdf; from hw3.settings import run_settings; print(write_report_pdf(run_settings()))"
+
+# explorer.html: one self-contained page with the seed-0 GRU and LSTM (1x32) running in the browser
+explorer: install
+	$(PYTHON) -m hw3.explorer
+
+# Two pytest runs side by side on the two cores: the notebook's smoke run with its JupyterLab browser
+# test (which reuses the small models the notebook trains), and the unit tests. Plain `pytest` runs
+# the same tests one after the other.
 test: install
-	$(PYTHON) -m pytest
+	@$(PYTHON) -m pytest hw3.ipynb tests/test_widgets_in_browser.py > .test-notebook.log 2>&1 & notebook=$$!; \
+	$(PYTHON) -m pytest tests --ignore=tests/test_widgets_in_browser.py; units=$$?; \
+	wait $$notebook; status=$$?; echo; echo "--- the notebook and its browser test ---"; cat .test-notebook.log; \
+	rm -f .test-notebook.log; test $$units -eq 0 && test $$status -eq 0
+
+# Mutation testing of the analysis modules against their fast unit tests (not part of make test or CI;
+# about half an hour on 2 cores). Results and the survivors judged equivalent: tests/MUTATION.md.
+mutation: install
+	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results --all true | $(PYTHON) tools/mutation_summary.py

@@ -23,8 +23,8 @@ from hw3.cells import (GRUInternalsCell, LSTMInternalsCell, gru_cell_weights, gr
 # q1: the hand-set cells behind the Q1 answers
 from hw3.q1 import q1_demonstrations
 # analysis: statistics of images, states and gates
-from hw3.analysis import (blank_row_fraction, cell_state_retention, feature_correlations, gate_by_row_kind,
-                          gate_profile, gate_saturation, gate_summary, relu_zeroed_share, retention_half_life,
+from hw3.analysis import (blank_row_fraction, cell_state_retention, feature_correlations, gate_around_first_ink,
+                          gate_by_row_kind, gate_profile, gate_saturation, gate_summary, relu_zeroed_share, retention_half_life,
                           row_features, spearman_correlation, state_over_time, state_spread, units_by_cost)
 # ablation: accuracy after silencing a unit or fixing forget gates at 0.5
 from hw3.ablation import forget_ablation, silenced_unit_accuracy
@@ -45,7 +45,7 @@ from hw3.plots import (plot_decision_steps, plot_digits_as_sequences, plot_drawi
                        plot_lstm_memory, plot_seed_accuracies, plot_stepwise_accuracy, plot_unit_ablation,
                        plot_unit_time_courses, save_figure)
 # control_plots: the figures of the Q3 controls
-from hw3.control_plots import (plot_confusions, plot_error_gallery, plot_explanations, plot_probes,
+from hw3.control_plots import (plot_confusions, plot_error_gallery, plot_probes, plot_size_comparison, plot_translation,
                                plot_readout_after_ink, plot_readout_shares, plot_row_occlusion, plot_shifts,
                                plot_state_geometry)
 # report: tables and answers.md
@@ -54,6 +54,9 @@ from hw3.report import (REFERENCE_ACCURACY, baseline_table_rows, comparison_rows
                         drawing_summary, earlier_solution_rows, gate_summary_rows, gates_by_row_rows, html_table,
                         important_unit_rows, last_steps_rows, markdown_table, q1_rows, render_report, reset_fit_rows,
                         results_table_rows, seed_summary_rows, write_report)
+# printing: answers.md printed to answers.pdf (A4, headless Chromium)
+from hw3.printing import write_report_pdf
 # widgets: slider explorers and the drawing pad, for a live kernel
 from hw3.widgets import drawing_pad, image_slider_explorer
-
+# explorer: explorer.html, the two 1x32 networks running in the browser (make explorer)
+from hw3.explorer import build_explorer_page, explorer_data, write_explorer

@@ -17,7 +17,9 @@ One module per stage, in the order the data flows; a module imports only the one
     plots      every figure
     control_plots  the figures of the Q3 controls
     report     tables and the answers.md template
+    printing   answers.md printed to answers.pdf
     widgets    ipywidgets explorers
+    explorer   explorer.html: the two 1x32 networks running in the browser
 
 `helpers.py` at the project's top level gathers the public names for the notebook.
 Shapes use N for images, T = 28 for steps (image rows) and `units` for the recurrent width.

@@ -39,6 +39,21 @@ def state_over_time(states: np.ndarray, saturated: float = 0.9) -> dict[str, lis
             "spread_across_images": state_spread(states).tolist()}
 
 
+def gate_around_first_ink(gate: np.ndarray, images: np.ndarray, after: int = 2) -> dict[str, float]:
+    """The gate's mean (over images and units) one step before each image's first ink row F, at F, and
+    `after` steps later: gate (N, T, units), images (N, T, 28). Only images with 2 <= F <= T - after
+    count (a blank row before the ink and `after` steps after it), and the count is returned."""
+    gate, images = np.asarray(gate), np.asarray(images)
+    if gate.shape[:2] != images.shape[:2]:
+        raise ValueError(f"gate {gate.shape} and images {images.shape} must share (N, T).")
+    has_ink = images.any(axis=2)
+    first = np.where(has_ink.any(axis=1), np.argmax(has_ink, axis=1), -1)  # F - 1, a 0-based step
+    keep = np.flatnonzero((first >= 1) & (first <= gate.shape[1] - 1 - after))
+    per_step = gate.mean(axis=2)  # (N, T)
+    return {"before": float(per_step[keep, first[keep] - 1].mean()), "at": float(per_step[keep, first[keep]].mean()),
+            "after": float(per_step[keep, first[keep] + after].mean()), "images": int(len(keep))}
+
+
 def gate_saturation(gate: np.ndarray, low: float = 0.1, high: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
     """Per unit, the fraction of (image, step) pairs where the gate is below `low` or above `high`.
 

@@ -11,7 +11,7 @@ from typing import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from hw3.plots import STEP_TICKS
+from hw3.plots import PRINT_WIDTH, STEP_TICKS, printable
 from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH
 
 CELL_COLOURS = {"lstm": "tab:blue", "gru": "tab:orange"}
@@ -27,17 +27,18 @@ def _finish(figure: plt.Figure, title: str) -> plt.Figure:
     return figure
 
 
+@printable
 def plot_readout_after_ink(curves: Mapping[str, Mapping[str, float]], last_ink: np.ndarray) -> plt.Figure:
     """Left: read-out accuracy at step L + k against k, one line per model. Right: how many test
     images end their ink at each row L."""
-    figure, (curve_axis, hist_axis) = plt.subplots(1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [1.4, 1]})
+    figure, (curve_axis, hist_axis) = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.8), gridspec_kw={"width_ratios": [1.7, 1]})
     for (label, curve), colour in zip(curves.items(), ("tab:orange", "tab:blue", "tab:green")):
         offsets = [int(k) for k in curve]
         curve_axis.plot(offsets, list(curve.values()), "-o", color=colour, label=label, markersize=4)
     curve_axis.axvline(0, color="grey", linewidth=0.8)
     curve_axis.set(xlabel="k = t - L (steps after the last ink row L)", ylabel="read-out accuracy at step L + k",
                    title="Read-out aligned to where each digit's ink ends")
-    curve_axis.legend(fontsize=9)
+    curve_axis.legend(loc="lower right")
     hist_axis.hist(last_ink[last_ink > 0], bins=np.arange(0.5, SEQUENCE_LENGTH + 1.5), color="tab:grey")
     hist_axis.set(xlabel="last ink row L", ylabel="test images", title="Where the ink ends", xlim=(14.5, 28.5))
     return _finish(figure, "")
@@ -94,9 +95,10 @@ def plot_row_occlusion(occlusion: Mapping[str, Sequence[float]], full_accuracy: 
     return _finish(figure, "")
 
 
+@printable
 def plot_probes(probes: Mapping[str, Sequence[float]], readouts: Mapping[str, Sequence[float]]) -> plt.Figure:
     """Linear-probe accuracy per step (solid) against the trained head's read-out (dashed)."""
-    figure, axis = plt.subplots(figsize=(9, 4.4))
+    figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 3.9))
     steps = np.arange(1, SEQUENCE_LENGTH + 1)
     colours = {"GRU": "tab:orange", "LSTM": "tab:blue", "pixels": "tab:green", "untrained": "tab:grey"}
     for label, values in probes.items():
@@ -108,7 +110,7 @@ def plot_probes(probes: Mapping[str, Sequence[float]], readouts: Mapping[str, Se
     axis.set(xlabel="step t", ylabel="test accuracy", ylim=(0, 1), title="What the state knows (probes) and what "
              "the head reads out")
     axis.set_xticks(STEP_TICKS)
-    axis.legend(fontsize=9, loc="upper left")
+    axis.legend(loc="upper left")
     return _finish(figure, "")
 
 
@@ -147,16 +149,26 @@ def plot_state_geometry(trajectories: np.ndarray, explained: Sequence[float], se
     """Left: each class's mean GRU state over the 28 steps in the first two principal components
     (dot at step 28). Right: between-class over within-class variance per step."""
     figure, (pca_axis, ratio_axis) = plt.subplots(1, 2, figsize=(12, 4.8))
+    ends = trajectories[:, -1, :2]
+    gap = 0.045 * (trajectories[..., 1].max() - trajectories[..., 1].min())
+    label_y = {}
+    for digit in sorted(range(NUM_CLASSES), key=lambda d: ends[d, 1]):  # labels pushed apart where ends crowd
+        y = ends[digit, 1]
+        for other, other_y in label_y.items():
+            if abs(ends[other, 0] - ends[digit, 0]) < 4 * gap and y - other_y < gap:
+                y = other_y + gap
+        label_y[digit] = y
     for digit in range(NUM_CLASSES):
         path = trajectories[digit]
         colour = plt.cm.tab10.colors[digit]
         pca_axis.plot(path[:, 0], path[:, 1], "-", color=colour, linewidth=1.5)
         pca_axis.plot(path[-1, 0], path[-1, 1], "o", color=colour)
-        pca_axis.annotate(str(digit), path[-1], textcoords="offset points", xytext=(4, 4), fontsize=10, color=colour)
-    pca_axis.plot(trajectories[0, 0, 0], trajectories[0, 0, 1], "k*", markersize=10, label="step 1 (all classes)")
+        pca_axis.annotate(str(digit), path[-1], xytext=(path[-1, 0] + gap, label_y[digit]), fontsize=11,
+                          color=colour, va="center", fontweight="bold")
+    pca_axis.plot(trajectories[0, 0, 0], trajectories[0, 0, 1], "k*", markersize=10)
+    pca_axis.annotate("step 1 (all classes)", trajectories[0, 0], xytext=(6, -14), textcoords="offset points", fontsize=9)
     pca_axis.set(xlabel=f"PC 1 ({100 * explained[0]:.0f}% of variance)", ylabel=f"PC 2 ({100 * explained[1]:.0f}%)",
-                 title="Mean GRU state per class, steps 1 to 28")
-    pca_axis.legend(fontsize=9)
+                 title="Mean GRU state per class, steps 1 to 28 (dot: step 28)")
     ratio_axis.plot(np.arange(1, SEQUENCE_LENGTH + 1), separation, "-o", markersize=3, color="tab:orange")
     ratio_axis.set(xlabel="step t", ylabel="between / within class variance (log scale)", yscale="log",
                    title="Class separation of h_t (step 1: almost every state is the same)")
@@ -180,8 +192,10 @@ def plot_error_gallery(images: np.ndarray, labels: np.ndarray, probabilities: np
     count = len(indices)
     columns = 6
     rows = int(np.ceil(count / columns))
-    figure, axes = plt.subplots(2 * rows, columns, figsize=(2.45 * columns, 4.3 * rows),
-                                gridspec_kw={"height_ratios": [1.1, 0.8] * rows})
+    # each image axis about as tall as it is wide, so that the square digits leave no gaps
+    figure, axes = plt.subplots(2 * rows, columns, figsize=(2.45 * columns, 3.6 * rows), layout="constrained",
+                                gridspec_kw={"height_ratios": [1.3, 0.75] * rows})
+    figure.get_layout_engine().set(h_pad=0.02, hspace=0.0)
     steps = np.arange(1, SEQUENCE_LENGTH + 1)
     for position, index in enumerate(indices):
         image_axis = axes[2 * (position // columns), position % columns]
@@ -198,7 +212,6 @@ def plot_error_gallery(images: np.ndarray, labels: np.ndarray, probabilities: np
     axes[1, 0].legend(fontsize=9, loc="upper left")
     axes[1, 0].set_ylabel("probability", fontsize=9)
     figure.suptitle("Misclassified test digits and the GRU (1x32)'s read-out at each step")
-    figure.tight_layout()
     return figure
 
 
@@ -216,23 +229,20 @@ def _family(name: str) -> str:
     return name.split("_")[0] if name.startswith(("lstm", "gru")) else "whole image"
 
 
-def plot_explanations(seeds: Mapping[str, Mapping[str, Mapping]], vertical: Mapping[str, Mapping[str, float]],
-                      horizontal: Mapping[str, Mapping[str, float]],
-                      curve_models: Sequence[str] = SHIFT_CURVE_MODELS) -> plt.Figure:
-    """Q3.1 at a glance. Left: test accuracy against trained parameters, every seed a dot and every
-    model's mean a labelled marker. Middle and right: seed-0 test accuracy of `curve_models` with the
-    digits moved s rows down (vertical) or s columns right (horizontal), on one scale."""
-    figure, axes = plt.subplots(1, 3, figsize=(16, 5), gridspec_kw={"width_ratios": [1.4, 1, 1]})
+@printable
+def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]]) -> plt.Figure:
+    """Q3.1, size and inductive bias: test accuracy against trained parameters, every seed a dot and
+    every model's mean a labelled marker (the GRU variants labelled on the left)."""
+    figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 4.3))
     means = {}
     for name, runs in seeds.items():
         colour, marker = FAMILY_STYLES[_family(name)]
         accuracies = [runs[seed]["test_accuracy"] for seed in sorted(runs, key=int)]
         parameters = runs["0"]["parameters"]
         means[name] = (parameters, float(np.mean(accuracies)))
-        axes[0].scatter([parameters] * len(accuracies), accuracies, s=9, color=colour, alpha=0.45)
-        axes[0].scatter([parameters], [means[name][1]], s=40, color=colour, marker=marker, edgecolor="white")
-    # Labels: variants to the left of their points, the rest to the right; within each side, labels of
-    # points of similar size are pushed apart vertically so that none overlaps, with a line to the point.
+        axis.scatter([parameters] * len(accuracies), accuracies, s=9, color=colour, alpha=0.45)
+        axis.scatter([parameters], [means[name][1]], s=40, color=colour, marker=marker, edgecolor="white")
+    # labels pushed apart vertically where points of similar size crowd, with a line to their point
     spread = max(y for _, y in means.values()) - min(y for _, y in means.values())
     for left in (True, False):
         names = sorted((n for n in means if (_family(n) == "variant") == left), key=lambda n: means[n][1])
@@ -241,21 +251,32 @@ def plot_explanations(seeds: Mapping[str, Mapping[str, Mapping]], vertical: Mapp
             x, y = means[name]
             label_y = y
             for other_x, other_y in placed:
-                if abs(np.log10(other_x / x)) < 0.25 and label_y - other_y < 0.06 * spread:
-                    label_y = other_y + 0.06 * spread
+                if abs(np.log10(other_x / x)) < 0.3 and label_y - other_y < 0.075 * spread:
+                    label_y = other_y + 0.075 * spread
             placed.append((x, label_y))
-            axes[0].annotate(name, (x, y), xytext=(x * (0.8 if left else 1.2), label_y), fontsize=7,
-                             ha="right" if left else "left", va="center",
-                             arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5})
+            axis.annotate(name, (x, y), xytext=(x * (0.78 if left else 1.25), label_y), fontsize=8.5,
+                          ha="right" if left else "left", va="center",
+                          arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5})
     for family, (colour, marker) in FAMILY_STYLES.items():
-        axes[0].scatter([], [], color=colour, marker=marker, label=family)
-    axes[0].set_xscale("log")
-    axes[0].set_xlim(1500, 8e5)  # room for the labels on both sides
-    axes[0].set(xlabel="trained parameters (log scale)", ylabel="test accuracy (dots: seeds 0-4)",
-                title="Accuracy against size")
-    axes[0].legend(fontsize=8, loc="lower right")
-    for axis, shifts, what in ((axes[1], vertical, "rows down (s > 0) or up"),
-                               (axes[2], horizontal, "columns right (s > 0) or left")):
+        axis.scatter([], [], color=colour, marker=marker, label=family)
+    axis.set_xscale("log")
+    axis.set_xlim(1200, 1.2e6)  # room for the labels on both sides, and above the highest
+    highest, lowest = max(y for _, y in means.values()), min(y for _, y in means.values())
+    axis.set_ylim(lowest - 0.15 * spread, highest + 0.2 * spread)
+    axis.set(xlabel="trained parameters (log scale)", ylabel="test accuracy (dots: seeds 0-4)",
+             title="Q3.1: accuracy against size, five seeds per model")
+    axis.legend(loc="lower right")
+    return _finish(figure, "")
+
+
+@printable
+def plot_translation(vertical: Mapping[str, Mapping[str, float]], horizontal: Mapping[str, Mapping[str, float]],
+                     curve_models: Sequence[str] = SHIFT_CURVE_MODELS) -> plt.Figure:
+    """Q3.1, translation: seed-0 test accuracy of `curve_models` with the digits moved s rows down
+    (left) or s columns right (right), on one scale."""
+    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.9), sharey=True)
+    for axis, shifts, what in ((axes[0], vertical, "rows down (s > 0) or up"),
+                               (axes[1], horizontal, "columns right (s > 0) or left")):
         for index, name in enumerate(curve_models):
             if name not in shifts:
                 continue
@@ -264,7 +285,7 @@ def plot_explanations(seeds: Mapping[str, Mapping[str, Mapping]], vertical: Mapp
             style = "--" if "small" in name or name.endswith("1x32") else "-"
             axis.plot([int(s) for s in values], list(values.values()), style, marker=marker, markersize=3,
                       color=plt.cm.tab10(index), label=name)
-        axis.set(xlabel=f"digit moved s {what}", ylabel="test accuracy (seed 0)", ylim=(0.0, 1.0),
-                 title=f"Moved {what.split()[0]}")
-        axis.legend(fontsize=8, loc="lower center", ncol=2)
-    return _finish(figure, "Q3.1: size, reading order and translation")
+        axis.set(xlabel=f"moved s {what}", ylim=(0.0, 1.0), title=f"Moved {what.split()[0]}")
+    axes[0].set_ylabel("test accuracy (seed 0)")
+    axes[1].legend(loc="lower center", ncol=2, fontsize=8.5)
+    return _finish(figure, "")

@@ -5,6 +5,7 @@ Imports from the package: settings, analysis, statistics.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -16,6 +17,18 @@ from hw3.statistics import seed_values
 from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings
 
 STEP_TICKS = [1, 5, 10, 15, 20, 25, 28]
+PRINT_WIDTH = 8.5  # report figures: <= 8.5 x 4.3 in with 9 pt text print (17 x 8.5 cm) at >= 0.79: text >= 7 pt
+PRINT_STYLE = {"font.size": 9, "axes.titlesize": 9.5, "axes.labelsize": 9, "xtick.labelsize": 9,
+               "ytick.labelsize": 9, "legend.fontsize": 9, "figure.titlesize": 10}
+
+
+def printable(function):
+    """Draw the figure with PRINT_STYLE's type sizes (for the figures the report embeds)."""
+    @functools.wraps(function)
+    def draw(*args, **kwargs):
+        with plt.rc_context(PRINT_STYLE):
+            return function(*args, **kwargs)
+    return draw
 
 
 def save_figure(figure: plt.Figure, name: str, settings: RunSettings) -> Path:
@@ -86,15 +99,20 @@ def plot_learning_curves(results: Mapping, names: Iterable[str]) -> plt.Figure:
     return figure
 
 
-def _label_units(axis, order: Sequence[int] | None) -> None:
-    """x axis of a (steps, units) heatmap: plain unit numbers, or ranks when the units are sorted."""
+def _label_units(axis, order: Sequence[int] | None, narrow: bool = False) -> None:
+    """x axis of a (steps, units) heatmap: plain unit numbers, or ranks when the units are sorted;
+    `narrow` panels get three ticks and a short label."""
     if order is None:
         axis.set_xlabel("unit")
+    elif narrow:
+        axis.set_xticks([0, len(order) // 2 - 1, len(order) - 1], [1, len(order) // 2, len(order)])
+        axis.set_xlabel("unit rank")
     else:
         axis.set_xticks([0, 7, 15, 23, len(order) - 1], [1, 8, 16, 24, len(order)])
         axis.set_xlabel("unit, by ablation cost (rank)")
 
 
+@printable
 def plot_gru_over_time(image: np.ndarray, label: int, outputs: np.ndarray, hidden: np.ndarray,
                        probabilities: np.ndarray, index: int, unit_order: Sequence[int] | None = None) -> plt.Figure:
     """Input image beside the GRU's outputs (28, units), hidden state (28, units) and per-step
@@ -102,29 +120,30 @@ def plot_gru_over_time(image: np.ndarray, label: int, outputs: np.ndarray, hidde
     `unit_order`: the columns to show, in that order (default: units 0..units-1)."""
     if unit_order is not None:
         outputs, hidden = outputs[:, unit_order], hidden[:, unit_order]
-    figure, axes = plt.subplots(1, 4, figsize=(15, 4.6), layout="constrained",
-                                gridspec_kw={"width_ratios": [1, 1.15, 1.15, 0.6]})
+    figure, axes = plt.subplots(1, 4, figsize=(PRINT_WIDTH, 4.0), layout="constrained",
+                                gridspec_kw={"width_ratios": [1, 1.1, 1.1, 0.75]})
     axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
-    axes[0].set_title(f"test image {index} (label {label})")
+    axes[0].set_title(f"test image {index}")
     _label_steps(axes[0])
     axes[0].set_xlabel("pixel")
-    for axis, values, title in ((axes[1], outputs, "GRU layer output $y_t$"), (axes[2], hidden, "hidden state $h_t$")):
+    for axis, values, title in ((axes[1], outputs, "layer output $y_t$"), (axes[2], hidden, "hidden state $h_t$")):
         shown = axis.imshow(values, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
         axis.set_title(title)
         _label_units(axis, unit_order)
         _label_steps(axis, label=False)
-    figure.colorbar(shown, ax=axes[1:3], fraction=0.04, label="activation (shared scale)")
+    figure.colorbar(shown, ax=axes[1:3], fraction=0.04, label="activation")
     shown = axes[3].imshow(probabilities, cmap="viridis", vmin=0, vmax=1, aspect="auto")
-    axes[3].set_xticks(range(NUM_CLASSES))
+    axes[3].set_xticks(range(0, NUM_CLASSES, 3))
     axes[3].set_xlabel("class")
-    axes[3].set_title("P(class) read out at t")
+    axes[3].set_title("P(class) at t")
     _label_steps(axes[3], label=False)
-    figure.colorbar(shown, ax=axes[3], fraction=0.1, label="probability")
+    figure.colorbar(shown, ax=axes[3], fraction=0.12, label="probability")
     final = int(probabilities[-1].argmax())
-    figure.suptitle(f"GRU (1 layer, 32 units) reading test image {index}: label {label}, prediction {final}")
+    figure.suptitle(f"GRU (1x32) reading test image {index}: label {label}, prediction {final}")
     return figure
 
 
+@printable
 def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.ndarray], index: int,
                     cell_limit: float, unit_order: Sequence[int] | None = None) -> plt.Figure:
     """Input image beside the LSTM's gates i, f, o (0..1) and its states c and h over time.
@@ -132,12 +151,12 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
     internals: arrays (N, 28, units); `cell_limit`: the cell state's colour scale, the same for
     every image (values beyond it are drawn at the end of the scale); `unit_order` as for the GRU.
     """
-    panels = (("i", "input gate $i_t$"), ("f", "forget gate $f_t$"), ("o", "output gate $o_t$"),
-              ("c", "cell state $c_t$"), ("h", "output $h_t$"))
+    panels = (("i", "input $i_t$"), ("f", "forget $f_t$"), ("o", "output $o_t$"), ("c", "cell $c_t$"), ("h", "$h_t$"))
     order = list(range(internals["h"].shape[-1])) if unit_order is None else list(unit_order)
-    figure, axes = plt.subplots(1, 6, figsize=(15.5, 4.2), layout="constrained")
+    figure, axes = plt.subplots(1, 6, figsize=(PRINT_WIDTH, 3.9), layout="constrained",
+                                gridspec_kw={"width_ratios": [1.25, 1, 1, 1, 1.2, 1.2]})
     axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
-    axes[0].set_title(f"test image {index} (label {label})")
+    axes[0].set_title(f"test image {index}")
     axes[0].set_xlabel("pixel")
     _label_steps(axes[0])
     gate_image = None
@@ -148,12 +167,12 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
         else:
             limit = cell_limit if key == "c" else 1.0
             state_image = axis.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-            figure.colorbar(state_image, ax=axis, fraction=0.08, extend="both" if key == "c" else "neither")
+            figure.colorbar(state_image, ax=axis, fraction=0.1, extend="both" if key == "c" else "neither")
         axis.set_title(title)
-        _label_units(axis, unit_order)
+        _label_units(axis, unit_order, narrow=True)
         _label_steps(axis, label=False)
-    figure.colorbar(gate_image, ax=axes[1:4], fraction=0.02, label="gate value")
-    figure.suptitle(f"LSTM (1 layer, 32 units) gates over time, test image {index} (label {label})")
+    figure.colorbar(gate_image, ax=axes[1:4], fraction=0.03, label="gate")
+    figure.suptitle(f"LSTM (1x32) gates and states over time, test image {index} (label {label})")
     return figure
 
 
@@ -165,36 +184,39 @@ def _stepwise_runs(results: Mapping, name: str) -> np.ndarray:
 
 
 def plot_stepwise_accuracy(results: Mapping, names: Iterable[str]) -> plt.Figure:
-    """Test accuracy when step t's output is read out as the last, for each named model: the mean
-    over seeds (line) and the range from the lowest to the highest seed (band)."""
-    figure, (full_axis, zoom_axis) = plt.subplots(1, 2, figsize=(13, 4.4))
+    """Test accuracy when step t's output is read out as the last: one panel per cell (LSTM, GRU), one
+    colour per shape, the mean over seeds (line) and the range from the lowest to the highest seed (band)."""
+    names = list(names)
+    cells = [cell for cell in ("lstm", "gru") if any(name.startswith(cell + "_") for name in names)]
+    figure, axes = plt.subplots(1, len(cells), figsize=(13, 4.4), sharey=True, squeeze=False)
     steps = np.arange(1, SEQUENCE_LENGTH + 1)
+    shapes = sorted({name.split("_", 1)[1] for name in names}, key=lambda shape: ["1x32", "1x64", "1x128", "3x32"].index(shape)
+                    if shape in ("1x32", "1x64", "1x128", "3x32") else 9)
     seed_count = 1
-    for index, name in enumerate(names):
-        runs = _stepwise_runs(results, name)
-        seed_count = len(runs)
-        style = "-" if name.startswith("lstm") else "--"
-        colour = plt.cm.tab10.colors[index % 10]
-        for axis in (full_axis, zoom_axis):
+    for axis, cell in zip(axes[0], cells):
+        for name in (n for n in names if n.startswith(cell + "_")):
+            runs = _stepwise_runs(results, name)
+            seed_count = len(runs)
+            colour = plt.cm.tab10.colors[shapes.index(name.split("_", 1)[1]) % 10]
             axis.fill_between(steps, runs.min(axis=0), runs.max(axis=0), color=colour, alpha=0.2, linewidth=0)
-            axis.plot(steps, runs.mean(axis=0), style, marker="o", markersize=3, label=name, color=colour)
-    full_axis.axhline(0.1, color="grey", linewidth=0.8, linestyle=":")
-    full_axis.set(title=f"Read-out accuracy at every step (mean of {seed_count} seeds, band: min to max)",
-                  xlabel="step t read out as the last", ylabel="test accuracy", ylim=(0, 1.0))
-    zoom_axis.set(title="The last ten steps", xlabel="step t read out as the last", ylabel="test accuracy",
-                  xlim=(18.5, 28.5))
-    zoom_axis.legend(fontsize=9, ncol=2, loc="lower right")
-    for axis in (full_axis, zoom_axis):
+            axis.plot(steps, runs.mean(axis=0), "-", marker="o", markersize=3, label=name, color=colour)
+        axis.axhline(0.1, color="grey", linewidth=0.8, linestyle=":")
+        axis.set(title=f"{cell.upper()}: mean of {seed_count} seeds (band: min to max)", xlabel="step t read out as the last",
+                 ylim=(0, 1.0))
+        axis.set_xticks(STEP_TICKS)
+        axis.legend(fontsize=10, loc="upper left")
         axis.grid(alpha=0.3)
+    axes[0][0].set_ylabel("test accuracy")
     figure.tight_layout()
     return figure
 
 
+@printable
 def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Sequence[str],
                          reference: Mapping[str, float]) -> plt.Figure:
     """Test accuracy of every seed (dots) and their mean (bar) per model: LSTM and GRU side by side
     for each shape, the whole-image baselines on the right, the earlier solution as crosses."""
-    figure, axis = plt.subplots(figsize=(13, 4.4), layout="constrained")
+    figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 3.9), layout="constrained")
     columns = [(f"{cell}_{shape}", position + offset, colour)
                for position, shape in enumerate(shapes)
                for cell, offset, colour in (("lstm", -0.18, "tab:blue"), ("gru", 0.18, "tab:orange"))]
@@ -206,21 +228,21 @@ def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Seq
                   markersize=5, alpha=0.8)
         if name in reference:
             axis.plot(x, reference[name], "x", color="black", markersize=8)
-    axis.plot([], [], "o", color="tab:blue", label="LSTM, one dot per seed (line: mean)")
+    axis.plot([], [], "o", color="tab:blue", label="LSTM, dots: seeds, line: mean")
     axis.plot([], [], "o", color="tab:orange", label="GRU")
-    axis.plot([], [], "o", color="tab:grey", label="whole-image baselines")
-    axis.plot([], [], "x", color="black", label="earlier solution (one run)")
-    axis.set_xticks(range(len(shapes) + len(baselines)), [f"1 layer x {s.split('x')[1]}" if s.startswith("1")
-                                                           else "3 layers x 32" for s in shapes] + list(baselines))
+    axis.plot([], [], "o", color="tab:grey", label="whole image")
+    axis.plot([], [], "x", color="black", label="earlier solution")
+    axis.set_xticks(range(len(shapes) + len(baselines)), list(shapes) + list(baselines))
     low = min(min(reference.values()), min(results["seeds"][name]["0"]["test_accuracy"] for name, _, _ in columns[:8]))
-    axis.set(ylabel="test accuracy", ylim=(low - 0.005, 0.99), title="Test accuracy of every seed")
+    axis.set(ylabel="test accuracy", ylim=(low - 0.005, 0.99), title="Test accuracy of every seed",
+             xlabel="recurrent shape (layers x units), then whole-image models")
     for name, x, colour in columns:  # models below the axis (softmax regression) get their mean written
         mean = float(seed_values(results, name).mean())
         if mean < low - 0.005:
             axis.annotate(f"mean {mean:.4f}\n(below the axis)", (x, low - 0.004), ha="center", va="bottom",
                           fontsize=9, color=colour)
     axis.grid(alpha=0.3, axis="y")
-    axis.legend(fontsize=9, loc="lower right", ncol=2)
+    axis.legend(loc="lower right", ncol=2)
     return figure
 
 
@@ -254,9 +276,13 @@ def plot_gate_statistics(gates: Mapping[str, np.ndarray]) -> plt.Figure:
         top.grid(alpha=0.3)
         left, right = gate_saturation(gate)
         bottom = axes[1, column]
-        bottom.scatter(left, right, s=14, alpha=0.8)
+        # open circles, and axes that start below 0, so units that are never left-saturated stay visible
+        bottom.scatter(left, right, s=22, facecolors="none", edgecolors="tab:blue", linewidths=1.0)
         bottom.plot([0, 1], [1, 0], color="grey", linewidth=0.8, linestyle=":")
-        bottom.set(xlim=(0, 1), ylim=(0, 1), xlabel="fraction < 0.1 (left-saturated)",
+        never = int((left == 0).sum())
+        bottom.text(0.97, 0.97, f"{never} of {len(left)} units\nnever below 0.1", ha="right", va="top", fontsize=9,
+                    transform=bottom.transAxes)
+        bottom.set(xlim=(-0.04, 1), ylim=(-0.04, 1), xlabel="fraction < 0.1 (left-saturated)",
                    ylabel="fraction > 0.9 (right-saturated)" if column == 0 else "")
         bottom.grid(alpha=0.3)
     axes[0, 0].legend(fontsize=9, loc="lower left")

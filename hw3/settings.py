@@ -129,7 +129,10 @@ def load_results(settings: RunSettings) -> dict:
         try:
             return json.loads(settings.results_path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
-            raise ValueError(f"{settings.results_path} is not valid JSON ({error}); delete it to retrain.") from error
+            raise ValueError(
+                f"{settings.results_path.name} is not valid JSON ({error}). Restore the committed file with "
+                "`git checkout -- results/results.json` (seconds); only if that is not possible, delete it and rerun "
+                "the notebook, which then retrains every run whose entry is missing (about an hour on 2 cores).") from error
     return {"configs": {}}
 
 

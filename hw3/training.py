@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Mapping
 import keras
 import numpy as np
 import tensorflow as tf
+from tqdm import tqdm
 
 from hw3.data import MnistSplits, load_binarized_mnist
 from hw3.models import (BASELINE_DESCRIPTIONS, PERMUTED_ROW_ORDER, RECURRENT_CONFIGS, VARIANT_CONFIGS,
@@ -42,22 +43,55 @@ def compile_for_training(model: keras.Model, learning_rate: float) -> keras.Mode
     return model
 
 
-class EpochLine(keras.callbacks.Callback):
-    """Prints one compact line per epoch (no per-batch progress bar)."""
+def _in_a_kernel() -> bool:
+    """True inside a Jupyter kernel, where a progress line can be redrawn in place."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and "IPKernelApp" in shell.config
 
-    def __init__(self, name: str, epochs: int, log: Callable[[str], None] = print):
+
+class ProgressLine:
+    """A tqdm progress bar that leaves one line: in a Jupyter kernel it is drawn once and redrawn in
+    place (so the saved notebook keeps only its last state); elsewhere only the last state is logged."""
+
+    def __init__(self, label: str, total: int, log: Callable[[str], None] = print):
+        self.label, self.total, self.log = label, total, log
+        self.count, self.postfix, self._start = 0, "", time.perf_counter()
+        self._handle = None
+        if _in_a_kernel() and log is print:
+            from IPython.display import display
+            self._handle = display({"text/plain": self.text()}, raw=True, display_id=True)
+
+    def text(self) -> str:
+        return tqdm.format_meter(self.count, self.total, time.perf_counter() - self._start, ncols=None,
+                                 prefix=f"{self.label:>10}", postfix=self.postfix, unit="epoch")
+
+    def update(self, count: int, postfix: str = "") -> None:
+        self.count, self.postfix = count, postfix
+        if self._handle is not None:
+            self._handle.update({"text/plain": self.text()}, raw=True)
+
+    def close(self, postfix: str) -> None:
+        """The final state, e.g. the test accuracy: redrawn in a kernel, logged elsewhere."""
+        self.update(self.count, postfix)
+        if self._handle is None:
+            self.log(self.text())
+
+
+class EpochProgress(keras.callbacks.Callback):
+    """Moves a ProgressLine one epoch at a time, showing the loss and the validation accuracy."""
+
+    def __init__(self, line: ProgressLine):
         super().__init__()
-        self.name, self.epochs, self.log = name, epochs, log
-        self._start = 0.0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
+        self.line = line
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        self.log(f"{self.name:>10} epoch {epoch + 1:2d}/{self.epochs}  loss {logs.get('loss', float('nan')):.4f}  "
-                 f"acc {logs.get('accuracy', float('nan')):.4f}  val_loss {logs.get('val_loss', float('nan')):.4f}  "
-                 f"val_acc {logs.get('val_accuracy', float('nan')):.4f}  ({time.perf_counter() - self._start:.1f} s)")
+        self.line.update(epoch + 1, f"loss {logs.get('loss', float('nan')):.4f}, "
+                                    f"val_acc {logs.get('val_accuracy', float('nan')):.4f}")
 
 
 def requested_entry(name: str, settings: RunSettings, data: MnistSplits) -> dict:
@@ -126,7 +160,7 @@ def environment_summary() -> dict:
 
 
 def train_model(name: str, data: MnistSplits, settings: RunSettings,
-                log: Callable[[str], None] = print) -> tuple[keras.Model, dict]:
+                log: Callable[[str], None] = print, progress: ProgressLine | None = None) -> tuple[keras.Model, dict]:
     """Train one model from scratch with the settings' hyper-parameters.
 
     Returns the trained model and its results entry: the requested settings plus test loss
@@ -140,7 +174,7 @@ def train_model(name: str, data: MnistSplits, settings: RunSettings,
     history = model.fit(
         data.x_train, data.y_train, validation_data=(data.x_validation, data.y_validation),
         epochs=settings.epochs, batch_size=settings.batch_size, shuffle=True, verbose=0,
-        callbacks=[EpochLine(name, settings.epochs, log)],
+        callbacks=[EpochProgress(progress)] if progress is not None else [],
     )
     train_seconds = time.perf_counter() - start
     test_loss, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0)
@@ -178,15 +212,16 @@ def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings
         stored = results.setdefault(section, {}).get(name)
         if not settings.retrain and can_reuse(stored, requested, path):
             models[name] = readable_saved_model(path)
-            log(f"{name:>10} reused {path.name} (test accuracy {stored['test_accuracy']:.4f}, "
+            log(f"{name:>22} reused {path.name} (test accuracy {stored['test_accuracy']:.4f}, "
                 f"trained in {stored['train_seconds']:.0f} s)")
             continue
-        model, entry = train_model(name, data, settings, log)
+        line = ProgressLine(name, settings.epochs, log)
+        model, entry = train_model(name, data, settings, log, progress=line)
         save_model_atomically(model, path)
         results[section][name] = entry
         save_results(results, settings)
-        log(f"{name:>10} test loss {entry['test_loss']:.4f}  test accuracy {entry['test_accuracy']:.4f}  "
-            f"({entry['train_seconds']:.0f} s, {entry['parameters']:,} parameters)")
+        line.close(f"{line.postfix}; test loss {entry['test_loss']:.4f}, test accuracy {entry['test_accuracy']:.4f}, "
+                   f"{entry['parameters']:,} parameters")
         models[name] = model
     save_results(results, settings)
     return models, results

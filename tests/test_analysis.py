@@ -128,3 +128,17 @@ def test_state_over_time_on_a_hand_made_state():
     assert summary["share_saturated"] == pytest.approx([0.0, 0.5, 0.5])  # 0.9 sits on the threshold: not counted
     assert summary["mean_abs_change"] == pytest.approx([0.0, 0.925, (0.1 + 1.95 + 0.9 + 0.95) / 4])  # h_0 = 0
     assert summary["spread_across_images"] == pytest.approx([0.0, 0.0, 0.5])
+
+
+def test_gate_around_first_ink_reads_the_step_before_at_and_after_the_first_ink_row():
+    from hw3.analysis import gate_around_first_ink
+
+    images = np.zeros((3, 6, 4))
+    images[0, 2, 1] = 1  # F = 3: steps 2, 3 and 5 are read
+    images[1, 0, 0] = 1  # F = 1: no blank row before the ink, left out
+    images[2, 4, 0] = 1  # F = 5: step 7 does not exist for after = 2, left out
+    gate = np.zeros((3, 6, 2))
+    gate[0, :, :] = np.arange(6)[:, None] / 10  # image 0: the gate is (step - 1) / 10
+    gate[1:] = 9.0  # would show if a left-out image counted
+    result = gate_around_first_ink(gate, images, after=2)
+    assert result == {"before": pytest.approx(0.1), "at": pytest.approx(0.2), "after": pytest.approx(0.4), "images": 1}

@@ -216,3 +216,23 @@ def test_horizontal_shift_experiment_moves_columns_in_the_named_direction(tmp_pa
                                          RunSettings(smoke=True, output_dir=tmp_path))
     assert result["accuracy"]["reader"]["2"] == 1.0 and result["accuracy"]["reader"]["-2"] == 0.0
     assert result["ink_pushed_out"]["-4"]["ink_share"] == 1.0 and result["ink_pushed_out"]["-3"]["ink_share"] == 0.0
+
+
+def test_extra_blank_rows_are_read_after_exactly_28_plus_k_steps(monkeypatch):
+    """A stand-in read-out that is right only at step 28 + k for shift s = k: reading one step early
+    or late would give 0 instead of 1."""
+    import hw3.controls as controls
+
+    labels = np.array([3, 3])
+
+    def padded(model, images, extra, reader):
+        shift = int(np.argmax(images[0].any(axis=1))) - 10  # the ink row moved from row 11 tells the shift
+        classes = np.zeros((2, 28 + extra), int)
+        classes[:, 27 + max(shift, 0)] = 3
+        return logits_choosing(classes)
+
+    monkeypatch.setattr(controls, "padded_step_logits", padded)
+    monkeypatch.setattr(controls, "every_step_model", lambda model, steps=None: None)
+    images = np.stack([image_with_ink([11]), image_with_ink([11])])
+    result = controls.shift_and_blank_row_accuracy(None, images, labels, shifts=(0, 2), extra=3)
+    assert result == {"0": [1.0, 0.0, 0.0, 0.0], "2": [0.0, 0.0, 1.0, 0.0]}

@@ -74,3 +74,54 @@ def test_probe_gains_subtract_each_baseline_from_the_trained_probe():
     assert gains["over_pixels"] == pytest.approx([0.0, 0.2, -0.05])  # trained minus pixels, not the reverse
     assert gains["over_untrained"] == pytest.approx([0.0, 0.3, 0.5])
     assert gains["over_pixels_from_step_2"] == pytest.approx({"min": -0.05, "max": 0.2})  # step 1 left out
+
+
+def test_a_probe_is_fitted_on_the_training_split_and_scored_on_the_test_split():
+    """Training and test labels disagree on purpose: fitted on the training states the probe gets every
+    test image wrong (0.0); fitted on the test states by mistake it would get them all right (1.0)."""
+    from hw3.probes import fitted_probe_accuracy
+
+    features = np.array([[-1.0], [1.0]] * 20)
+    train_labels = np.array([0, 1] * 20)
+    test_labels = 1 - train_labels
+    assert fitted_probe_accuracy(features, train_labels, features, test_labels) == 0.0
+    states = features[:, None, :].repeat(3, axis=1)  # (N, T = 3, 1)
+    assert probe_accuracy(states, train_labels, states, test_labels) == [0.0, 0.0, 0.0]
+
+
+def test_check_states_names_the_shape_it_needs():
+    from hw3.probes import check_states
+
+    with pytest.raises(ValueError, match=r"\(N, T, units\)"):
+        check_states(np.zeros((4, 3)), np.zeros(4))
+    with pytest.raises(ValueError, match="one label per row"):
+        check_states(np.zeros((4, 3, 2)), np.zeros(5))
+
+
+def test_replication_numbers_read_step_16_and_the_costliest_row(monkeypatch):
+    """Stand-ins for the model's read-out: step 16 is right for images 0 and 1 only, and reads 7 for
+    images 2 and 3; blanking row 5 costs most (ties with row 9 go to the first)."""
+    import hw3.probes as probes
+
+    labels = np.array([1, 2, 3, 4])
+    images = np.zeros((4, 28, 28), np.float32)
+    images[:, 23, 5] = 1.0  # last ink row L = 24 in every image
+    classes = np.tile(labels[:, None], (1, 28))
+    classes[2:, 15] = 7  # step 16: images 2 and 3 read as 7, 0 and 1 right
+    classes[:, 20] = 0  # step 21 = L - 3: every image wrong
+    logits = np.eye(10)[classes] * 5.0
+
+    class Outputs:
+        def predict(self, batch, batch_size=None, verbose=0):
+            return np.repeat(np.arange(len(batch), dtype=float)[:, None, None], 28, axis=1)
+
+    monkeypatch.setattr(probes, "stepwise_readout", lambda model, batch: (np.zeros((len(batch), 28, 2)), logits))
+    monkeypatch.setattr(probes, "every_step_model", lambda model, head=False: Outputs())
+    monkeypatch.setattr(probes, "row_occlusion_accuracy", lambda model, batch, y: [1.0] * 4 + [0.25] + [1.0] * 3
+                        + [0.25] + [1.0] * 19)
+    monkeypatch.setattr(probes, "fitted_probe_accuracy", lambda train, y_train, test, y_test, step: float(step))
+    found = probes.replication_numbers(None, images, labels, images, labels)
+    assert found["head_at_16"] == 0.5 and found["share_read_as_7_at_16"] == 0.5
+    assert found["probe_at_16"] == 16.0  # the probe is asked for step 16
+    assert found["readout_by_steps_after_ink"]["-3"] == 0.0 and found["readout_by_steps_after_ink"]["0"] == 1.0
+    assert found["worst_row_occlusion"] == {"row": 5, "drop_points": pytest.approx(75.0)}  # rows counted from 1

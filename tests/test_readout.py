@@ -84,3 +84,14 @@ def test_drawn_digits_are_read_by_the_committed_models(trained_models, digit, st
         np.testing.assert_allclose(readout["probabilities"].sum(axis=1), 1.0, rtol=1e-5)
         assert 1 <= readout["decision_step"] <= 28
         assert readout["probabilities"][-1].argmax() == digit
+
+
+def test_model_accuracy_compares_the_final_prediction_with_the_labels():
+    from hw3.readout import model_accuracy
+
+    class Constant:
+        def predict(self, images, batch_size=None, verbose=0):
+            return np.tile(np.eye(10)[4], (len(images), 1))  # always class 4
+
+    images = np.zeros((4, 28, 28), np.float32)
+    assert model_accuracy(Constant(), images, np.array([4, 4, 1, 4])) == 0.75

@@ -44,5 +44,7 @@ def test_corrupt_results_file_raises(tmp_path):
     settings = tiny_settings(tmp_path)
     settings.results_path.parent.mkdir(parents=True)
     settings.results_path.write_text("{not json")
-    with pytest.raises(ValueError, match="not valid JSON.*delete it to retrain"):
+    with pytest.raises(ValueError, match=r"not valid JSON.*git checkout -- results/results.json.*about an hour") as raised:
         load_results(settings)
+    message = str(raised.value)
+    assert message.index("git checkout") < message.index("delete it"), "the quick way comes first"

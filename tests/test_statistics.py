@@ -8,7 +8,7 @@ from scipy import stats
 
 from hw3.models import BASELINE_NAMES, CONFIG_NAMES
 from hw3.settings import PROJECT_DIR
-from hw3.statistics import comparisons, last_steps_over_seeds, mcnemar_exact, seed_rank, margin_over, seed_statistics, summary, welch_difference
+from hw3.statistics import comparisons, last_steps_over_seeds, mcnemar_exact, seed_rank, seed_values, margin_over, seed_statistics, summary, welch_difference
 
 
 def welch_by_hand(first, second):
@@ -151,3 +151,8 @@ def test_last_steps_over_seeds_reads_step_t_at_index_t_minus_1():
     found = last_steps_over_seeds(results, "gru_1x32", steps=(24, 28))
     assert found["24"] == pytest.approx({"mean": 0.49, "min": 0.24, "max": 0.74})
     assert found["28"]["min"] == pytest.approx(0.28)
+
+
+def test_seed_values_come_in_numeric_seed_order():
+    results = {"seeds": {"m": {"10": {"test_accuracy": 0.3}, "2": {"test_accuracy": 0.2}, "0": {"test_accuracy": 0.1}}}}
+    assert seed_values(results, "m").tolist() == [0.1, 0.2, 0.3]  # "10" after "2", not before

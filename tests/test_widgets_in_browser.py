@@ -260,8 +260,12 @@ def test_sliders_and_drawing_pad_work_in_jupyterlab(chromium, tmp_path):
 
             pad = page.locator(".hw3-drawing-pad")
             assert pad.count() == 1, "expected one drawing pad"
+            deadline = time.monotonic() + 10  # the summary text is a second widget: it may update a moment later
             summary, _, shown = pad_state(pad)
-            assert summary.startswith(DRAW_PROMPT_START) and not shown
+            while not summary.startswith(DRAW_PROMPT_START) and time.monotonic() < deadline:
+                time.sleep(0.1)
+                summary, _, shown = pad_state(pad)
+            assert summary.startswith(DRAW_PROMPT_START) and not shown, summary
             released = draw_on_pad(page, pad, SEVEN)
             try:
                 page.wait_for_function("(element) => { const img = element.querySelector('img'); "
@@ -278,8 +282,12 @@ def test_sliders_and_drawing_pad_work_in_jupyterlab(chromium, tmp_path):
             pad.get_by_role("button", name="Clear").click()
             page.wait_for_function("(element) => { const img = element.querySelector('img'); "
                                    "return img && img.offsetParent === null; }", arg=pad.element_handle(), timeout=10_000)
+            deadline = time.monotonic() + 10  # the summary text is a second widget: it may update a moment later
             summary, _, shown = pad_state(pad)
-            assert summary.startswith(DRAW_PROMPT_START) and not shown
+            while not summary.startswith(DRAW_PROMPT_START) and time.monotonic() < deadline:
+                time.sleep(0.1)
+                summary, _, shown = pad_state(pad)
+            assert summary.startswith(DRAW_PROMPT_START) and not shown, summary
         finally:
             context.close()
     problems = [text for text in console if any(error in text for error in WIDGET_ERRORS)]

@@ -1,0 +1,53 @@
+"""explorer.html: built from the committed models by hw3/explorer.py, self-contained and small, and
+the page in the repository is the one the code builds."""
+import json
+import re
+
+import keras
+import numpy as np
+import pytest
+
+from hw3.explorer import PAGE_IMAGES, PAGE_MODELS, build_explorer_page, explorer_data, page_weights
+from hw3.models import build_model
+from hw3.settings import PROJECT_DIR
+
+PAGE = PROJECT_DIR / "explorer.html"
+
+
+@pytest.fixture(scope="module")
+def fresh_page(mnist):
+    models = {name: keras.models.load_model(PROJECT_DIR / "models" / f"{name}.keras") for name in PAGE_MODELS}
+    results = json.loads((PROJECT_DIR / "results" / "results.json").read_text())
+    accuracies = {name: results["configs"][name]["test_accuracy"] for name in PAGE_MODELS}
+    return build_explorer_page(explorer_data(models, mnist.x_test[:PAGE_IMAGES], mnist.y_test[:PAGE_IMAGES], accuracies))
+
+
+def test_committed_page_is_the_one_the_code_builds(fresh_page):
+    assert PAGE.exists(), "explorer.html is missing: run `make explorer` and commit it"
+    assert PAGE.read_text(encoding="utf-8") == fresh_page, "explorer.html is stale: run `make explorer`"
+
+
+def test_page_is_self_contained_and_under_one_megabyte(fresh_page):
+    assert len(fresh_page.encode("utf-8")) < 1_000_000
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", fresh_page), "the page must not load anything"
+    assert "<!--HW3_DATA-->" not in fresh_page and "<!--HW3_SCRIPT-->" not in fresh_page
+    assert "window.HW3_DATA = {" in fresh_page and "function run(model, image)" in fresh_page
+
+
+def test_page_weights_keep_keras_layouts_and_float32_values():
+    keras.utils.set_random_seed(0)
+    model = build_model("gru_1x32")
+    weights = page_weights(model)
+    kernel, recurrent, bias = model.get_layer("recurrent_1").get_weights()
+    assert len(weights["kernel"]) == kernel.size and len(weights["bias"]) == 2 * 96  # input bias, then recurrent bias
+    np.testing.assert_array_equal(np.float32(weights["bias"]), bias.ravel())  # row-major, exact
+    np.testing.assert_array_equal(np.float32(weights["recurrent_kernel"][:96]), recurrent[0])
+
+
+def test_page_refuses_models_it_cannot_run():
+    with pytest.raises(ValueError, match="one-layer models that read rows top to bottom"):
+        page_weights(build_model("gru_3x32"))
+    with pytest.raises(ValueError, match="one-layer models that read rows top to bottom"):
+        page_weights(build_model("gru_1x32_bottom_up"))
+    with pytest.raises(ValueError, match="reset_after=True"):
+        page_weights(build_model("gru_1x32_tf1_cell"))
