@@ -236,3 +236,16 @@ def test_extra_blank_rows_are_read_after_exactly_28_plus_k_steps(monkeypatch):
     images = np.stack([image_with_ink([11]), image_with_ink([11])])
     result = controls.shift_and_blank_row_accuracy(None, images, labels, shifts=(0, 2), extra=3)
     assert result == {"0": [1.0, 0.0, 0.0, 0.0], "2": [0.0, 0.0, 1.0, 0.0]}
+
+
+def test_readout_after_the_ink_leaves_out_blank_images_and_keeps_ink_ending_at_step_1():
+    """A blank image (end 0) must not count at k = +1 (step 1 exists); an image whose ink ends at
+    step 1 must count at k = 0."""
+    labels = np.array([5, 6])
+    classes = np.zeros((2, 28), int)
+    classes[0, 0] = 5  # image 0 (ink ends at step 1) is right at step 1; the blank image 1 is wrong everywhere
+    curve = readout_by_steps_after(logits_choosing(classes), np.array([1, 0]), labels, offsets=(0, 1))
+    assert curve["0"] == 1.0  # image 0 counted at step 1, the blank image left out
+    assert curve["1"] == 0.0  # only image 0, at step 2 (wrong); counting the blank image at step 1 changes nothing ...
+    classes[1, 0] = 6  # ... unless the blank image is right there: still left out
+    assert readout_by_steps_after(logits_choosing(classes), np.array([1, 0]), labels, offsets=(1,))["1"] == 0.0
