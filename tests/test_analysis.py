@@ -142,3 +142,17 @@ def test_gate_around_first_ink_reads_the_step_before_at_and_after_the_first_ink_
     gate[1:] = 9.0  # would show if a left-out image counted
     result = gate_around_first_ink(gate, images, after=2)
     assert result == {"before": pytest.approx(0.1), "at": pytest.approx(0.2), "after": pytest.approx(0.4), "images": 1}
+
+
+def test_gate_summary_stores_each_quantity_under_its_name():
+    from hw3.analysis import gate_summary
+
+    gate = np.zeros((2, 10, 3))
+    gate[:, :, 0] = 0.95  # unit 0 always above 0.9
+    gate[:, :, 1] = 0.05  # unit 1 always below 0.1
+    gate[:, 5:, 2] = 0.5  # unit 2: 0 for the first five steps, 0.5 after
+    summary = gate_summary({"g": gate})["g"]
+    assert summary == {"mean": round((0.95 + 0.05 + 0.25) / 3, 4), "mean_first_5_steps": round(1.0 / 3, 4),
+                       "mean_last_5_steps": round(1.5 / 3, 4), "fraction_below_0.1": round(1.5 / 3, 4),
+                       "fraction_above_0.9": round(1 / 3, 4), "units_mostly_below_0.1": 1,
+                       "units_mostly_above_0.9": 1, "units": 3}

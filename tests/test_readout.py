@@ -95,3 +95,16 @@ def test_model_accuracy_compares_the_final_prediction_with_the_labels():
 
     images = np.zeros((4, 28, 28), np.float32)
     assert model_accuracy(Constant(), images, np.array([4, 4, 1, 4])) == 0.75
+
+
+def test_decision_step_summary_stores_rounded_values_under_the_names_the_report_reads():
+    steps = np.array([14, 18, 18, 27, 28, 28])
+    labels = np.array([0, 0, 0, 1, 1, 1])  # classes 2..9 absent
+    summary = decision_step_summary(steps, labels, correct=np.array([True, True, False, True, True, True]))
+    assert set(summary) == {"per_class", "mean", "median", "mean_when_correct", "mean_when_wrong", "share_decided_by_step"}
+    assert summary["per_class"]["0"] == {"count": 3, "mean": 16.667, "median": 18.0, "quartiles": [16.0, 18.0]}
+    assert summary["per_class"]["5"] == {"count": 0, "mean": None, "median": None, "quartiles": None}
+    assert summary["mean"] == 22.167 and summary["median"] == 22.5  # rounded to three decimals
+    assert summary["mean_when_correct"] == 23.0 and summary["mean_when_wrong"] == 18.0
+    # decided by step t means decision step <= t: 14 counts at 14, 27 at 27, 28 only at 28
+    assert summary["share_decided_by_step"] == {"14": 0.1667, "18": 0.5, "22": 0.5, "24": 0.5, "26": 0.5, "27": 0.6667}

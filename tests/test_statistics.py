@@ -156,3 +156,36 @@ def test_last_steps_over_seeds_reads_step_t_at_index_t_minus_1():
 def test_seed_values_come_in_numeric_seed_order():
     results = {"seeds": {"m": {"10": {"test_accuracy": 0.3}, "2": {"test_accuracy": 0.2}, "0": {"test_accuracy": 0.1}}}}
     assert seed_values(results, "m").tolist() == [0.1, 0.2, 0.3]  # "10" after "2", not before
+
+
+def test_seed_statistics_stores_every_section_the_report_reads():
+    rng = np.random.default_rng(1)
+    labels = rng.integers(0, 10, 40)
+    results, predictions = {"seeds": {}}, {}
+    for index, name in enumerate(CONFIG_NAMES + BASELINE_NAMES):
+        results["seeds"][name] = {str(seed): {"test_accuracy": 0.9 + 0.004 * index + 0.001 * seed, "test_loss": 0.1 + 0.01 * seed}
+                                  for seed in range(3)}
+        predictions[f"{name}_seed0"] = labels.copy()
+    statistics = seed_statistics(results, predictions, labels, {"gru_1x32": 0.9})
+    assert set(statistics) == {"confidence", "interval_method", "binomial_standard_error", "per_model", "gru_minus_lstm",
+                               "width_minus_depth", "against_earlier_solution", "comparisons", "lowest_recurrent_run",
+                               "best_recurrent", "baseline_minus_recurrent", "ranking"}
+    assert statistics["confidence"] == 0.95 and statistics["interval_method"] == "Welch's t over seeds"
+    accuracy = results["seeds"]["gru_1x32"]["0"]["test_accuracy"]
+    assert statistics["binomial_standard_error"]["gru_1x32"] == round(float(np.sqrt(accuracy * (1 - accuracy) / 40)), 6)
+    assert set(statistics["per_model"]["cnn"]) == {"test_accuracy", "test_loss"}
+    assert statistics["per_model"]["cnn"]["test_loss"]["mean"] == pytest.approx(0.11)
+    assert set(statistics["gru_minus_lstm"]) == {"1x32", "1x64", "1x128", "3x32"}
+    assert set(statistics["width_minus_depth"]) == {"lstm", "gru"}
+    assert set(statistics["baseline_minus_recurrent"]["mlp"]) == {"gru_1x128", "lstm_1x128"}
+    assert statistics["lowest_recurrent_run"] == {"name": "lstm_1x32", "seed": 0, "test_accuracy": 0.9}
+    assert statistics["comparisons"] == {}  # none of the compared small models and variants was trained here
+
+
+def test_welch_difference_keys_and_rounding():
+    found = welch_difference([0.9, 0.91, 0.92], [0.8, 0.81, 0.83])
+    assert set(found) == {"difference", "low", "high", "p_value"}
+    assert found["difference"] == round(0.91 - 0.8133333333, 6)
+    assert found["low"] < found["difference"] < found["high"] and 0 < found["p_value"] < 0.01
+    single = welch_difference([0.9], [0.8])
+    assert single["difference"] == 0.1 and np.isnan(single["low"]) and np.isnan(single["p_value"])
