@@ -145,19 +145,26 @@ def plot_readout_shares(shares: Mapping[str, Sequence[float]], confusions: Mappi
     return _finish(figure, "What the GRU (1x32)'s read-out says during the image")
 
 
+def _label_heights(xs: Sequence[float], ys: Sequence[float], gap: float, near) -> list[float]:
+    """Heights for the labels of points (xs, ys): taken from the lowest point up, a label that would sit
+    less than `gap` above one already placed at a point `near` its own (near(x, other_x)) moves up."""
+    heights: dict[int, float] = {}
+    for index in sorted(range(len(ys)), key=lambda i: ys[i]):
+        y = ys[index]
+        for other, other_y in heights.items():
+            if near(xs[index], xs[other]) and y - other_y < gap:
+                y = other_y + gap
+        heights[index] = y
+    return [heights[index] for index in range(len(ys))]
+
+
 def plot_state_geometry(trajectories: np.ndarray, explained: Sequence[float], separation: Sequence[float]) -> plt.Figure:
     """Left: each class's mean GRU state over the 28 steps in the first two principal components
     (dot at step 28). Right: between-class over within-class variance per step."""
     figure, (pca_axis, ratio_axis) = plt.subplots(1, 2, figsize=(12, 4.8))
     ends = trajectories[:, -1, :2]
     gap = 0.045 * (trajectories[..., 1].max() - trajectories[..., 1].min())
-    label_y = {}
-    for digit in sorted(range(NUM_CLASSES), key=lambda d: ends[d, 1]):  # labels pushed apart where ends crowd
-        y = ends[digit, 1]
-        for other, other_y in label_y.items():
-            if abs(ends[other, 0] - ends[digit, 0]) < 4 * gap and y - other_y < gap:
-                y = other_y + gap
-        label_y[digit] = y
+    label_y = _label_heights(ends[:, 0], ends[:, 1], gap, lambda x, other: abs(x - other) < 4 * gap)
     for digit in range(NUM_CLASSES):
         path = trajectories[digit]
         colour = plt.cm.tab10.colors[digit]
@@ -242,18 +249,13 @@ def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]]) -> plt.Figu
         means[name] = (parameters, float(np.mean(accuracies)))
         axis.scatter([parameters] * len(accuracies), accuracies, s=9, color=colour, alpha=0.45)
         axis.scatter([parameters], [means[name][1]], s=40, color=colour, marker=marker, edgecolor="white")
-    # labels pushed apart vertically where points of similar size crowd, with a line to their point
-    spread = max(y for _, y in means.values()) - min(y for _, y in means.values())
-    for left in (True, False):
-        names = sorted((n for n in means if (_family(n) == "variant") == left), key=lambda n: means[n][1])
-        placed: list[tuple[float, float]] = []
-        for name in names:
-            x, y = means[name]
-            label_y = y
-            for other_x, other_y in placed:
-                if abs(np.log10(other_x / x)) < 0.3 and label_y - other_y < 0.075 * spread:
-                    label_y = other_y + 0.075 * spread
-            placed.append((x, label_y))
+    lowest, highest = min(y for _, y in means.values()), max(y for _, y in means.values())
+    spread = highest - lowest
+    for left in (True, False):  # the variants labelled on the left of their points, the rest on the right
+        names = sorted((name for name in means if (_family(name) == "variant") == left), key=lambda n: means[n][1])
+        xs, ys = [means[name][0] for name in names], [means[name][1] for name in names]
+        heights = _label_heights(xs, ys, 0.075 * spread, lambda x, other: abs(np.log10(other / x)) < 0.3)
+        for name, x, y, label_y in zip(names, xs, ys, heights):
             axis.annotate(name, (x, y), xytext=(x * (0.78 if left else 1.25), label_y), fontsize=8.5,
                           ha="right" if left else "left", va="center",
                           arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5})
@@ -261,7 +263,6 @@ def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]]) -> plt.Figu
         axis.scatter([], [], color=colour, marker=marker, label=family)
     axis.set_xscale("log")
     axis.set_xlim(1200, 1.2e6)  # room for the labels on both sides, and above the highest
-    highest, lowest = max(y for _, y in means.values()), min(y for _, y in means.values())
     axis.set_ylim(lowest - 0.15 * spread, highest + 0.2 * spread)
     axis.set(xlabel="trained parameters (log scale)", ylabel="test accuracy (dots: seeds 0-4)",
              title="Q3.1: accuracy against size, five seeds per model")

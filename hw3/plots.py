@@ -190,8 +190,7 @@ def plot_stepwise_accuracy(results: Mapping, names: Iterable[str]) -> plt.Figure
     cells = [cell for cell in ("lstm", "gru") if any(name.startswith(cell + "_") for name in names)]
     figure, axes = plt.subplots(1, len(cells), figsize=(13, 4.4), sharey=True, squeeze=False)
     steps = np.arange(1, SEQUENCE_LENGTH + 1)
-    shapes = sorted({name.split("_", 1)[1] for name in names}, key=lambda shape: ["1x32", "1x64", "1x128", "3x32"].index(shape)
-                    if shape in ("1x32", "1x64", "1x128", "3x32") else 9)
+    shapes = list(dict.fromkeys(name.split("_", 1)[1] for name in names))  # one colour per shape, in the given order
     seed_count = 1
     for axis, cell in zip(axes[0], cells):
         for name in (n for n in names if n.startswith(cell + "_")):

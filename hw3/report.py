@@ -53,23 +53,15 @@ def results_table_rows(results: Mapping, cell: str) -> tuple[list[str], list[lis
 def baseline_table_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
     """One row per model, recurrent and whole-image: parameters, accuracy, loss, seconds."""
     header = ["model", "sees", "parameters", "test accuracy", "test loss", "training seconds"]
-    rows = []
-    for name in CONFIG_NAMES:
-        entry = results["configs"][name]
-        rows.append([f"{name.split('_')[0].upper()} {get_config(name).label}", "one row per step",
-                     f"{entry['parameters']:,}", f"{entry['test_accuracy']:.4f}", f"{entry['test_loss']:.4f}",
-                     f"{entry['train_seconds']:.0f}"])
-    for name in VARIANT_NAMES:
-        if name in results.get("variants", {}):
-            entry = results["variants"][name]
-            rows.append([f"{name}: {VARIANT_DESCRIPTIONS[name]}", "one row (or column) per step",
-                         f"{entry['parameters']:,}", f"{entry['test_accuracy']:.4f}", f"{entry['test_loss']:.4f}",
-                         f"{entry['train_seconds']:.0f}"])
-    for name in WHOLE_IMAGE_NAMES:
-        if name in results["baselines"]:
-            entry = results["baselines"][name]
-            rows.append([f"{name}: {BASELINE_DESCRIPTIONS[name]}", "whole image", f"{entry['parameters']:,}",
-                         f"{entry['test_accuracy']:.4f}", f"{entry['test_loss']:.4f}", f"{entry['train_seconds']:.0f}"])
+    labelled = ([("configs", name, f"{name.split('_')[0].upper()} {get_config(name).label}", "one row per step")
+                 for name in CONFIG_NAMES]
+                + [("variants", name, f"{name}: {VARIANT_DESCRIPTIONS[name]}", "one row (or column) per step")
+                   for name in VARIANT_NAMES]
+                + [("baselines", name, f"{name}: {BASELINE_DESCRIPTIONS[name]}", "whole image")
+                   for name in WHOLE_IMAGE_NAMES])
+    rows = [[label, sees, f"{entry['parameters']:,}", f"{entry['test_accuracy']:.4f}", f"{entry['test_loss']:.4f}",
+             f"{entry['train_seconds']:.0f}"]
+            for section, name, label, sees in labelled if (entry := results.get(section, {}).get(name)) is not None]
     return header, rows
 
 

@@ -160,7 +160,7 @@ def environment_summary() -> dict:
 
 
 def train_model(name: str, data: MnistSplits, settings: RunSettings,
-                log: Callable[[str], None] = print, progress: ProgressLine | None = None) -> tuple[keras.Model, dict]:
+                progress: ProgressLine | None = None) -> tuple[keras.Model, dict]:
     """Train one model from scratch with the settings' hyper-parameters.
 
     Returns the trained model and its results entry: the requested settings plus test loss
@@ -216,7 +216,7 @@ def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings
                 f"trained in {stored['train_seconds']:.0f} s)")
             continue
         line = ProgressLine(name, settings.epochs, log)
-        model, entry = train_model(name, data, settings, log, progress=line)
+        model, entry = train_model(name, data, settings, progress=line)
         save_model_atomically(model, path)
         results[section][name] = entry
         save_results(results, settings)
@@ -247,7 +247,7 @@ def seed_weights_path(settings: RunSettings, name: str, seed: int) -> Path:
 def _train_seed_in_worker(name: str, seed: int, settings: RunSettings) -> tuple[str, int, dict, np.ndarray]:
     """Train `name` with `seed` in a worker; save its weights atomically; return its results entry
     and its test predictions (N,) as class indices."""
-    model, entry = train_model(name, _WORKER_DATA, dataclasses.replace(settings, seed=seed), log=lambda line: None)
+    model, entry = train_model(name, _WORKER_DATA, dataclasses.replace(settings, seed=seed))
     path = seed_weights_path(settings, name, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{name}_seed{seed}.partial.weights.h5")

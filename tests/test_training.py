@@ -61,8 +61,8 @@ def test_resume_trains_only_what_is_missing_or_stale(tmp_path, tiny_data):
 
 
 def test_training_is_reproducible_and_saved_model_loads_with_plain_keras(tmp_path, tiny_data):
-    first_model, first = train_model("gru_1x32", tiny_data, tiny_settings(tmp_path), log=lambda line: None)
-    _, second = train_model("gru_1x32", tiny_data, tiny_settings(tmp_path), log=lambda line: None)
+    first_model, first = train_model("gru_1x32", tiny_data, tiny_settings(tmp_path))
+    _, second = train_model("gru_1x32", tiny_data, tiny_settings(tmp_path))
     assert first["history"] == second["history"]
     assert first["test_loss"] == second["test_loss"]
     path = tmp_path / "saved.keras"
@@ -74,7 +74,7 @@ def test_training_is_reproducible_and_saved_model_loads_with_plain_keras(tmp_pat
 
 
 def test_test_loss_is_mean_cross_entropy_in_nats(tmp_path, tiny_data):
-    model, entry = train_model("linear", tiny_data, tiny_settings(tmp_path), log=lambda line: None)
+    model, entry = train_model("linear", tiny_data, tiny_settings(tmp_path))
     logits = model.predict(tiny_data.x_test, verbose=0).astype(np.float64)
     log_probabilities = logits - np.log(np.exp(logits - logits.max(1, keepdims=True)).sum(1, keepdims=True)) \
         - logits.max(1, keepdims=True)
@@ -91,12 +91,12 @@ def test_unknown_name_fails_before_any_training(tmp_path, tiny_data):
 
 def test_corrupt_saved_model_names_the_file_and_the_ways_out(tmp_path, tiny_data):
     settings = tiny_settings(tmp_path)
-    train_or_load(["gru_1x32"], tiny_data, settings, log=lambda line: None)
+    train_or_load(["gru_1x32"], tiny_data, settings)
     path = settings.models_dir / "gru_1x32.keras"
     path.write_bytes(path.read_bytes()[:5_000])  # truncated, as by an interrupted copy
     with pytest.raises(ValueError, match=r"models/gru_1x32.keras exists but is not a readable Keras model.*"
                                          r"git checkout -- models/gru_1x32.keras.*HW3_RETRAIN=1"):
-        train_or_load(["gru_1x32"], tiny_data, settings, log=lambda line: None)
+        train_or_load(["gru_1x32"], tiny_data, settings)
     lines = []
     train_or_load(["gru_1x32"], tiny_data, dataclasses.replace(settings, retrain=True), log=lines.append)
     assert any("epoch" in line for line in lines)
@@ -110,7 +110,7 @@ def test_extra_seeds_do_not_depend_on_the_number_of_workers(tmp_path, tiny_data)
     for workers in (1, 2):
         settings = dataclasses.replace(tiny_settings(tmp_path / f"workers{workers}"), train_limit=512,
                                        validation_limit=128, test_limit=256, seeds=(0, 1, 2), workers=workers)
-        models, _ = train_or_load(["gru_1x32"], tiny_data, settings, log=lambda line: None)
+        models, _ = train_or_load(["gru_1x32"], tiny_data, settings)
         lines = []
         results = train_seeds(["gru_1x32"], tiny_data, settings, models, log=lines.append)
         assert any(f"in {workers} worker process" in line for line in lines)

@@ -30,9 +30,10 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_DIR))  # also when run as a script (screenshot mode)
+from hw3.printing import CHROMIUM_ARGS  # noqa: E402  one set of flags for every headless Chromium
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WIDGET_ERRORS = ("Error displaying widget", "Model not found")
 FIGURE_SOURCES = ("blob:", "data:image/png")  # how an ipywidgets Image (blob) or an output (data) shows a PNG
 LAB_SETTINGS = {  # no autosave, every cell in the DOM, no news fetched from the internet
