@@ -103,3 +103,38 @@ def test_stored_relu_share_and_gate_split_recompute(results, full_forward, mnist
     output_gate = full_forward["lstm_1x32"][0]["o"]
     assert results["gates_by_row"]["LSTM o"]["trained"]["ink"]["mean"] == pytest.approx(output_gate[~blank].mean(), abs=1e-3)
     assert results["gates_by_row"]["LSTM o"]["trained"]["blank"]["mean"] == pytest.approx(output_gate[blank].mean(), abs=1e-3)
+
+
+def test_forget_ablation_reports_drops_against_random_sets_with_ties_counted(monkeypatch):
+    """Stand-ins: the full model scores 0.912345678 (more decimals than stored); halving a set of
+    units costs (sum of the units) / 70. Chosen units {0, 5} cost 5/70; random pairs from {1, 2, 3, 4}
+    summing to 5 tie and count as 'at least as large'. The 20 draws (seed 0) are distinct pairs of distinct units."""
+    import hw3.ablation as ablation
+
+    full = 0.912345678
+
+    class Layer:
+        units = 6
+
+    def halved(model, images, labels, unit_sets):
+        assert len(labels) == len(images)
+        return np.array([full - sum(units) / 70 for units in unit_sets])
+
+    monkeypatch.setattr(ablation, "recurrent_layers", lambda model: [Layer()])
+    monkeypatch.setattr(ablation, "model_accuracy", lambda model, images, labels, batch_size=None: full + 0 * len(labels))
+    monkeypatch.setattr(ablation, "halved_forget_accuracy", halved)
+    report = forget_ablation(None, np.zeros((2, 28, 28), np.float32), np.array([1, 2]), [5, 0])
+    assert report["units"] == [5, 0] and report["full_accuracy"] == 0.912346
+    assert report["accuracy"] == round(full - 5 / 70, 6) and report["drop"] == round(5 / 70, 6)
+    random_units = report["random_units"]
+    rng = np.random.default_rng(0)
+    assert random_units == [sorted(int(j) for j in rng.choice([1, 2, 3, 4], size=2, replace=False)) for _ in range(20)]
+    assert all(len(set(pair)) == 2 and not {0, 5} & set(pair) for pair in random_units)
+    drops = np.array([full - (full - sum(pair) / 70) for pair in random_units])
+    assert report["random_drops"] == [round(float(d), 6) for d in drops]
+    assert report["random_drop_mean"] == round(float(drops.mean()), 6)
+    assert report["random_drop_std"] == round(float(drops.std(ddof=1)), 6)
+    ties = sum(sum(pair) == 5 for pair in random_units)
+    assert 0 < ties < 20 and report["random_drops_at_least_as_large"] == sum(sum(pair) >= 5 for pair in random_units)
+    assert set(report) == {"units", "full_accuracy", "accuracy", "drop", "random_units", "random_drops",
+                           "random_drop_mean", "random_drop_std", "random_drops_at_least_as_large"}

@@ -249,3 +249,128 @@ def test_readout_after_the_ink_leaves_out_blank_images_and_keeps_ink_ending_at_s
     assert curve["1"] == 0.0  # only image 0, at step 2 (wrong); counting the blank image at step 1 changes nothing ...
     classes[1, 0] = 6  # ... unless the blank image is right there: still left out
     assert readout_by_steps_after(logits_choosing(classes), np.array([1, 0]), labels, offsets=(1,))["1"] == 0.0
+
+
+class FirstInkRowReader:
+    """A stand-in model for images (N, 28, 28): predicts class F mod 10, F the first ink row (1..28)."""
+
+    def predict(self, images, batch_size=None, verbose=0):
+        return np.eye(10)[first_ink_rows(images) % 10]
+
+    def get_weights(self):
+        return [np.ones(1)]
+
+
+class StepwiseStandIn:
+    """A stand-in every-step reader for sequences (N, T, 28): at step t it predicts class (F + t) mod
+    10, F the first ink row of the sequence, so the step a read-out uses and the shift both show."""
+
+    def predict(self, sequences, batch_size=None, verbose=0):
+        first = np.argmax(sequences.any(axis=2), axis=1) + 1  # (N,)
+        steps = np.arange(1, sequences.shape[1] + 1)
+        return np.zeros(sequences.shape[:2] + (1,)), np.eye(10)[(first[:, None] + steps[None]) % 10]
+
+
+def test_shift_experiment_reads_shifted_digits_at_step_28_plus_k_and_moves_them_down_for_positive_shifts(
+        tmp_path, monkeypatch):
+    """One digit with ink in rows 11 and 27, label 3. The recurrent stand-in at step 28 + k reads
+    (11 + s + 28 + k) mod 10, right exactly when s + k = 4; the baseline reads 11 + s, right at s = 2.
+    Moving down by 2 or more pushes row 27 (half the ink) out of the frame."""
+    import hw3.controls as controls
+
+    monkeypatch.setattr(controls, "every_step_model", lambda model, steps=None: StepwiseStandIn())
+    images = image_with_ink([11, 27])[None]
+    result = controls.shift_experiment({"recurrent": FirstInkRowReader()}, {"baseline": FirstInkRowReader()},
+                                       images, np.array([3]), RunSettings(smoke=True, output_dir=tmp_path))
+    shifts = [str(s) for s in controls.SHIFTS]
+    assert set(result) == {"ink_pushed_out", "shift", "extra_blank_rows"}
+    assert result["shift"]["recurrent"] == {s: float(s == "4") for s in shifts}
+    assert result["shift"]["baseline"] == {s: float(s == "2") for s in shifts}
+    assert result["extra_blank_rows"]["recurrent"] == {
+        s: {str(k): float(int(s) + k == 4) for k in range(controls.EXTRA_BLANK_ROWS + 1)} for s in shifts}
+    assert [result["ink_pushed_out"][s]["ink_share"] for s in shifts] == [0.0] * 6 + [0.5] * 3
+    assert set(result["extra_blank_rows"]) == {"recurrent"}  # the baseline reads no extra rows
+
+
+def test_occlusion_experiment_blanks_each_row_once_per_model(tmp_path):
+    """The stand-in reads the first ink row: blanking row 5 of a digit in rows 5 and 9 makes it read 9."""
+    from hw3.controls import occlusion_experiment
+
+    images = np.stack([image_with_ink([5, 9]), image_with_ink([5, 9])])
+    result = occlusion_experiment({"reader": FirstInkRowReader()}, images, np.array([5, 5]),
+                                  RunSettings(smoke=True, output_dir=tmp_path))
+    assert result == {"reader": [1.0] * 4 + [0.0] + [1.0] * 23}
+
+
+@pytest.mark.parametrize("experiment", ["shift", "horizontal_shift", "occlusion"])
+def test_cached_experiments_recompute_when_the_images_change(experiment, tmp_path, monkeypatch):
+    """Same models, same output folder: other ink (same count) or one more image (same ink) must
+    not be answered from the cache; the same images must."""
+    import hw3.controls as controls
+
+    calls = []
+
+    class Counting(FirstInkRowReader):
+        def predict(self, images, batch_size=None, verbose=0):
+            calls.append(len(images))
+            return super().predict(images)
+
+    class CountingStepwise(StepwiseStandIn):
+        def predict(self, sequences, batch_size=None, verbose=0):
+            calls.append(len(sequences))
+            return super().predict(sequences)
+
+    monkeypatch.setattr(controls, "every_step_model", lambda model, steps=None: CountingStepwise())
+    settings = RunSettings(smoke=True, output_dir=tmp_path)
+    models = {"reader": Counting()}
+
+    def computed(images) -> bool:
+        before = len(calls)
+        labels = np.full(len(images), 3)
+        if experiment == "shift":
+            controls.shift_experiment(models, {}, images, labels, settings)
+        elif experiment == "horizontal_shift":
+            controls.horizontal_shift_experiment(models, images, labels, settings)
+        else:
+            controls.occlusion_experiment(models, images, labels, settings)
+        return len(calls) > before
+
+    assert computed(image_with_ink([11])[None])
+    assert not computed(image_with_ink([11])[None])  # the same images: from the cache
+    assert computed(image_with_ink([3, 11])[None])  # more ink
+    assert not computed(image_with_ink([3, 11])[None])
+    one_more = np.stack([image_with_ink([3, 11]), np.zeros((28, 28), np.float32)])  # same ink, one more image
+    assert computed(one_more)
+
+
+def test_readout_at_last_ink_leaves_out_a_blank_image_and_keeps_ink_in_row_1():
+    """A blank image (L = 0) right at step 28 must not count; an image whose only ink is row 1 is
+    read at step 1."""
+    images = np.stack([image_with_ink([1]), np.zeros((28, 28), np.float32)])
+    classes = np.zeros((2, 28), int)
+    classes[0, 0] = 6  # image 0 right at step 1 only
+    classes[1, 27] = 2  # the blank image right at step 28
+    assert readout_at_last_ink(logits_choosing(classes), images, np.array([6, 2])) == 1.0
+    classes[1, 27] = 0
+    assert readout_at_last_ink(logits_choosing(classes), images, np.array([6, 2])) == 1.0
+
+
+def test_fixed_subset_defaults_to_last_rows_up_to_22_and_rejects_offsets_past_the_last_step():
+    images = np.stack([image_with_ink([22]), image_with_ink([23])])
+    classes = np.full((2, 28), 4)
+    result = readout_after_ink_fixed_subset(logits_choosing(classes), images, np.array([4, 4]))
+    assert result["images"] == 1 and set(result["curve"]) == {str(k) for k in range(-6, 7)}
+    small = readout_after_ink_fixed_subset(logits_choosing(classes), images, np.array([4, 4]), offsets=(-1, 0, 1))
+    assert set(small["curve"]) == {"-1", "0", "1"}
+    with pytest.raises(ValueError, match="L <= 23 with k up to 6 reaches past step 28"):
+        readout_after_ink_fixed_subset(logits_choosing(classes), images, np.array([4, 4]), largest_last_row=23)
+    assert readout_after_ink_fixed_subset(logits_choosing(classes), images, np.array([4, 4]), largest_last_row=23,
+                                          offsets=(-6, 5))["images"] == 2  # 23 + 5 = 28 is the last step: allowed
+
+
+def test_readout_class_shares_list_all_ten_classes_even_when_high_classes_are_absent():
+    classes = np.zeros((4, 28), int)
+    classes[:1, 3] = 3  # step 4: one image read as 3, three as 0; classes 4..9 never read
+    shares = readout_class_shares(logits_choosing(classes), steps=[4])
+    assert shares == {"4": [0.75, 0.0, 0.0, 0.25] + [0.0] * 6}
+    assert list(readout_class_shares(logits_choosing(classes))) == ["4", "8", "12", "16", "20", "24", "28"]

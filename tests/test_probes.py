@@ -99,29 +99,174 @@ def test_check_states_names_the_shape_it_needs():
 
 
 def test_replication_numbers_read_step_16_and_the_costliest_row(monkeypatch):
-    """Stand-ins for the model's read-out: step 16 is right for images 0 and 1 only, and reads 7 for
-    images 2 and 3; blanking row 5 costs most (ties with row 9 go to the first)."""
+    """Stand-ins for the model's read-out, each checking what it is given. Step 16 is right for
+    images 0-2 and reads 7 for image 2 only; step 27 is wrong everywhere (step 28 right); blanking
+    row 5 costs most (ties with row 9 go to the first). The probe sees h_16 of each split: the
+    stand-in states hold 10 * step (training) and 1000 * step (test)."""
     import hw3.probes as probes
 
-    labels = np.array([1, 2, 3, 4])
-    images = np.zeros((4, 28, 28), np.float32)
-    images[:, 23, 5] = 1.0  # last ink row L = 24 in every image
+    model = object()
+    labels, train_labels = np.array([1, 2, 7, 4]), np.array([9, 8, 7])
+    images, train_images = np.zeros((4, 28, 28), np.float32), np.ones((3, 28, 28), np.float32)
+    images[:, 23, 5] = 1.0  # last ink row L = 24 in every test image
     classes = np.tile(labels[:, None], (1, 28))
-    classes[2:, 15] = 7  # step 16: images 2 and 3 read as 7, 0 and 1 right
+    classes[:, 15] = [1, 2, 7, 0]  # step 16: images 0-2 right, image 2 read as 7
     classes[:, 20] = 0  # step 21 = L - 3: every image wrong
+    classes[:, 26] = 0  # step 27: every image wrong, step 28 right
     logits = np.eye(10)[classes] * 5.0
+    steps = np.arange(1, 29, dtype=float)[None, :, None]
 
-    class Outputs:
+    def readout(given, batch):
+        assert given is model and batch is images
+        return np.repeat(1000.0 * steps, len(batch), axis=0), logits
+
+    class TrainOutputs:
         def predict(self, batch, batch_size=None, verbose=0):
-            return np.repeat(np.arange(len(batch), dtype=float)[:, None, None], 28, axis=1)
+            assert batch.shape == train_images.shape and verbose == 0
+            return np.repeat(10.0 * steps, len(batch), axis=0)
 
-    monkeypatch.setattr(probes, "stepwise_readout", lambda model, batch: (np.zeros((len(batch), 28, 2)), logits))
-    monkeypatch.setattr(probes, "every_step_model", lambda model, head=False: Outputs())
-    monkeypatch.setattr(probes, "row_occlusion_accuracy", lambda model, batch, y: [1.0] * 4 + [0.25] + [1.0] * 3
-                        + [0.25] + [1.0] * 19)
-    monkeypatch.setattr(probes, "fitted_probe_accuracy", lambda train, y_train, test, y_test, step: float(step))
-    found = probes.replication_numbers(None, images, labels, images, labels)
-    assert found["head_at_16"] == 0.5 and found["share_read_as_7_at_16"] == 0.5
-    assert found["probe_at_16"] == 16.0  # the probe is asked for step 16
-    assert found["readout_by_steps_after_ink"]["-3"] == 0.0 and found["readout_by_steps_after_ink"]["0"] == 1.0
-    assert found["worst_row_occlusion"] == {"row": 5, "drop_points": pytest.approx(75.0)}  # rows counted from 1
+    def stepwise_copy(given, head):
+        assert given is model and head is False
+        return TrainOutputs()
+
+    def occlusion(given, batch, y):
+        assert given is model and batch is images and y is labels
+        return [1.0] * 4 + [0.25] + [1.0] * 3 + [0.25] + [1.0] * 19
+
+    monkeypatch.setattr(probes, "stepwise_readout", readout)
+    monkeypatch.setattr(probes, "every_step_model", stepwise_copy)
+    monkeypatch.setattr(probes, "row_occlusion_accuracy", occlusion)
+    monkeypatch.setattr(probes, "fitted_probe_accuracy", lambda train, y_train, test, y_test, step: (
+        float(train[0, 0]), y_train.tolist(), float(test[0, 0]), y_test.tolist(), step))
+    found = probes.replication_numbers(model, train_images, train_labels, images, labels)
+    assert found["head_at_16"] == 0.75 and found["share_read_as_7_at_16"] == 0.25
+    assert found["probe_at_16"] == (160.0, [9, 8, 7], 16000.0, [1, 2, 7, 4], 16)
+    assert found["readout_by_steps_after_ink"] == {"-3": 0.0, "-2": 1.0, "-1": 1.0, "0": 1.0, "1": 1.0, "2": 1.0,
+                                                   "3": 0.0}  # k' = -3..+3 only; step 27 = L + 3 is wrong
+    assert found["worst_row_occlusion"] == {"row": 5, "drop_points": pytest.approx(75.0)}  # from step 28, rows from 1
+
+
+class NamedStandIn:
+    """A stand-in model: a name and weights for the cache's fingerprint."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def get_weights(self):
+        return [np.frombuffer(self.name.encode(), np.uint8)]
+
+
+def split_tag(images):
+    return "train" if len(images) == 3 else "test"  # the stand-in splits differ in size
+
+
+def test_probe_experiment_fits_each_part_of_each_cell_on_its_own_training_states(tmp_path, monkeypatch):
+    """Stand-in internals tag every state array with cell, part and split; a stand-in probe returns
+    what it was given, so a swapped split, part or cell shows in the result."""
+    import hw3.probes as probes
+    from hw3.settings import RunSettings
+
+    monkeypatch.setattr(probes, "gru_internals", lambda model, images: {
+        part: f"{model.name}:{part}:{split_tag(images)}" for part in ("h", "z", "r")})
+    monkeypatch.setattr(probes, "lstm_internals", lambda model, images: {
+        part: f"{model.name}:{part}:{split_tag(images)}" for part in ("h", "c", "f")})
+    monkeypatch.setattr(probes, "probe_accuracy", lambda train, y_train, test, y_test: [train, y_train.tolist(), test,
+                                                                                          y_test.tolist()])
+    train, test = np.zeros((3, 28, 28), np.float32), np.zeros((2, 28, 28), np.float32)
+    result = probes.probe_experiment(NamedStandIn("G"), NamedStandIn("L"), train, np.array([1, 2, 3]), test,
+                                     np.array([4, 5]), RunSettings(smoke=True, output_dir=tmp_path))
+    assert result == {"gru_1x32": {"h": ["G:h:train", [1, 2, 3], "G:h:test", [4, 5]]},
+                      "lstm_1x32": {"h": ["L:h:train", [1, 2, 3], "L:h:test", [4, 5]],
+                                    "c": ["L:c:train", [1, 2, 3], "L:c:test", [4, 5]]}}
+
+
+def test_probe_baselines_fit_pixels_and_the_untrained_state_on_the_training_split(tmp_path, monkeypatch):
+    import hw3.probes as probes
+    from hw3.settings import RunSettings
+
+    monkeypatch.setattr(probes, "gru_internals", lambda model, images: {
+        part: f"{model.name}:{part}:{split_tag(images)}" for part in ("h", "z")})
+    monkeypatch.setattr(probes, "probe_accuracy", lambda train, y_train, test, y_test: [train, y_train.tolist(), test,
+                                                                                          y_test.tolist()])
+    monkeypatch.setattr(probes, "pixel_probe_accuracy", lambda train, y_train, test, y_test: [
+        split_tag(train), y_train.tolist(), split_tag(test), y_test.tolist()])
+    train, test = np.zeros((3, 28, 28), np.float32), np.zeros((2, 28, 28), np.float32)
+    result = probes.probe_baselines_experiment(NamedStandIn("U"), train, np.array([1, 2, 3]), test, np.array([4, 5]),
+                                               RunSettings(smoke=True, output_dir=tmp_path))
+    assert result == {"pixels_so_far": ["train", [1, 2, 3], "test", [4, 5]],
+                      "untrained_gru_1x32": {"h": ["U:h:train", [1, 2, 3], "U:h:test", [4, 5]]}}
+
+
+def test_replication_experiment_keys_each_model_by_name_and_seed(tmp_path, monkeypatch):
+    import hw3.probes as probes
+    from hw3.settings import RunSettings
+
+    monkeypatch.setattr(probes, "replication_numbers", lambda model, train, y_train, test, y_test: {
+        "model": model.name, "splits": [split_tag(train), y_train.tolist(), split_tag(test), y_test.tolist()]})
+    train, test = np.zeros((3, 28, 28), np.float32), np.zeros((2, 28, 28), np.float32)
+    models = {"gru_1x32": {0: NamedStandIn("g0"), 3: NamedStandIn("g3")}, "lstm_1x32": {1: NamedStandIn("l1")}}
+    result = probes.replication_experiment(models, train, np.array([1, 2, 3]), test, np.array([4, 5]),
+                                           RunSettings(smoke=True, output_dir=tmp_path))
+    splits = ["train", [1, 2, 3], "test", [4, 5]]
+    assert result == {"gru_1x32": {"0": {"model": "g0", "splits": splits}, "3": {"model": "g3", "splits": splits}},
+                      "lstm_1x32": {"1": {"model": "l1", "splits": splits}}}
+
+
+@pytest.mark.parametrize("experiment", ["probes", "baselines", "replication"])
+def test_cached_probe_experiments_recompute_when_the_training_images_change(experiment, tmp_path, monkeypatch):
+    """Other training ink (same count), one more training image, or one more test image must not be
+    answered from the cache; the same images must."""
+    import hw3.probes as probes
+    from hw3.settings import RunSettings
+
+    calls = []
+    monkeypatch.setattr(probes, "gru_internals", lambda model, images: calls.append(1) or {"h": "states"})
+    monkeypatch.setattr(probes, "lstm_internals", lambda model, images: calls.append(1) or {"h": "s", "c": "s"})
+    monkeypatch.setattr(probes, "probe_accuracy", lambda *arguments: [0.5])
+    monkeypatch.setattr(probes, "pixel_probe_accuracy", lambda *arguments: calls.append(1) or [0.5])
+    monkeypatch.setattr(probes, "replication_numbers", lambda *arguments: calls.append(1) or {})
+    settings = RunSettings(smoke=True, output_dir=tmp_path)
+
+    def computed(train, test) -> bool:
+        before = len(calls)
+        train_labels, test_labels = np.zeros(len(train), int), np.zeros(len(test), int)
+        if experiment == "probes":
+            probes.probe_experiment(NamedStandIn("G"), NamedStandIn("L"), train, train_labels, test, test_labels, settings)
+        elif experiment == "baselines":
+            probes.probe_baselines_experiment(NamedStandIn("U"), train, train_labels, test, test_labels, settings)
+        else:
+            probes.replication_experiment({"gru_1x32": {0: NamedStandIn("G")}}, train, train_labels, test, test_labels,
+                                          settings)
+        return len(calls) > before
+
+    train, test = np.zeros((3, 28, 28), np.float32), np.zeros((2, 28, 28), np.float32)
+    assert computed(train, test)
+    assert not computed(train, test)
+    inked = train.copy()
+    inked[0, 4, 4] = 1.0
+    assert computed(inked, test)  # other training ink
+    one_more = np.concatenate([inked, train[:1]])  # the same ink in one more training image
+    assert computed(one_more, test)
+    assert not computed(one_more, test)
+    assert computed(one_more, np.zeros((3, 28, 28), np.float32))  # one more test image
+    monkeypatch.setattr(probes, "PROBE_MAX_ITERATIONS", 1000)  # another probe protocol
+    assert computed(one_more, np.zeros((3, 28, 28), np.float32))
+
+
+def test_class_separation_skips_an_absent_class_and_divides_by_a_small_within_variance():
+    """Classes 0 and 2 only (class 1 absent, so later classes must still count): between-class sum
+    2 * 0.5^2 * 2 = 1 over a within-class sum of 4 * 0.2^2 = 0.16 (< 1) gives 6.25."""
+    states = np.array([[[-0.7]], [[-0.3]], [[0.3]], [[0.7]]])  # (4, 1, 1)
+    separation = class_separation(states, np.array([0, 0, 2, 2]))
+    assert separation == pytest.approx([6.25])
+
+
+def test_class_trajectories_average_each_class_alone():
+    """Class c sits at c on unit 0 at every step: its mean trajectory is c (up to the PCA's sign
+    and centre), so consecutive classes are one apart, not the mean of the other classes."""
+    labels = np.arange(10)
+    states = np.zeros((10, 3, 2))
+    states[:, :, 0] = labels[:, None]
+    states[:, :, 1] = 0.001 * np.arange(3)[None, :]
+    first = class_trajectories(states, labels, components=1)["trajectories"][:, 0, 0]
+    np.testing.assert_allclose(np.abs(np.diff(first)), 1.0, atol=1e-6)
