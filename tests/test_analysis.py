@@ -156,3 +156,106 @@ def test_gate_summary_stores_each_quantity_under_its_name():
                        "mean_last_5_steps": round(1.5 / 3, 4), "fraction_below_0.1": round(1.5 / 3, 4),
                        "fraction_above_0.9": round(1 / 3, 4), "units_mostly_below_0.1": 1,
                        "units_mostly_above_0.9": 1, "units": 3}
+
+
+def test_gate_around_first_ink_keeps_first_ink_rows_2_and_t_minus_after_and_leaves_out_blank_images():
+    """T = 6, after = 2: F = 2 and F = 4 sit on the two boundaries and count; F = 1, F = 5 and a blank
+    image do not. The gate of image i at 0-based step t is 100 i + t, so each mean names its images."""
+    from hw3.analysis import gate_around_first_ink
+
+    images = np.zeros((5, 6, 4))
+    for index, first in enumerate([2, 4, 1, 5]):
+        images[index, first - 1, 0] = 1  # image 4 stays blank
+    gate = np.repeat((100 * np.arange(5)[:, None] + np.arange(6)[None, :])[:, :, None], 3, axis=2).astype(float)
+    result = gate_around_first_ink(gate, images, after=2)
+    # image 0 (F = 2): steps 1, 2, 4 -> 0, 1, 3; image 1 (F = 4): steps 3, 4, 6 -> 102, 103, 105
+    assert result == {"before": 51.0, "at": 52.0, "after": 54.0, "images": 2}
+    with pytest.raises(ValueError, match=r"gate \(2, 6, 3\) and images \(5, 6, 4\) must share \(N, T\)"):
+        gate_around_first_ink(gate[:2], images)
+
+
+def test_gate_saturation_counts_strictly_below_low_and_strictly_above_high():
+    gate = np.array([[[0.1, 0.9], [0.0999, 0.9001]]])  # (1, 2, 2): values exactly on the thresholds do not count
+    left, right = gate_saturation(gate)
+    assert left.tolist() == [0.5, 0.0] and right.tolist() == [0.0, 0.5]
+
+
+def test_gate_profile_takes_the_10th_and_90th_percentile_over_units_at_each_step():
+    per_unit = np.stack([np.arange(11.0), 2 * np.arange(11.0)])  # (T = 2, 11 units): 0..10 and 0..20
+    profile = gate_profile(np.stack([per_unit, per_unit]))  # two identical images
+    assert set(profile) == {"mean", "low", "high"}
+    np.testing.assert_allclose(profile["mean"], [5.0, 10.0])
+    np.testing.assert_allclose(profile["low"], [1.0, 2.0])
+    np.testing.assert_allclose(profile["high"], [9.0, 18.0])
+
+
+def test_gate_summary_rounds_to_four_decimals_and_a_unit_saturated_half_the_time_is_not_mostly_saturated():
+    gate = np.full((1, 10, 2), 0.5)
+    gate[0, :, 0] = [0.95] * 5 + [0.123456] * 5  # unit 0 above 0.9 exactly half the time: not "mostly"
+    gate[0, 5:, 1] = [0.05, 0.05, 0.05, 0.05, 0.5]  # unit 1 below 0.1 at 4 of 10 steps
+    summary = gate_summary({"g": gate})["g"]
+    assert summary["units_mostly_above_0.9"] == 0 and summary["units_mostly_below_0.1"] == 0
+    assert summary["mean_last_5_steps"] == round((0.123456 * 5 + 0.05 * 4 + 0.5) / 10, 4)
+    assert summary["fraction_below_0.1"] == 0.2 and summary["fraction_above_0.9"] == 0.25
+    gate[0, 5:, 0] = 0.95  # now always above 0.9
+    assert gate_summary({"g": gate})["g"]["units_mostly_above_0.9"] == 1
+    gate = np.full((3, 1, 1), 0.5)
+    gate[0] = 0.05  # one of three (image, step) pairs below 0.1: 0.3333 of the time
+    assert gate_summary({"g": gate})["g"]["fraction_below_0.1"] == 0.3333
+
+
+def test_retention_is_computed_in_float64_and_names_the_shape_it_needs():
+    forget = np.full((3, 28, 2), 0.97, np.float32)  # float32 gates, as the cells return them
+    retention = cell_state_retention(forget)
+    assert retention.dtype == np.float64  # products of 27 factors in float64, not float32
+    assert retention[0, 0] == pytest.approx(np.float64(np.float32(0.97)) ** 27, rel=1e-13)
+    with pytest.raises(ValueError, match=r"\(N, T, units\); got \(2, 3\)"):
+        cell_state_retention(np.ones((2, 3)))
+
+
+def test_half_life_starts_at_one_step_before_the_end_and_counts_exactly_one_half():
+    retention = np.array([[0.2, 0.5, 0.7, 0.4],  # last entry <= 0.5 is not a half-life of 0; 0.5 at k = 2 counts
+                          [0.1, 0.6, 0.6, 1.0]])  # first below at k = 3
+    assert retention_half_life(retention) == [2, 3]
+
+
+def test_gate_by_row_kind_rounds_counts_thresholds_strictly_and_names_both_shapes():
+    images = np.zeros((1, 28, 28), np.float32)
+    images[0, :7, 0] = 1  # 7 ink rows, 21 blank rows
+    gate = np.full((1, 28, 3), 0.5)
+    gate[0, :7] = [[0.9, 0.1, 0.123456]]  # ink steps: exactly on both thresholds
+    gate[0, 7:10] = [[0.95, 0.05, 0.05]]  # 3 of the 21 blank steps saturated
+    statistics = gate_by_row_kind(gate, images)
+    assert statistics["ink"] == {"mean": round((0.9 + 0.1 + 0.123456) / 3, 4), "above_0.9": 0.0, "below_0.1": 0.0,
+                                 "share_of_steps": 0.25}
+    assert statistics["blank"]["above_0.9"] == round(3 / 63, 4) and statistics["blank"]["below_0.1"] == round(6 / 63, 4)
+    assert statistics["blank"]["share_of_steps"] == 0.75
+    images[0, :7, 0] = 0
+    images[0, :1, 0] = 1  # one ink row: 1/28 of the steps, rounded to 0.0357
+    assert gate_by_row_kind(gate, images)["ink"]["share_of_steps"] == 0.0357
+    with pytest.raises(ValueError, match=r"gate \(1, 27, 3\) and images \(1, 28, 28\) disagree"):
+        gate_by_row_kind(gate[:, :27], images)
+
+
+def test_feature_correlations_round_to_four_decimals_and_treat_a_unit_spread_of_exactly_one_as_varying():
+    activation = np.array([[-1.0, 1.0, -1.0, 1.0]])  # standard deviation exactly 1
+    features = {"same": activation * 3, "bent": np.array([[0.0, 1.0, 0.3, 0.7]]), "constant": np.ones((1, 4))}
+    correlations = feature_correlations(activation, features)
+    expected = float(np.corrcoef(activation.ravel(), features["bent"].ravel())[0, 1])
+    assert correlations == {"same": 1.0, "bent": round(expected, 4), "constant": 0.0}
+    assert round(expected, 4) != round(expected, 5)
+
+
+def test_state_over_time_works_in_float64_and_names_the_shape_it_needs():
+    from hw3.analysis import state_over_time
+
+    states = np.full((1000, 2, 3), 0.1, np.float32)
+    summary = state_over_time(states)
+    assert summary["mean_abs"][0] == pytest.approx(float(np.float32(0.1)), rel=1e-12)
+    with pytest.raises(ValueError, match=r"\(N, T, units\); got \(2, 3\)"):
+        state_over_time(np.zeros((2, 3)))
+
+
+def test_row_features_step_is_a_float64_count_from_1():
+    step = row_features(np.zeros((2, 28, 28), np.float32))["step"]
+    assert step.dtype == np.float64 and step[1].tolist() == list(range(1, 29))

@@ -11,7 +11,7 @@ from hw3.controls import (bottom_up_ink_end_steps, confusion_matrix, decision_af
                           readout_by_steps_after, readout_by_steps_after_ink, readout_class_shares,
                           row_occlusion_accuracy, shift_columns, shift_rows, weights_fingerprint, with_blank_rows)
 from hw3.readout import stepwise_logits
-from hw3.settings import RunSettings, cached_result
+from hw3.settings import SEQUENCE_LENGTH, RunSettings, cached_result
 
 
 def image_with_ink(rows):
@@ -220,21 +220,28 @@ def test_horizontal_shift_experiment_moves_columns_in_the_named_direction(tmp_pa
 
 def test_extra_blank_rows_are_read_after_exactly_28_plus_k_steps(monkeypatch):
     """A stand-in read-out that is right only at step 28 + k for shift s = k: reading one step early
-    or late would give 0 instead of 1."""
+    or late would give 0 instead of 1. The stand-ins check that the one reader, built for any input
+    length from this model, is what reads every shift."""
     import hw3.controls as controls
 
     labels = np.array([3, 3])
+    model, reader = object(), object()
 
-    def padded(model, images, extra, reader):
+    def build_reader(given, steps=SEQUENCE_LENGTH):
+        assert given is model and steps is None
+        return reader
+
+    def padded(given, images, extra, given_reader):
+        assert given is model and given_reader is reader
         shift = int(np.argmax(images[0].any(axis=1))) - 10  # the ink row moved from row 11 tells the shift
         classes = np.zeros((2, 28 + extra), int)
         classes[:, 27 + max(shift, 0)] = 3
         return logits_choosing(classes)
 
     monkeypatch.setattr(controls, "padded_step_logits", padded)
-    monkeypatch.setattr(controls, "every_step_model", lambda model, steps=None: None)
+    monkeypatch.setattr(controls, "every_step_model", build_reader)
     images = np.stack([image_with_ink([11]), image_with_ink([11])])
-    result = controls.shift_and_blank_row_accuracy(None, images, labels, shifts=(0, 2), extra=3)
+    result = controls.shift_and_blank_row_accuracy(model, images, labels, shifts=(0, 2), extra=3)
     assert result == {"0": [1.0, 0.0, 0.0, 0.0], "2": [0.0, 0.0, 1.0, 0.0]}
 
 
@@ -278,9 +285,15 @@ def test_shift_experiment_reads_shifted_digits_at_step_28_plus_k_and_moves_them_
     Moving down by 2 or more pushes row 27 (half the ink) out of the frame."""
     import hw3.controls as controls
 
-    monkeypatch.setattr(controls, "every_step_model", lambda model, steps=None: StepwiseStandIn())
+    recurrent = FirstInkRowReader()
+
+    def build_reader(model, steps=SEQUENCE_LENGTH):
+        assert model is recurrent and steps is None
+        return StepwiseStandIn()
+
+    monkeypatch.setattr(controls, "every_step_model", build_reader)
     images = image_with_ink([11, 27])[None]
-    result = controls.shift_experiment({"recurrent": FirstInkRowReader()}, {"baseline": FirstInkRowReader()},
+    result = controls.shift_experiment({"recurrent": recurrent}, {"baseline": FirstInkRowReader()},
                                        images, np.array([3]), RunSettings(smoke=True, output_dir=tmp_path))
     shifts = [str(s) for s in controls.SHIFTS]
     assert set(result) == {"ink_pushed_out", "shift", "extra_blank_rows"}
@@ -341,6 +354,13 @@ def test_cached_experiments_recompute_when_the_images_change(experiment, tmp_pat
     assert not computed(image_with_ink([3, 11])[None])
     one_more = np.stack([image_with_ink([3, 11]), np.zeros((28, 28), np.float32)])  # same ink, one more image
     assert computed(one_more)
+    if experiment != "occlusion":  # other shifts, or another number of extra rows: another experiment
+        monkeypatch.setattr(controls, "SHIFTS", (-1, 0, 1))
+        assert computed(one_more)
+    if experiment == "shift":
+        monkeypatch.setattr(controls, "EXTRA_BLANK_ROWS", 2)
+        assert computed(one_more)
+    assert list(json.loads(settings.analysis_cache_path.read_text())) == [f"{experiment}_experiment"]
 
 
 def test_readout_at_last_ink_leaves_out_a_blank_image_and_keeps_ink_in_row_1():
@@ -374,3 +394,24 @@ def test_readout_class_shares_list_all_ten_classes_even_when_high_classes_are_ab
     shares = readout_class_shares(logits_choosing(classes), steps=[4])
     assert shares == {"4": [0.75, 0.0, 0.0, 0.25] + [0.0] * 6}
     assert list(readout_class_shares(logits_choosing(classes))) == ["4", "8", "12", "16", "20", "24", "28"]
+
+
+def test_shift_errors_name_the_axis_and_the_direction_names_its_choices():
+    image = image_with_ink([5])[None]
+    with pytest.raises(ValueError, match="a shift of -28 rows moves the whole image out of the frame; use .shift. < 28"):
+        shift_rows(image, -28)
+    with pytest.raises(ValueError, match="a shift of 30 columns moves"):
+        shift_columns(image, 30)
+    with pytest.raises(ValueError, match="direction must be 'rows' or 'columns'; got 'diagonal'"):
+        ink_pushed_out(image, 1, "diagonal")
+
+
+def test_a_decision_at_the_last_ink_row_is_not_before_the_ink_ends():
+    """Three sevens with L = 20, decided at steps 19 (before), 20 (at L: not before) and 21."""
+    images = np.stack([image_with_ink([20])] * 3)
+    classes = np.zeros((3, 28), int)
+    for index, step in enumerate([19, 20, 21]):
+        classes[index, step - 1:] = 7
+    per_class = decision_after_ink(logits_choosing(classes), images, np.array([7, 7, 7]))
+    assert per_class["7"]["share_decided_before_ink_ends"] == 0.3333  # one of three, four decimals
+    assert list(per_class) == ["7"]  # classes absent from the labels are left out

@@ -1,4 +1,6 @@
 """Linear probes and the state's geometry on hand-made states whose answers are known by construction."""
+import json
+
 import numpy as np
 import pytest
 
@@ -251,6 +253,9 @@ def test_cached_probe_experiments_recompute_when_the_training_images_change(expe
     assert computed(one_more, np.zeros((3, 28, 28), np.float32))  # one more test image
     monkeypatch.setattr(probes, "PROBE_MAX_ITERATIONS", 1000)  # another probe protocol
     assert computed(one_more, np.zeros((3, 28, 28), np.float32))
+    stored_under = {"probes": "probe_experiment", "baselines": "probe_baselines_experiment",
+                    "replication": "replication_experiment"}[experiment]
+    assert list(json.loads(settings.analysis_cache_path.read_text())) == [stored_under]
 
 
 def test_class_separation_skips_an_absent_class_and_divides_by_a_small_within_variance():

@@ -189,3 +189,25 @@ def test_welch_difference_keys_and_rounding():
     assert found["low"] < found["difference"] < found["high"] and 0 < found["p_value"] < 0.01
     single = welch_difference([0.9], [0.8])
     assert single["difference"] == 0.1 and np.isnan(single["low"]) and np.isnan(single["p_value"])
+
+
+def test_replication_summary_reads_each_metric_in_numeric_seed_order():
+    """Seeds '2' and '10' (as text '10' sorts first; in numbers 2 does): seed 2 is 'seed 0' of the
+    summary. Every metric takes a different value per seed, so a metric read from the wrong key or
+    the wrong seed shows."""
+    from hw3.statistics import replication_summary
+
+    def entry(base, row):
+        return {"readout_by_steps_after_ink": {"-3": base + 0.1, "0": base + 0.2, "3": base + 0.3},
+                "probe_at_16": base + 0.4, "head_at_16": base + 0.5, "share_read_as_7_at_16": base + 0.6,
+                "worst_row_occlusion": {"row": row, "drop_points": base + 0.7}}
+
+    summary = replication_summary({"gru_1x32": {"10": entry(1.0, 9), "2": entry(0.0, 5)}})["gru_1x32"]
+    assert summary["worst_rows"] == [5, 9]
+    offsets = {"readout_at_L_minus_3": 0.1, "readout_at_L": 0.2, "readout_at_L_plus_3": 0.3, "probe_at_16": 0.4,
+               "head_at_16": 0.5, "share_read_as_7_at_16": 0.6, "worst_row_drop_points": 0.7}
+    assert set(summary) == set(offsets) | {"worst_rows"}
+    for metric, offset in offsets.items():
+        assert summary[metric] == {"mean": pytest.approx(offset + 0.5), "min": pytest.approx(offset),
+                                   "max": pytest.approx(offset + 1.0), "seed0": pytest.approx(offset),
+                                   "seed0_rank": 2}, metric
