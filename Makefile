@@ -5,6 +5,7 @@
 #   make explorer   explorer.html, the networks in the browser (make homework does it too)
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
+ONE_THREAD_EACH := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 
 .PHONY: homework test install report explorer mutation
 
@@ -28,11 +29,13 @@ report: install
 explorer: install
 	$(PYTHON) -m hw3.explorer
 
-# Two pytest runs side by side on the two cores: the notebook's smoke run with its JupyterLab browser
+# Two pytest runs side by side on the two cores, each with one thread per numerical library (two
+# threads each would make OpenBLAS and TensorFlow spin against each other): the notebook's smoke run with its JupyterLab browser
 # test (which reuses the small models the notebook trains), and the unit tests. Plain `pytest` runs
 # the same tests one after the other.
 test: install
-	@$(PYTHON) -m pytest hw3.ipynb tests/test_widgets_in_browser.py > .test-notebook.log 2>&1 & notebook=$$!; \
+	@export $(ONE_THREAD_EACH); \
+	$(PYTHON) -m pytest hw3.ipynb tests/test_widgets_in_browser.py > .test-notebook.log 2>&1 & notebook=$$!; \
 	$(PYTHON) -m pytest tests --ignore=tests/test_widgets_in_browser.py; units=$$?; \
 	wait $$notebook; status=$$?; echo; echo "--- the notebook and its browser test ---"; cat .test-notebook.log; \
 	rm -f .test-notebook.log; test $$units -eq 0 && test $$status -eq 0

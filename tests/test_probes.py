@@ -275,3 +275,64 @@ def test_class_trajectories_average_each_class_alone():
     states[:, :, 1] = 0.001 * np.arange(3)[None, :]
     first = class_trajectories(states, labels, components=1)["trajectories"][:, 0, 0]
     np.testing.assert_allclose(np.abs(np.diff(first)), 1.0, atol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore:lbfgs failed to converge")
+def test_a_probe_that_runs_out_of_iterations_names_its_step(monkeypatch):
+    """One iteration allowed and one used is 'did not converge' (>=, not >); each error names the step."""
+    import hw3.probes as probes
+
+    rng = np.random.default_rng(0)
+    states, labels = rng.normal(size=(60, 3, 4)), np.tile([0, 1, 2], 20)
+    monkeypatch.setattr(probes, "PROBE_MAX_ITERATIONS", 1)
+    with pytest.raises(ValueError, match=r"the probe at step 1 did not converge in 1 iterations"):
+        probes.probe_accuracy(states, labels, states, labels)
+    with pytest.raises(ValueError, match=r"the probe at step 1 did not converge"):
+        probes.pixel_probe_accuracy((rng.random((60, 28, 28)) > 0.5).astype(np.float32), labels,
+                                    np.zeros((3, 28, 28), np.float32), labels[:3])
+
+
+def make_pipeline_reference():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+
+
+@pytest.mark.filterwarnings("ignore:lbfgs failed to converge")
+def test_a_probe_standardizes_its_features_before_the_regression():
+    """Features on scales 1e-3 to 1e3: the stated protocol (StandardScaler, then LogisticRegression
+    with C = 1) and the same regression without scaling give different accuracies here."""
+    from sklearn.linear_model import LogisticRegression
+
+    from hw3.probes import fitted_probe_accuracy
+
+    rng = np.random.default_rng(3)
+    labels = rng.integers(0, 3, 300)
+    features = rng.normal(size=(300, 3)) + 0.8 * np.eye(3)[labels]
+    features *= np.array([1e-3, 1.0, 1e3])
+    found = fitted_probe_accuracy(features[:200], labels[:200], features[200:], labels[200:])
+    reference = make_pipeline_reference().fit(features[:200], labels[:200]).score(features[200:], labels[200:])
+    unscaled = LogisticRegression(max_iter=2000).fit(features[:200], labels[:200]).score(features[200:], labels[200:])
+    assert found == reference != unscaled
+
+
+def test_state_checks_name_the_array_that_is_wrong():
+    good, labels = np.zeros((4, 2, 3)), np.zeros(4)
+    with pytest.raises(ValueError, match=r"^train_states must be shaped"):
+        probe_accuracy(np.zeros((4, 3)), labels, good, labels)
+    with pytest.raises(ValueError, match=r"^test_states must be shaped"):
+        probe_accuracy(good, labels, np.zeros((4, 3)), labels)
+    with pytest.raises(ValueError, match=r"^states must be shaped"):
+        class_separation(np.zeros((4, 3)), labels)
+
+
+def test_probe_gains_from_step_5_by_default_leave_out_every_earlier_step():
+    from hw3.probes import probe_gains
+
+    trained = [0.9, 0.1, 0.1, 0.1, 0.5, 0.6]  # the largest and smallest gains sit before step 5
+    gains = probe_gains(trained, [0.0, 0.5, 0.0, 0.0, 0.4, 0.4], [0.0] * 6)
+    assert gains["over_pixels_from_step_5"] == pytest.approx({"min": 0.1, "max": 0.2})
+    assert probe_gains(trained, [0.0] * 6, [0.0] * 6, from_step=2)["over_pixels_from_step_2"] == pytest.approx(
+        {"min": 0.1, "max": 0.6})  # step 1 (0.9) left out

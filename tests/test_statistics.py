@@ -211,3 +211,71 @@ def test_replication_summary_reads_each_metric_in_numeric_seed_order():
         assert summary[metric] == {"mean": pytest.approx(offset + 0.5), "min": pytest.approx(offset),
                                    "max": pytest.approx(offset + 1.0), "seed0": pytest.approx(offset),
                                    "seed0_rank": 2}, metric
+
+
+def test_summary_rounds_to_six_decimals_and_has_a_spread_from_two_values_on():
+    values = [0.12345678, 0.23456789, 0.34567891]
+    found = summary(values)
+    assert found == {"mean": round(float(np.mean(values)), 6), "sd": round(float(np.std(values, ddof=1)), 6),
+                     "min": 0.123457, "max": 0.345679, "n": 3}
+    assert summary(values[:2])["sd"] == round(float(np.std(values[:2], ddof=1)), 6)  # two values: a spread
+    one = summary(values[:1])
+    assert np.isnan(one["sd"]) and one["mean"] == 0.123457 and one["n"] == 1
+
+
+def test_welch_needs_two_values_on_each_side_and_rounds_to_six_decimals():
+    first, second = [0.91234567, 0.93456789], [0.81234567, 0.82345678, 0.85678912, 0.80123456]
+    two = welch_difference(first, second)  # two values on the first side are enough
+    difference, low, high = welch_by_hand(first, second)
+    assert two["difference"] == round(difference, 6)
+    assert two["low"] == round(low, 6) and two["high"] == round(high, 6)
+    assert two["p_value"] == round(float(stats.ttest_ind(first, second, equal_var=False).pvalue), 6)
+    assert not np.isnan(welch_difference(second, first)["low"])  # two values on the second side too
+    for one_side in (welch_difference(first[:1], second), welch_difference(second, first[:1])):
+        assert set(one_side) == {"difference", "low", "high", "p_value"}
+        assert all(np.isnan(one_side[key]) for key in ("low", "high", "p_value"))
+    assert welch_difference(first[:1], second)["difference"] == round(0.91234567 - float(np.mean(second)), 6)
+
+
+def test_margin_over_counts_strict_wins_and_needs_two_values_for_an_interval():
+    reference = 0.95
+    margin = margin_over([0.95, 0.96123456], reference)  # a tie with the reference is not a win
+    interval = stats.ttest_1samp([0.95, 0.96123456], reference).confidence_interval(0.95)
+    assert margin["beating"] == 1 and margin["n"] == 2
+    assert margin["mean_margin"] == round(0.00561728, 6)
+    assert margin["low"] == round(interval.low - reference, 6) and margin["high"] == round(interval.high - reference, 6)
+    one = margin_over([0.96], reference)
+    assert one["beating"] == 1 and np.isnan(one["low"]) and np.isnan(one["high"])
+
+
+def test_mcnemar_p_value_is_rounded_to_six_decimals():
+    labels = np.zeros(7, int)
+    first = np.array([0, 0, 0, 0, 0, 0, 1])  # right on six images
+    second = np.ones(7, int)  # right on none: six discordant images, all the first's
+    assert mcnemar_exact(first, second, labels)["p_value"] == round(2 / 64, 6) == 0.03125
+    first = np.array([0] * 7 + [1] * 4)
+    second = np.array([1] * 7 + [0] * 4)  # 7 against 4 discordant images
+    expected = float(stats.binomtest(7, 11, 0.5).pvalue)
+    assert mcnemar_exact(first, second, np.zeros(11, int))["p_value"] == round(expected, 6) != round(expected, 7)
+
+
+def test_seed_statistics_passes_the_labels_to_every_mcnemar_test_and_ranks_by_mean():
+    """Seed-0 predictions: every GRU right, every LSTM and baseline wrong on all 8 images, so each
+    GRU-minus-LSTM McNemar test sees 8 images only the GRU gets right; ranking runs by mean accuracy,
+    which here is the reverse of the names' alphabetical order within the recurrent models."""
+    labels = np.arange(8) % 10
+    results, predictions = {"seeds": {}}, {}
+    names = CONFIG_NAMES + BASELINE_NAMES + ("mlp_small", "cnn_small")
+    for index, name in enumerate(names):
+        results["seeds"][name] = {str(seed): {"test_accuracy": 0.99 - 0.001 * index - 0.0001 * seed, "test_loss": 0.1}
+                                  for seed in range(2)}
+        predictions[f"{name}_seed0"] = labels if name.startswith("gru") else (labels + 1) % 10
+    statistics = seed_statistics(results, predictions, labels, {})
+    for shape in ("1x32", "1x64", "1x128", "3x32"):
+        assert statistics["gru_minus_lstm"][shape]["mcnemar_seed0"]["first_only"] == 8
+    assert statistics["width_minus_depth"]["gru"]["mcnemar_seed0"]["first_only"] == 0
+    assert statistics["baseline_minus_recurrent"]["cnn"]["gru_1x128"]["mcnemar_seed0"]["second_only"] == 8
+    assert statistics["comparisons"]["gru_1x32 - mlp_small"]["mcnemar_seed0"]["first_only"] == 8
+    ranked = [name for name in statistics["ranking"] if name in names]
+    assert ranked == sorted(names, key=lambda name: -results["seeds"][name]["0"]["test_accuracy"])
+    assert ranked != sorted(ranked)
