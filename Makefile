@@ -29,14 +29,14 @@ report: install
 explorer: install
 	$(PYTHON) -m hw3.explorer
 
-# Two pytest runs side by side on the two cores, each with one thread per numerical library (two
-# threads each would make OpenBLAS and TensorFlow spin against each other): the notebook's smoke run with its JupyterLab browser
-# test (which reuses the small models the notebook trains), and the unit tests. Plain `pytest` runs
-# the same tests one after the other.
+# Two pytest runs side by side on the two cores: the notebook's smoke run with its JupyterLab browser
+# test (which reuses the small models the notebook trains), the longer of the two, and the unit tests
+# at a lower priority. Each gets one thread per numerical library: two each would make OpenBLAS and
+# TensorFlow spin against each other. Plain `pytest` runs the same tests one after the other.
 test: install
 	@export $(ONE_THREAD_EACH); \
 	$(PYTHON) -m pytest hw3.ipynb tests/test_widgets_in_browser.py > .test-notebook.log 2>&1 & notebook=$$!; \
-	$(PYTHON) -m pytest tests --ignore=tests/test_widgets_in_browser.py; units=$$?; \
+	nice -n 10 $(PYTHON) -m pytest tests --ignore=tests/test_widgets_in_browser.py; units=$$?; \
 	wait $$notebook; status=$$?; echo; echo "--- the notebook and its browser test ---"; cat .test-notebook.log; \
 	rm -f .test-notebook.log; test $$units -eq 0 && test $$status -eq 0
 
@@ -45,5 +45,5 @@ test: install
 mutation: install
 	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
 	rm -rf mutants
-	$(VENV)/bin/mutmut run --max-children 2
+	export $(ONE_THREAD_EACH); $(VENV)/bin/mutmut run --max-children 2
 	$(VENV)/bin/mutmut results --all true | $(PYTHON) tools/mutation_summary.py
