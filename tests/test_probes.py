@@ -162,18 +162,25 @@ def split_tag(images):
     return "train" if len(images) == 3 else "test"  # the stand-in splits differ in size
 
 
+def tagged_internals(*parts):
+    """A stand-in for gru_internals / lstm_internals: each part is a string naming model, part and split."""
+    return lambda model, images: {part: f"{model.name}:{part}:{split_tag(images)}" for part in parts}
+
+
+def echo_probe(train, train_labels, test, test_labels):
+    """A stand-in probe that returns what it was given (JSON-able, for the cache)."""
+    return [train, train_labels.tolist(), test, test_labels.tolist()]
+
+
 def test_probe_experiment_fits_each_part_of_each_cell_on_its_own_training_states(tmp_path, monkeypatch):
     """Stand-in internals tag every state array with cell, part and split; a stand-in probe returns
     what it was given, so a swapped split, part or cell shows in the result."""
     import hw3.probes as probes
     from hw3.settings import RunSettings
 
-    monkeypatch.setattr(probes, "gru_internals", lambda model, images: {
-        part: f"{model.name}:{part}:{split_tag(images)}" for part in ("h", "z", "r")})
-    monkeypatch.setattr(probes, "lstm_internals", lambda model, images: {
-        part: f"{model.name}:{part}:{split_tag(images)}" for part in ("h", "c", "f")})
-    monkeypatch.setattr(probes, "probe_accuracy", lambda train, y_train, test, y_test: [train, y_train.tolist(), test,
-                                                                                          y_test.tolist()])
+    monkeypatch.setattr(probes, "gru_internals", tagged_internals("h", "z", "r"))
+    monkeypatch.setattr(probes, "lstm_internals", tagged_internals("h", "c", "f"))
+    monkeypatch.setattr(probes, "probe_accuracy", echo_probe)
     train, test = np.zeros((3, 28, 28), np.float32), np.zeros((2, 28, 28), np.float32)
     result = probes.probe_experiment(NamedStandIn("G"), NamedStandIn("L"), train, np.array([1, 2, 3]), test,
                                      np.array([4, 5]), RunSettings(smoke=True, output_dir=tmp_path))
@@ -186,10 +193,8 @@ def test_probe_baselines_fit_pixels_and_the_untrained_state_on_the_training_spli
     import hw3.probes as probes
     from hw3.settings import RunSettings
 
-    monkeypatch.setattr(probes, "gru_internals", lambda model, images: {
-        part: f"{model.name}:{part}:{split_tag(images)}" for part in ("h", "z")})
-    monkeypatch.setattr(probes, "probe_accuracy", lambda train, y_train, test, y_test: [train, y_train.tolist(), test,
-                                                                                          y_test.tolist()])
+    monkeypatch.setattr(probes, "gru_internals", tagged_internals("h", "z"))
+    monkeypatch.setattr(probes, "probe_accuracy", echo_probe)
     monkeypatch.setattr(probes, "pixel_probe_accuracy", lambda train, y_train, test, y_test: [
         split_tag(train), y_train.tolist(), split_tag(test), y_test.tolist()])
     train, test = np.zeros((3, 28, 28), np.float32), np.zeros((2, 28, 28), np.float32)
@@ -292,19 +297,13 @@ def test_a_probe_that_runs_out_of_iterations_names_its_step(monkeypatch):
                                     np.zeros((3, 28, 28), np.float32), labels[:3])
 
 
-def make_pipeline_reference():
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-
-
 @pytest.mark.filterwarnings("ignore:lbfgs failed to converge")
 def test_a_probe_standardizes_its_features_before_the_regression():
     """Features on scales 1e-3 to 1e3: the stated protocol (StandardScaler, then LogisticRegression
     with C = 1) and the same regression without scaling give different accuracies here."""
     from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
 
     from hw3.probes import fitted_probe_accuracy
 
@@ -313,7 +312,8 @@ def test_a_probe_standardizes_its_features_before_the_regression():
     features = rng.normal(size=(300, 3)) + 0.8 * np.eye(3)[labels]
     features *= np.array([1e-3, 1.0, 1e3])
     found = fitted_probe_accuracy(features[:200], labels[:200], features[200:], labels[200:])
-    reference = make_pipeline_reference().fit(features[:200], labels[:200]).score(features[200:], labels[200:])
+    reference = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(
+        features[:200], labels[:200]).score(features[200:], labels[200:])
     unscaled = LogisticRegression(max_iter=2000).fit(features[:200], labels[:200]).score(features[200:], labels[200:])
     assert found == reference != unscaled
 
