@@ -118,6 +118,17 @@ def test_padded_readout_after_zero_extra_rows_is_the_ordinary_readout(trained_mo
     np.testing.assert_allclose(padded[:, :28], stepwise_logits(model, images), atol=1e-4)
 
 
+def test_control_readouts_print_nothing(trained_models, mnist, capsys):
+    """Keras prints a progress bar per predict call unless verbose=0; the notebook must stay clean."""
+    from hw3.controls import accuracy_by_shift
+
+    model, images, labels = trained_models["gru_1x32"], mnist.x_test[:20], mnist.y_test[:20]
+    padded_step_logits(model, images, extra=1)
+    row_occlusion_accuracy(model, images, labels, rows_per_call=14)
+    accuracy_by_shift(model, images, labels, shifts=(0, 1))
+    assert capsys.readouterr().out == ""
+
+
 def test_cache_reuses_only_a_matching_fingerprint(tmp_path):
     settings = RunSettings(smoke=True, output_dir=tmp_path)
     calls = []
@@ -206,6 +217,37 @@ class ColumnReader:
 
     def get_weights(self):
         return [np.zeros(1)]
+
+
+def test_accuracy_by_shift_keeps_each_shift_with_its_own_block_of_images():
+    """First ink rows 3, 5 and 7, read as that row mod 10: moved one row down the first and last are
+    right (2 of 3), unmoved the second (1 of 3); mixing up blocks or images, or moving the wrong way,
+    changes the answer. All 4 x 3 moved copies go through the model in one call."""
+    import hw3.controls as controls
+
+    calls = []
+
+    class Counting(FirstInkRowReader):
+        def predict(self, images, batch_size=None, verbose=0):
+            calls.append(len(images))
+            return super().predict(images)
+
+    images = np.stack([image_with_ink([3]), image_with_ink([5]), image_with_ink([7])])
+    result = controls.accuracy_by_shift(Counting(), images, [4, 5, 8], shifts=(-1, 0, 1, 2))
+    assert result == {"-1": 0.0, "0": 1 / 3, "1": 2 / 3, "2": 0.0}
+    assert calls == [12]
+
+
+def test_accuracy_by_shift_moves_columns_when_asked_and_names_a_wrong_direction():
+    images = np.zeros((2, 28, 28), np.float32)
+    images[:, 0, 3] = 1.0  # read as column index 3; moved 2 columns right it reads 5
+    from hw3.controls import accuracy_by_shift
+
+    assert accuracy_by_shift(ColumnReader(), images, np.array([5, 5]), "columns", shifts=(-2, 2)) == {"-2": 0.0, "2": 1.0}
+    # rows by default: one row down leaves row 1 blank, read as column 0 (moved one column it reads 4)
+    assert accuracy_by_shift(ColumnReader(), images, np.array([0, 0]), shifts=(1,)) == {"1": 1.0}
+    with pytest.raises(ValueError, match="direction must be 'rows' or 'columns'; got 'diagonal'"):
+        accuracy_by_shift(ColumnReader(), images, np.array([5, 5]), "diagonal")
 
 
 def test_horizontal_shift_experiment_moves_columns_in_the_named_direction(tmp_path):
