@@ -11,8 +11,9 @@ import pytest
 # Set before anything imports helpers or starts a notebook kernel (kernels inherit the environment).
 os.environ["HW3_SMOKE"] = "1"
 os.environ.setdefault("MPLBACKEND", "Agg")
-# One smoke output folder for the whole session: the browser test's kernel reuses the small models
-# that the nbval run trained there (pytest.ini runs the notebook first).
+# One smoke output folder for the whole session: when the same run executed the notebook first (plain
+# `pytest`; pytest.ini lists it first), the browser test's kernel reuses the small models nbval trained
+# there; run on its own, as `make test` does, it trains them.
 _SMOKE_DIR = tempfile.mkdtemp(prefix="hw3-tests-")
 os.environ.setdefault("HW3_OUTPUT_DIR", _SMOKE_DIR)
 
