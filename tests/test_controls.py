@@ -88,6 +88,12 @@ def test_readout_class_shares_per_step():
     assert shares["4"][7] == 1.0 and shares["8"][2] == 0.5 and shares["8"][0] == 0.5
 
 
+def test_readout_class_shares_are_rounded_to_four_decimals():
+    classes = np.zeros((3, 28), int)
+    classes[0, 3] = 1  # step 4: one image of three read as 1
+    assert readout_class_shares(logits_choosing(classes), steps=[4]) == {"4": [0.6667, 0.3333] + [0.0] * 8}
+
+
 def test_decision_after_ink_is_decision_step_minus_last_ink_row():
     images = np.stack([image_with_ink([18]), image_with_ink([25])])
     classes = np.zeros((2, 28), int)
@@ -285,6 +291,20 @@ def test_extra_blank_rows_are_read_after_exactly_28_plus_k_steps(monkeypatch):
     images = np.stack([image_with_ink([11]), image_with_ink([11])])
     result = controls.shift_and_blank_row_accuracy(model, images, labels, shifts=(0, 2), extra=3)
     assert result == {"0": [1.0, 0.0, 0.0, 0.0], "2": [0.0, 0.0, 1.0, 0.0]}
+
+
+def test_blank_row_readout_scores_each_image_against_its_own_label(monkeypatch):
+    """Image 0 is read as 0 (label 3) and image 1 as 4 (label 4) at every step: accuracy 0.5, which a
+    flattened argmax (image 0's class for both) would make 0."""
+    import hw3.controls as controls
+
+    classes = np.zeros((2, 28 + 1), int)
+    classes[1] = 4
+    monkeypatch.setattr(controls, "every_step_model", lambda model, steps=None: object())
+    monkeypatch.setattr(controls, "padded_step_logits", lambda model, images, extra, reader: logits_choosing(classes))
+    result = controls.shift_and_blank_row_accuracy(object(), np.zeros((2, 28, 28), np.float32), np.array([3, 4]),
+                                                   shifts=(0,), extra=1)
+    assert result == {"0": [0.5, 0.5]}
 
 
 def test_readout_after_the_ink_leaves_out_blank_images_and_keeps_ink_ending_at_step_1():
