@@ -232,14 +232,8 @@ def test_accuracy_by_shift_keeps_each_shift_with_its_own_block_of_images():
     import hw3.controls as controls
 
     calls = []
-
-    class Counting(FirstInkRowReader):
-        def predict(self, images, batch_size=None, verbose=0):
-            calls.append(len(images))
-            return super().predict(images)
-
     images = np.stack([image_with_ink([3]), image_with_ink([5]), image_with_ink([7])])
-    result = controls.accuracy_by_shift(Counting(), images, [4, 5, 8], shifts=(-1, 0, 1, 2))
+    result = controls.accuracy_by_shift(CountingFirstInkRowReader(calls), images, [4, 5, 8], shifts=(-1, 0, 1, 2))
     assert result == {"-1": 0.0, "0": 1 / 3, "1": 2 / 3, "2": 0.0}
     assert calls == [12]
 
@@ -330,6 +324,17 @@ class FirstInkRowReader:
         return [np.ones(1)]
 
 
+class CountingFirstInkRowReader(FirstInkRowReader):
+    """The same stand-in, appending the number of images of each predict call to `calls`."""
+
+    def __init__(self, calls: list):
+        self.calls = calls
+
+    def predict(self, images, batch_size=None, verbose=0):
+        self.calls.append(len(images))
+        return super().predict(images)
+
+
 class StepwiseStandIn:
     """A stand-in every-step reader for sequences (N, T, 28): at step t it predicts class (F + t) mod
     10, F the first ink row of the sequence, so the step a read-out uses and the shift both show."""
@@ -385,11 +390,6 @@ def test_cached_experiments_recompute_when_the_images_change(experiment, tmp_pat
 
     calls = []
 
-    class Counting(FirstInkRowReader):
-        def predict(self, images, batch_size=None, verbose=0):
-            calls.append(len(images))
-            return super().predict(images)
-
     class CountingStepwise(StepwiseStandIn):
         def predict(self, sequences, batch_size=None, verbose=0):
             calls.append(len(sequences))
@@ -397,7 +397,7 @@ def test_cached_experiments_recompute_when_the_images_change(experiment, tmp_pat
 
     monkeypatch.setattr(controls, "every_step_model", lambda model, steps=None: CountingStepwise())
     settings = RunSettings(smoke=True, output_dir=tmp_path)
-    models = {"reader": Counting()}
+    models = {"reader": CountingFirstInkRowReader(calls)}
 
     def computed(images) -> bool:
         before = len(calls)
