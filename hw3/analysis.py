@@ -10,7 +10,7 @@ from typing import Mapping
 import numpy as np
 from scipy import stats
 
-from hw3.data import check_image_batch
+from hw3.data import check_image_batch, first_ink_rows
 
 
 def blank_row_fraction(images: np.ndarray) -> np.ndarray:
@@ -46,8 +46,7 @@ def gate_around_first_ink(gate: np.ndarray, images: np.ndarray, after: int = 2) 
     gate, images = np.asarray(gate), np.asarray(images)
     if gate.shape[:2] != images.shape[:2]:
         raise ValueError(f"gate {gate.shape} and images {images.shape} must share (N, T).")
-    has_ink = images.any(axis=2)
-    first = np.where(has_ink.any(axis=1), np.argmax(has_ink, axis=1), -1)  # F - 1, a 0-based step
+    first = first_ink_rows(images) - 1  # F - 1, a 0-based step; -1 for a blank image
     keep = np.flatnonzero((first >= 1) & (first <= gate.shape[1] - 1 - after))
     per_step = gate.mean(axis=2)  # (N, T)
     return {"before": float(per_step[keep, first[keep] - 1].mean()), "at": float(per_step[keep, first[keep]].mean()),

@@ -13,7 +13,7 @@ import keras
 import numpy as np
 from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
-from hw3.data import check_image_batch
+from hw3.data import accuracy, check_image_batch, first_ink_rows, last_ink_rows
 from hw3.readout import decision_steps, every_step_model
 from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings, cached_result
 
@@ -23,25 +23,12 @@ INK_OFFSETS = tuple(range(-6, 7))  # k = t - L, steps before (< 0) and after (> 
 READOUT_STEPS = tuple(range(4, SEQUENCE_LENGTH + 1, 4))  # 4, 8, ..., 28
 
 
-def last_ink_rows(images: np.ndarray) -> np.ndarray:
-    """L per image: the last row (1..28) holding any ink, 0 for a blank image. (N, 28, 28) -> (N,)."""
-    has_ink = check_image_batch(images).any(axis=2)  # (N, 28)
-    last_from_bottom = np.argmax(has_ink[:, ::-1], axis=1)
-    return np.where(has_ink.any(axis=1), SEQUENCE_LENGTH - last_from_bottom, 0)
-
-
 def readout_at_last_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.ndarray) -> float:
     """Accuracy when each image is read out at its own step L (blank images are left out)."""
     last = last_ink_rows(images)
     keep = last > 0
     predictions = step_logits[np.flatnonzero(keep), last[keep] - 1].argmax(-1)
-    return float((predictions == np.asarray(labels)[keep]).mean())
-
-
-def first_ink_rows(images: np.ndarray) -> np.ndarray:
-    """F per image: the first row (1..28) holding any ink, 0 for a blank image. (N, 28, 28) -> (N,)."""
-    has_ink = check_image_batch(images).any(axis=2)  # (N, 28)
-    return np.where(has_ink.any(axis=1), np.argmax(has_ink, axis=1) + 1, 0)
+    return accuracy(predictions, np.asarray(labels)[keep])
 
 
 def readout_by_steps_after(step_logits: np.ndarray, end_steps: np.ndarray, labels: np.ndarray,
@@ -55,7 +42,7 @@ def readout_by_steps_after(step_logits: np.ndarray, end_steps: np.ndarray, label
         step = end_steps + offset
         keep = (end_steps > 0) & (step >= 1) & (step <= steps)
         predictions = step_logits[np.flatnonzero(keep), step[keep] - 1].argmax(-1)
-        curve[str(offset)] = float((predictions == labels[keep]).mean()) if keep.any() else float("nan")
+        curve[str(offset)] = accuracy(predictions, labels[keep]) if keep.any() else float("nan")
     return curve
 
 
@@ -135,7 +122,7 @@ def accuracy_by_shift(model: keras.Model, images: np.ndarray, labels: np.ndarray
     move = shift_rows if direction == "rows" else shift_columns
     moved = np.concatenate([move(images, shift) for shift in shifts])
     predictions = model.predict(moved, batch_size=1000, verbose=0).argmax(-1).reshape(len(shifts), len(images))
-    return {str(shift): float((predicted == labels).mean()) for shift, predicted in zip(shifts, predictions)}
+    return {str(shift): accuracy(predicted, labels) for shift, predicted in zip(shifts, predictions)}
 
 
 def with_blank_rows(images: np.ndarray, extra: int) -> np.ndarray:
@@ -160,7 +147,7 @@ def shift_and_blank_row_accuracy(model: keras.Model, images: np.ndarray, labels:
     result = {}
     for shift in shifts:
         logits = padded_step_logits(model, shift_rows(images, shift), extra, reader)
-        result[str(shift)] = [float((logits[:, SEQUENCE_LENGTH - 1 + k].argmax(-1) == labels).mean())
+        result[str(shift)] = [accuracy(logits[:, SEQUENCE_LENGTH - 1 + k], labels)
                               for k in range(extra + 1)]
     return result
 
@@ -177,7 +164,7 @@ def row_occlusion_accuracy(model: keras.Model, images: np.ndarray, labels: np.nd
         for position, row in enumerate(rows):
             occluded[position, :, row] = 0
         predictions = model.predict(occluded.reshape((-1,) + images.shape[1:]), batch_size=2000, verbose=0).argmax(-1)
-        accuracies += (predictions.reshape(len(rows), -1) == labels).mean(axis=1).tolist()
+        accuracies += accuracy(predictions.reshape(len(rows), -1).T, labels).tolist()  # (N, rows) -> (rows,)
     return accuracies
 
 

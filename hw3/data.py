@@ -1,4 +1,5 @@
-"""Data: the project's own MNIST file (checksummed), binarization, and the classic splits.
+"""Data: the project's own MNIST file (checksummed), binarization, the classic splits, where each
+image's ink starts and ends, and accuracy (predictions against labels).
 
 Imports from the package: settings.
 """
@@ -131,6 +132,46 @@ def check_image_batch(images: np.ndarray) -> np.ndarray:
         raise ValueError(f"expected binarized images shaped (N, 28, 28); got {images.shape}. "
                          "Use binarize() on raw MNIST images and keep the batch axis.")
     return images.astype(np.float32, copy=False)
+
+
+def accuracy(scores: np.ndarray, labels: np.ndarray) -> float | np.ndarray:
+    """The share of images whose class is right: the one accuracy of the package.
+
+    `scores`: float scores over the classes on the last axis (argmax taken), e.g. logits (N, 10) or
+    per-step logits (N, T, 10); or integer class indices, e.g. predictions (N,). `labels` (N,).
+    A float for one prediction per image; an array over the middle axes otherwise, e.g. (T,).
+    """
+    scores, labels = np.asarray(scores), np.asarray(labels)
+    predictions = scores.argmax(-1) if np.issubdtype(scores.dtype, np.floating) else scores
+    if predictions.ndim < 1 or labels.ndim != 1 or len(predictions) != len(labels):
+        raise ValueError(f"need one prediction (or row of class scores) per label; got scores {scores.shape} "
+                         f"and labels {labels.shape}.")
+    right = (predictions == labels.reshape((-1,) + (1,) * (predictions.ndim - 1))).mean(axis=0)
+    return float(right) if np.ndim(right) == 0 else right
+
+
+# --- Where the ink is: rows (steps) that hold ink -------------------------------------------------
+
+def rows_with_ink(images: np.ndarray) -> np.ndarray:
+    """Which rows hold any ink: images (N, T, width) -> (N, T) booleans. T is 28 for MNIST; any
+    length is accepted, so sequences with appended rows work too."""
+    images = np.asarray(images)
+    if images.ndim != 3:
+        raise ValueError(f"expected images shaped (N, rows, width); got {images.shape}. Keep the batch axis.")
+    return images.any(axis=2)
+
+
+def last_ink_rows(images: np.ndarray) -> np.ndarray:
+    """L per image: the last row (1..T) holding any ink, 0 for a blank image. (N, T, width) -> (N,)."""
+    has_ink = rows_with_ink(images)
+    last_from_bottom = np.argmax(has_ink[:, ::-1], axis=1)
+    return np.where(has_ink.any(axis=1), has_ink.shape[1] - last_from_bottom, 0)
+
+
+def first_ink_rows(images: np.ndarray) -> np.ndarray:
+    """F per image: the first row (1..T) holding any ink, 0 for a blank image. (N, T, width) -> (N,)."""
+    has_ink = rows_with_ink(images)
+    return np.where(has_ink.any(axis=1), np.argmax(has_ink, axis=1) + 1, 0)
 
 
 # --- Hand-drawn digits, prepared the way MNIST was made -----------------------------------------

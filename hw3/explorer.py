@@ -15,14 +15,13 @@ import keras
 import numpy as np
 
 from hw3.data import check_image_batch
-from hw3.models import get_config, recurrent_layers
+from hw3.models import model_spec, recurrent_layers
 from hw3.settings import PROJECT_DIR, RunSettings, write_text_atomically
 
 TEMPLATE = PROJECT_DIR / "web" / "explorer.html"
 SCRIPT = PROJECT_DIR / "web" / "explorer.js"
 PAGE_MODELS = ("gru_1x32", "lstm_1x32")
 PAGE_IMAGES = 50  # the first test images
-TITLES = {"gru_1x32": "GRU (1 layer, 32 units)", "lstm_1x32": "LSTM (1 layer, 32 units)"}
 
 
 def _numbers(array: np.ndarray) -> list[float]:
@@ -56,12 +55,12 @@ def explorer_data(models: Mapping[str, keras.Model], images: np.ndarray, labels:
     images = check_image_batch(images)
     page_models = {}
     for name, model in models.items():
-        config = get_config(name)
-        page_models[name] = {"cell": config.cell, "units": config.units, "title": TITLES.get(name, name),
+        spec = model_spec(name)
+        page_models[name] = {"cell": spec.cell, "units": spec.units, "title": spec.title,
                              "weights": page_weights(model)}
     samples = [{"index": index, "label": int(labels[index]), "pixels": [int(p) for p in images[index].ravel()]}
                for index in range(len(images))]
-    source = ("Models: " + "; ".join(f"{TITLES.get(name, name)}, seed 0, test accuracy {accuracies[name]:.4f}"
+    source = ("Models: " + "; ".join(f"{model_spec(name).title}, seed 0, test accuracy {accuracies[name]:.4f}"
                                      for name in models)
               + f". Weights from models/*.keras, the first {len(samples)} binarized MNIST test images, "
                 "accuracies from results/results.json; page written by hw3/explorer.py.")

@@ -3,6 +3,10 @@ that read the image differently or use TensorFlow 1's GRU conventions, and five 
 baselines, built from Keras's own layers only (a saved model loads with plain
 `keras.models.load_model`).
 
+`MODELS` is the one registry: a `ModelSpec` per model (kind, cell, shape, reading, conventions,
+description, the earlier solution's numbers), from which the builders, the name check
+(`model_spec`), the results sections, the report's labels and the explorer read.
+
 How a variant reads the image is a property of its configuration: `reading_transform(name)` is the
 pure function on (N, 28, 28) arrays, and the model applies the same transform as its first layer
 (`reading_order`), so every caller (training, evaluation, read-out, probes) feeds it plain images
@@ -27,56 +31,110 @@ HEAD_UNITS = 64  # the fully connected hidden layer of the classification head
 
 
 @dataclass(frozen=True)
-class RecurrentConfig:
-    """One of the eight configurations: cell type, number of stacked layers, units per layer."""
+class ModelSpec:
+    """Everything the package knows about one model, in one place: what it is, how it reads the
+    image, where results.json keeps it, how the report names it, and the earlier (2018) solution's
+    numbers where that solution trained the same model (ASSIGNMENT.md)."""
 
-    cell: str  # "lstm" or "gru"
-    layers: int
-    units: int
+    name: str
+    kind: str  # "recurrent" (reads 28 steps) or "whole_image" (sees all pixels at once)
+    section: str  # where results.json keeps its seed-0 entry: "configs", "variants" or "baselines"
+    description: str  # in words, for the report and the tables
+    cell: str | None = None  # "lstm" or "gru"
+    layers: int = 0
+    units: int = 0
     reading: str = "rows"  # one of READINGS: how the image becomes a sequence of 28 steps
     convention: str = "keras"  # "keras" (Keras 3 defaults) or "tf1" (TensorFlow 1's GRUCell)
+    widths: tuple[int, ...] = ()  # whole-image models: hidden widths, or (filters 1, filters 2, dense)
+    reference_accuracy: float | None = None  # the earlier solution's test accuracy
+    reference_loss: float | None = None  # ... and its test loss, as printed (a sum on an unstated scale)
+    reference_last_steps: tuple[tuple[int, float], ...] = ()  # ... and its read-out (step t, accuracy)
+
+    @property
+    def is_recurrent(self) -> bool:
+        return self.kind == "recurrent"
 
     @property
     def label(self) -> str:
         """Column heading in the assignment's table, e.g. '(1 layer, 32 units)'."""
         return f"({self.layers} layer{'s' if self.layers > 1 else ''}, {self.units} units)"
 
+    @property
+    def title(self) -> str:
+        """A plain name for a reader: 'GRU (1 layer, 32 units)' for a configuration, else the description."""
+        return f"{self.cell.upper()} {self.label}" if self.section == "configs" else self.description
 
-RECURRENT_CONFIGS: dict[str, RecurrentConfig] = {
-    f"{cell}_{layers}x{units}": RecurrentConfig(cell, layers, units)
-    for cell in ("lstm", "gru")
-    for layers, units in ((1, 32), (1, 64), (1, 128), (3, 32))
-}
-CONFIG_NAMES = tuple(RECURRENT_CONFIGS)
 
-# The GRU (1x32) reading the image differently (Q3.1, Q3.3) or built with TensorFlow 1's GRUCell
-# conventions (the earlier solution's cell). Same head, same training.
-VARIANT_CONFIGS: dict[str, RecurrentConfig] = {
-    "gru_1x32_permuted_rows": RecurrentConfig("gru", 1, 32, reading="permuted_rows"),
-    "gru_1x32_columns": RecurrentConfig("gru", 1, 32, reading="columns"),
-    "gru_1x32_bottom_up": RecurrentConfig("gru", 1, 32, reading="bottom_up"),
-    "gru_1x32_tf1_cell": RecurrentConfig("gru", 1, 32, convention="tf1"),
+_REFERENCE = {  # the earlier solution's (accuracy, loss) per configuration, from ASSIGNMENT.md
+    "lstm_1x32": (0.9602, 1328.1), "lstm_1x64": (0.9718, 950.3), "lstm_1x128": (0.9785, 717.6),
+    "lstm_3x32": (0.9699, 975.7), "gru_1x32": (0.9573, 1401.8), "gru_1x64": (0.9715, 919.5),
+    "gru_1x128": (0.9779, 724.1), "gru_3x32": (0.9676, 1041.3),
 }
-VARIANT_NAMES = tuple(VARIANT_CONFIGS)
-VARIANT_DESCRIPTIONS = {
-    "gru_1x32_permuted_rows": "GRU (1x32) reading the rows in one fixed random order",
-    "gru_1x32_columns": "GRU (1x32) reading the columns, left to right",
-    "gru_1x32_bottom_up": "GRU (1x32) reading the rows bottom to top",
-    "gru_1x32_tf1_cell": "GRU (1x32) with TensorFlow 1's GRUCell conventions",
-}
+_REFERENCE_LAST_STEPS = {  # its GRU (1x32) read out at step t as if t were the last
+    "gru_1x32": ((28, 0.9596), (27, 0.9547), (26, 0.9194), (25, 0.8326), (24, 0.7230))}
+
+
+def _configuration(cell: str, layers: int, units: int) -> ModelSpec:
+    name = f"{cell}_{layers}x{units}"
+    accuracy, loss = _REFERENCE[name]
+    return ModelSpec(name, "recurrent", "configs", f"{cell.upper()}, {layers} layer{'s' if layers > 1 else ''} "
+                     f"of {units} units", cell, layers, units, reference_accuracy=accuracy, reference_loss=loss,
+                     reference_last_steps=_REFERENCE_LAST_STEPS.get(name, ()))
+
+
+def _gru_variant(name: str, description: str, **options) -> ModelSpec:
+    """The GRU (1x32) reading the image differently or built with TensorFlow 1's GRUCell conventions
+    (the earlier solution's cell); same head, same training."""
+    return ModelSpec(name, "recurrent", "variants", description, "gru", 1, 32, **options)
+
+
+def _whole_image(name: str, description: str, widths: tuple[int, ...]) -> ModelSpec:
+    return ModelSpec(name, "whole_image", "baselines", description, widths=widths)
+
+
+MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
+    *(_configuration(cell, layers, units) for cell in ("lstm", "gru")
+      for layers, units in ((1, 32), (1, 64), (1, 128), (3, 32))),
+    _gru_variant("gru_1x32_permuted_rows", "GRU (1x32) reading the rows in one fixed random order",
+                 reading="permuted_rows"),
+    _gru_variant("gru_1x32_columns", "GRU (1x32) reading the columns, left to right", reading="columns"),
+    _gru_variant("gru_1x32_bottom_up", "GRU (1x32) reading the rows bottom to top", reading="bottom_up"),
+    _gru_variant("gru_1x32_tf1_cell", "GRU (1x32) with TensorFlow 1's GRUCell conventions", convention="tf1"),
+    _whole_image("linear", "softmax regression on the 784 pixels", ()),
+    _whole_image("mlp", "multilayer perceptron 784-256-256-10, ReLU", (256, 256)),
+    _whole_image("cnn", "conv 3x3x16, pool, conv 3x3x32, pool, dense 64, dense 10", (16, 32, 64)),
+    # the small ones: the building blocks of mlp and cnn, narrower, within 10% of the GRU (1x32)'s parameters
+    _whole_image("mlp_small", "multilayer perceptron 784-12-12-10, ReLU", (12, 12)),
+    _whole_image("cnn_small", "conv 3x3x4, pool, conv 3x3x8, pool, dense 24, dense 10", (4, 8, 24)),
+)}
+
+
+def _names(section: str) -> tuple[str, ...]:
+    return tuple(name for name, spec in MODELS.items() if spec.section == section)
+
+
+CONFIG_NAMES = _names("configs")  # the eight columns of the assignment's table, in its order
+VARIANT_NAMES = _names("variants")
+WHOLE_IMAGE_NAMES = _names("baselines")
 BASELINE_NAMES = ("linear", "mlp", "cnn")
 SMALL_BASELINE_NAMES = ("mlp_small", "cnn_small")  # within 10% of the GRU (1x32)'s parameters
-WHOLE_IMAGE_NAMES = BASELINE_NAMES + SMALL_BASELINE_NAMES
-BASELINE_DESCRIPTIONS = {
-    "linear": "softmax regression on the 784 pixels",
-    "mlp": "multilayer perceptron 784-256-256-10, ReLU",
-    "cnn": "conv 3x3x16, pool, conv 3x3x32, pool, dense 64, dense 10",
-    "mlp_small": "multilayer perceptron 784-12-12-10, ReLU",
-    "cnn_small": "conv 3x3x4, pool, conv 3x3x8, pool, dense 24, dense 10",
-}
-_BASELINE_WIDTHS = {  # hidden widths of the perceptrons; filters and dense width of the CNNs
-    "mlp": (256, 256), "mlp_small": (12, 12), "cnn": (16, 32, 64), "cnn_small": (4, 8, 24)}
-ALL_MODEL_NAMES = CONFIG_NAMES + VARIANT_NAMES + WHOLE_IMAGE_NAMES
+ALL_MODEL_NAMES = tuple(MODELS)
+REFERENCE_ACCURACY = {name: spec.reference_accuracy for name, spec in MODELS.items() if spec.reference_accuracy}
+
+
+def model_spec(name: str) -> ModelSpec:
+    """The registry's entry for `name`; the one check of a model name (ValueError listing the valid ones)."""
+    try:
+        return MODELS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown model {name!r}; valid names: recurrent configurations: {', '.join(CONFIG_NAMES)}; "
+                         f"variants: {', '.join(VARIANT_NAMES)}; baselines: {', '.join(WHOLE_IMAGE_NAMES)}.") from None
+
+
+def is_recurrent(name: str) -> bool:
+    """True for the eight configurations and the GRU variants, False for the whole-image baselines."""
+    return model_spec(name).is_recurrent
+
 
 # --- Reading orders: how an image (28, 28) becomes the sequence of 28 steps ----------------------
 
@@ -106,32 +164,10 @@ READINGS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def get_config(name: str) -> RecurrentConfig:
-    """The configuration called `name` (e.g. 'gru_1x32', 'gru_1x32_columns'); ValueError listing the valid names."""
-    try:
-        return {**RECURRENT_CONFIGS, **VARIANT_CONFIGS}[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown configuration {name!r}; valid names: "
-                         f"{', '.join(CONFIG_NAMES + VARIANT_NAMES)}.") from None
-
-
-def is_recurrent(name: str) -> bool:
-    """True for the eight configurations and the GRU variants, False for the whole-image baselines."""
-    return check_model_name(name) not in WHOLE_IMAGE_NAMES
-
-
-def check_model_name(name: str) -> str:
-    """`name` if it is a configuration, a variant or a baseline; else ValueError."""
-    if name not in ALL_MODEL_NAMES:
-        raise ValueError(f"unknown model {name!r}; recurrent configurations: {', '.join(CONFIG_NAMES)}; "
-                         f"variants: {', '.join(VARIANT_NAMES)}; baselines: {', '.join(WHOLE_IMAGE_NAMES)}.")
-    return name
-
-
 def reading_transform(name: str) -> Callable[[np.ndarray], np.ndarray]:
     """The pure function (N, 28, 28) -> (N, 28, 28) that turns images into what model `name`'s
     recurrent layer reads (identity for the eight configurations and the baselines)."""
-    return READINGS[get_config(name).reading] if is_recurrent(name) else READINGS["rows"]
+    return READINGS[model_spec(name).reading]
 
 
 def _reading_order_layer(reading: str) -> keras.layers.Layer | None:
@@ -167,7 +203,9 @@ def build_recurrent_model(name: str) -> keras.Model:
     was: reset gate applied before the recurrent product (`reset_after=False`), Glorot-uniform
     recurrent kernel, update and reset gate biases starting at 1.0 (candidate bias at 0).
     """
-    config = get_config(name)
+    config = model_spec(name)
+    if not config.is_recurrent:
+        raise ValueError(f"{name!r} sees the whole image; build it with build_model or build_baseline_model.")
     recurrent_class = keras.layers.LSTM if config.cell == "lstm" else keras.layers.GRU
     inputs = keras.Input(shape=(SEQUENCE_LENGTH, ROW_WIDTH), name="image_rows")
     x = inputs
@@ -199,11 +237,12 @@ def build_baseline_model(name: str) -> keras.Model:
 
     `mlp_small` and `cnn_small` have the building blocks of `mlp` and `cnn`, narrower, so that their
     parameter counts lie within 10% of the GRU (1x32)'s 10,026."""
-    if name not in WHOLE_IMAGE_NAMES:
-        raise ValueError(f"unknown baseline {name!r}; valid names: {', '.join(WHOLE_IMAGE_NAMES)}.")
+    spec = model_spec(name)
+    if spec.is_recurrent:
+        raise ValueError(f"{name!r} is recurrent; build it with build_model or build_recurrent_model.")
     inputs = keras.Input(shape=(SEQUENCE_LENGTH, ROW_WIDTH), name="image")
     if name.startswith("cnn"):
-        filters_1, filters_2, dense = _BASELINE_WIDTHS[name]
+        filters_1, filters_2, dense = spec.widths
         x = keras.layers.Reshape((SEQUENCE_LENGTH, ROW_WIDTH, 1))(inputs)
         x = keras.layers.Conv2D(filters_1, 3, activation="relu", padding="same")(x)
         x = keras.layers.MaxPooling2D()(x)
@@ -213,7 +252,7 @@ def build_baseline_model(name: str) -> keras.Model:
         x = keras.layers.Dense(dense, activation="relu")(x)
     else:
         x = keras.layers.Flatten()(inputs)
-        for width in _BASELINE_WIDTHS.get(name, ()):
+        for width in spec.widths:
             x = keras.layers.Dense(width, activation="relu")(x)
     logits = keras.layers.Dense(NUM_CLASSES, name="logits")(x)
     return keras.Model(inputs, logits, name=name)
@@ -221,9 +260,7 @@ def build_baseline_model(name: str) -> keras.Model:
 
 def build_model(name: str) -> keras.Model:
     """Any configuration, variant or baseline, by name."""
-    if not is_recurrent(name):
-        return build_baseline_model(name)
-    return build_recurrent_model(name)
+    return build_recurrent_model(name) if is_recurrent(name) else build_baseline_model(name)
 
 
 def trainable_parameters(model: keras.Model) -> int:

@@ -15,7 +15,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from hw3.cells import gru_internals, lstm_internals
-from hw3.data import check_image_batch
+from hw3.data import accuracy, check_image_batch
 from hw3.readout import every_step_model, stepwise_readout
 from hw3.controls import readout_by_steps_after_ink, row_occlusion_accuracy, weights_fingerprint
 from hw3.settings import NUM_CLASSES, RunSettings, cached_result
@@ -163,7 +163,7 @@ def replication_numbers(model: keras.Model, train_images: np.ndarray, train_labe
     test_outputs, step_logits = stepwise_readout(model, test_images)  # outputs (N, 28, units) are h_t
     train_outputs = every_step_model(model, head=False).predict(check_image_batch(train_images), batch_size=1000,
                                                                 verbose=0)
-    full_accuracy = float((step_logits[:, -1].argmax(-1) == test_labels).mean())
+    full_accuracy = accuracy(step_logits[:, -1], test_labels)
     occluded = row_occlusion_accuracy(model, test_images, test_labels)
     worst = int(np.argmin(occluded))
     return {
@@ -171,7 +171,7 @@ def replication_numbers(model: keras.Model, train_images: np.ndarray, train_labe
                                                                  REPLICATION_OFFSETS),
         f"probe_at_{step}": fitted_probe_accuracy(train_outputs[:, step - 1], train_labels,
                                                   test_outputs[:, step - 1], test_labels, step),
-        f"head_at_{step}": float((step_logits[:, step - 1].argmax(-1) == test_labels).mean()),
+        f"head_at_{step}": accuracy(step_logits[:, step - 1], test_labels),
         f"share_read_as_7_at_{step}": float((step_logits[:, step - 1].argmax(-1) == 7).mean()),
         "worst_row_occlusion": {"row": worst + 1, "drop_points": 100.0 * (full_accuracy - occluded[worst])},
     }

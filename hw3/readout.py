@@ -8,7 +8,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from hw3.data import check_image_batch
+from hw3.data import accuracy, check_image_batch
 from hw3.models import recurrent_layers
 from hw3.settings import NUM_CLASSES, ROW_WIDTH, SEQUENCE_LENGTH
 
@@ -58,8 +58,7 @@ def every_step_model(model: keras.Model, layers: int | None = None, head: bool =
 
 def model_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray, batch_size: int = 1000) -> float:
     """Test accuracy of a model's final prediction on images (N, 28, 28)."""
-    predictions = model.predict(check_image_batch(images), batch_size=batch_size, verbose=0).argmax(-1)
-    return float((predictions == np.asarray(labels)).mean())
+    return accuracy(model.predict(check_image_batch(images), batch_size=batch_size, verbose=0), labels)
 
 
 def stepwise_readout(model: keras.Model, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +76,7 @@ def stepwise_accuracy(step_logits: np.ndarray, labels: np.ndarray) -> np.ndarray
     """Accuracy (T,) of the per-step predictions; step_logits (N, T, 10), labels (N,)."""
     if step_logits.ndim != 3 or len(step_logits) != len(labels):
         raise ValueError(f"need step_logits (N, T, classes) and labels (N,); got {step_logits.shape}, {np.shape(labels)}.")
-    return (step_logits.argmax(-1) == np.asarray(labels)[:, None]).mean(axis=0)
+    return accuracy(step_logits, labels)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

@@ -1,5 +1,6 @@
 """Run settings: full or smoke mode, the constants of the task, where outputs go, and how they are
-written (atomically) and read back (results.json).
+written (atomically, by `write_atomically`) and read back; `store_results` fills results.json one
+entry at a time (its schema: results/README.md).
 
 Imports from the package: nothing; every other module may import it.
 """
@@ -111,12 +112,27 @@ def run_settings() -> RunSettings:
     return RunSettings(smoke=False, output_dir=PROJECT_DIR, retrain=retrain, seeds=seeds, workers=workers)
 
 
-def write_text_atomically(text: str, path: Path) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written file."""
+def partial_path(path: Path) -> Path:
+    """The temporary name beside `path` that a write goes to first, keeping every suffix (Keras wants
+    `.keras` and `.weights.h5`, NumPy `.npz`): models/gru_1x32.keras -> models/.gru_1x32.partial.keras."""
+    stem, _, suffixes = path.name.partition(".")
+    return path.with_name(f".{stem}.partial" + (f".{suffixes}" if suffixes else ""))
+
+
+def write_atomically(path: Path, write: Callable[[Path], Any]) -> Path:
+    """`write(temporary)` writes the file at a temporary path beside `path`, which is then renamed to
+    `path`: a reader never sees a half-written file, and an interrupted run leaves the old one. The one
+    atomic write of the package (text, JSON, models, weights, arrays, pages)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(text, encoding="utf-8")
+    temporary = partial_path(path)
+    write(temporary)
     os.replace(temporary, path)
+    return path
+
+
+def write_text_atomically(text: str, path: Path) -> None:
+    write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
 
 def write_json_atomically(data: Mapping, path: Path) -> None:
@@ -138,6 +154,29 @@ def load_results(settings: RunSettings) -> dict:
 
 def save_results(results: Mapping, settings: RunSettings) -> None:
     write_json_atomically(results, settings.results_path)
+
+
+def store_results(settings: RunSettings, entries: Mapping[str, Any]) -> dict:
+    """Write `entries` into results.json and return the whole updated results.
+
+    Each key is a dotted path to the place it fills, e.g. 'analysis.gru_1x32.decision_steps';
+    missing sections on the way are created, an existing value at the path is replaced, and every
+    other key of the file is left as it is. The file is read just before and written (atomically)
+    right after, so two experiments never undo each other's entries, whatever order they run in.
+    """
+    results = load_results(settings)
+    for path, value in entries.items():
+        keys = path.split(".")
+        if not all(keys):
+            raise ValueError(f"a results path is dot-separated keys, e.g. 'analysis.shift'; got {path!r}.")
+        section = results
+        for key in keys[:-1]:
+            section = section.setdefault(key, {})
+            if not isinstance(section, dict):
+                raise ValueError(f"results path {path!r} runs through {key!r}, which holds a value, not a section.")
+        section[keys[-1]] = value
+    save_results(results, settings)
+    return results
 
 
 def cached_result(settings: RunSettings, key: str, fingerprint: str, compute: Callable[[], Any]) -> Any:

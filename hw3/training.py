@@ -19,12 +19,10 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from hw3.data import MnistSplits, load_binarized_mnist
-from hw3.models import (BASELINE_DESCRIPTIONS, PERMUTED_ROW_ORDER, RECURRENT_CONFIGS, VARIANT_CONFIGS,
-                        VARIANT_DESCRIPTIONS, build_model, check_model_name, get_config, is_recurrent,
-                        trainable_parameters)
+from hw3.data import MnistSplits, accuracy, load_binarized_mnist
+from hw3.models import PERMUTED_ROW_ORDER, build_model, model_spec, trainable_parameters
 from hw3.readout import stepwise_accuracy, stepwise_logits
-from hw3.settings import RunSettings, load_results, save_results
+from hw3.settings import RunSettings, load_results, store_results, write_atomically
 
 
 def seed_everything(seed: int) -> None:
@@ -96,26 +94,19 @@ class EpochProgress(keras.callbacks.Callback):
 
 def requested_entry(name: str, settings: RunSettings, data: MnistSplits) -> dict:
     """The configuration part of a results entry: what was asked for, before any training."""
+    spec = model_spec(name)
     entry: dict = {}
-    if is_recurrent(name):
-        config = get_config(name)
-        entry.update(cell=config.cell, layers=config.layers, units=config.units)
-        if name in VARIANT_CONFIGS:  # the eight configurations keep their entries as they were
-            entry.update(description=VARIANT_DESCRIPTIONS[name], reading=config.reading, convention=config.convention)
-            if config.reading == "permuted_rows":
+    if spec.is_recurrent:
+        entry.update(cell=spec.cell, layers=spec.layers, units=spec.units)
+        if spec.section == "variants":  # the eight configurations keep their entries as they were
+            entry.update(description=spec.description, reading=spec.reading, convention=spec.convention)
+            if spec.reading == "permuted_rows":
                 entry["row_order"] = [int(row) for row in PERMUTED_ROW_ORDER]  # step i reads image row row_order[i]
     else:
-        entry.update(kind=name, description=BASELINE_DESCRIPTIONS[name])
+        entry.update(kind=name, description=spec.description)
     entry.update(epochs=settings.epochs, batch_size=settings.batch_size, learning_rate=settings.learning_rate,
                  seed=settings.seed, train_examples=int(len(data.x_train)))
     return entry
-
-
-def results_section(name: str) -> str:
-    """Where results.json keeps a model's seed-0 entry: 'configs', 'variants' or 'baselines'."""
-    if name in RECURRENT_CONFIGS:
-        return "configs"
-    return "variants" if name in VARIANT_CONFIGS else "baselines"
 
 
 def can_reuse(stored: Mapping | None, requested: Mapping, model_path: Path) -> bool:
@@ -126,11 +117,8 @@ def can_reuse(stored: Mapping | None, requested: Mapping, model_path: Path) -> b
 
 
 def save_model_atomically(model: keras.Model, path: Path) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written model."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.stem}.partial.keras")
-    model.save(temporary)
-    os.replace(temporary, path)
+    """The whole model (architecture, weights, optimizer state) at `path`, never half-written."""
+    write_atomically(path, model.save)
 
 
 def readable_saved_model(path: Path) -> keras.Model:
@@ -184,7 +172,7 @@ def train_model(name: str, data: MnistSplits, settings: RunSettings,
         test_examples=int(len(data.x_test)),
         history={key: [round(float(value), 6) for value in values] for key, values in history.history.items()},
     )
-    if is_recurrent(name):
+    if model_spec(name).is_recurrent:
         step_logits = stepwise_logits(model, data.x_test)
         entry["stepwise_test_accuracy"] = [round(float(a), 6) for a in stepwise_accuracy(step_logits, data.y_test)]
     return model, entry
@@ -196,20 +184,18 @@ def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings
 
     A model is retrained when its file is missing, its stored settings differ from the requested
     ones, or `settings.retrain` is set. A saved file that exists but cannot be read raises
-    ValueError with the ways out. Each finished model and results.json are written at once
-    (atomically), so an interrupted run resumes where it stopped. Returns ({name: model}, results).
+    ValueError with the ways out. Each finished model is saved at once and its entry stored in
+    results.json under `{section}.{name}` (configs, variants or baselines, from the model registry),
+    both atomically, so an interrupted run resumes where it stopped. Returns ({name: model}, the
+    results as stored).
     """
-    names = list(names)
-    for name in names:
-        check_model_name(name)
-    results = load_results(settings)
-    results["environment"] = environment_summary()
+    specs = [model_spec(name) for name in names]
+    results = store_results(settings, {"environment": environment_summary()})
     models: dict[str, keras.Model] = {}
-    for name in names:
-        path = settings.models_dir / f"{name}.keras"
+    for spec in specs:
+        name, path = spec.name, settings.models_dir / f"{spec.name}.keras"
         requested = requested_entry(name, settings, data)
-        section = results_section(name)  # configs, variants or baselines
-        stored = results.setdefault(section, {}).get(name)
+        stored = results.get(spec.section, {}).get(name)
         if not settings.retrain and can_reuse(stored, requested, path):
             models[name] = readable_saved_model(path)
             log(f"{name:>22} reused {path.name} (test accuracy {stored['test_accuracy']:.4f}, "
@@ -218,12 +204,10 @@ def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings
         line = ProgressLine(name, settings.epochs, log)
         model, entry = train_model(name, data, settings, progress=line)
         save_model_atomically(model, path)
-        results[section][name] = entry
-        save_results(results, settings)
+        results = store_results(settings, {f"{spec.section}.{name}": entry})
         line.close(f"{line.postfix}; test loss {entry['test_loss']:.4f}, test accuracy {entry['test_accuracy']:.4f}, "
                    f"{entry['parameters']:,} parameters")
         models[name] = model
-    save_results(results, settings)
     return models, results
 
 
@@ -248,13 +232,9 @@ def _train_seed_in_worker(name: str, seed: int, settings: RunSettings) -> tuple[
     """Train `name` with `seed` in a worker; save its weights atomically; return its results entry
     and its test predictions (N,) as class indices."""
     model, entry = train_model(name, _WORKER_DATA, dataclasses.replace(settings, seed=seed))
-    path = seed_weights_path(settings, name, seed)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{name}_seed{seed}.partial.weights.h5")
     plain = build_model(name)  # not compiled, so the file holds the weights without Adam's state
     plain.set_weights(model.get_weights())
-    plain.save_weights(temporary)
-    os.replace(temporary, path)
+    write_atomically(seed_weights_path(settings, name, seed), plain.save_weights)
     predictions = model.predict(_WORKER_DATA.x_test, batch_size=1000, verbose=0).argmax(-1).astype(np.uint8)
     return name, seed, entry, predictions
 
@@ -269,11 +249,8 @@ def load_test_predictions(settings: RunSettings) -> dict[str, np.ndarray]:
 
 def save_test_predictions(predictions: Mapping[str, np.ndarray], settings: RunSettings) -> None:
     """Write the predictions archive atomically (temporary file beside it, then rename)."""
-    path = settings.predictions_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(".test_predictions.partial.npz")
-    np.savez_compressed(temporary, **{key: predictions[key] for key in sorted(predictions)})
-    os.replace(temporary, path)
+    write_atomically(settings.predictions_path,
+                     lambda temporary: np.savez_compressed(temporary, **{key: predictions[key] for key in sorted(predictions)}))
 
 
 def train_seeds(names: Iterable[str], data: MnistSplits, settings: RunSettings, seed_zero_models: Mapping[str, keras.Model],
@@ -286,18 +263,17 @@ def train_seeds(names: Iterable[str], data: MnistSplits, settings: RunSettings, 
     at once (weights only, results.json, test_predictions.npz) and a rerun trains only what is
     missing. One line per finished run.
     """
-    names = list(names)
-    results = load_results(settings)
+    specs = [model_spec(name) for name in names]
+    names = [spec.name for spec in specs]
+    stored = load_results(settings)
+    results = store_results(settings, {f"seeds.{spec.name}.0": stored[spec.section][spec.name] for spec in specs})
     predictions = load_test_predictions(settings)
-    results.setdefault("seeds", {})
     missing = []
     for name in names:
-        section = results_section(name)
-        runs = results["seeds"].setdefault(name, {})
-        runs["0"] = results[section][name]
+        runs = results["seeds"][name]
         stored = predictions.get(f"{name}_seed0")
         if stored is None or len(stored) != len(data.y_test) or \
-                round(float((stored == data.y_test).mean()), 6) != runs["0"]["test_accuracy"]:  # missing or stale
+                round(accuracy(stored, data.y_test), 6) != runs["0"]["test_accuracy"]:  # missing or stale
             predictions[f"{name}_seed0"] = seed_zero_models[name].predict(
                 data.x_test, batch_size=1000, verbose=0).argmax(-1).astype(np.uint8)
         for seed in settings.seeds:
@@ -308,7 +284,6 @@ def train_seeds(names: Iterable[str], data: MnistSplits, settings: RunSettings, 
                         and f"{name}_seed{seed}" in predictions)
             if not reusable:
                 missing.append((name, seed))
-    save_results(results, settings)
     save_test_predictions(predictions, settings)
     reused = len(names) * len(settings.seeds) - len(missing)
     log(f"{reused} of {len(names) * len(settings.seeds)} runs reused; training {len(missing)} "
@@ -325,9 +300,8 @@ def train_seeds(names: Iterable[str], data: MnistSplits, settings: RunSettings, 
         futures = [pool.submit(_train_seed_in_worker, name, seed, settings) for name, seed in missing]
         for future in as_completed(futures):
             name, seed, entry, run_predictions = future.result()
-            results["seeds"][name][str(seed)] = entry
             predictions[f"{name}_seed{seed}"] = run_predictions
-            save_results(results, settings)
+            results = store_results(settings, {f"seeds.{name}.{seed}": entry})
             save_test_predictions(predictions, settings)
             log(f"{name:>10} seed {seed}  test accuracy {entry['test_accuracy']:.4f}  ({entry['train_seconds']:.0f} s)")
     log(f"{len(missing)} runs in {time.perf_counter() - start:.0f} s")
@@ -342,7 +316,7 @@ def load_seed_model(name: str, seed: int, settings: RunSettings) -> keras.Model:
         if not path.exists():
             raise FileNotFoundError(f"{path.name} is missing: train {name} first (helpers.train_or_load).")
         return readable_saved_model(path)
-    path = seed_weights_path(settings, check_model_name(name), seed)
+    path = seed_weights_path(settings, model_spec(name).name, seed)
     if not path.exists():
         raise FileNotFoundError(f"{path.name} is missing: train seed {seed} of {name} first (helpers.train_seeds).")
     model = build_model(name)

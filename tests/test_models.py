@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 
 from hw3.models import (BASELINE_NAMES, PERMUTED_ROW_ORDER, SMALL_BASELINE_NAMES, VARIANT_NAMES, build_model,
-                        columns_left_to_right, CONFIG_NAMES, get_config, permute_rows, reading_transform,
+                        columns_left_to_right, CONFIG_NAMES, model_spec, permute_rows, reading_transform,
                         recurrent_layers, rows_bottom_up, trainable_parameters)
 
 
 @pytest.mark.parametrize("name", CONFIG_NAMES)
 def test_configuration_has_the_assignment_architecture(name):
-    config = get_config(name)
+    config = model_spec(name)
     model = build_model(name)
     recurrent = recurrent_layers(model)
     expected_class = keras.layers.LSTM if config.cell == "lstm" else keras.layers.GRU
@@ -39,8 +39,8 @@ def test_baselines_map_images_to_logits(name):
 
 @pytest.mark.parametrize("bad", ["lstm_2x32", "GRU_1x32", "", None])
 def test_unknown_configuration_lists_valid_names(bad):
-    with pytest.raises(ValueError, match="valid names: lstm_1x32, lstm_1x64.*gru_3x32"):
-        get_config(bad)
+    with pytest.raises(ValueError, match="recurrent configurations: lstm_1x32, lstm_1x64.*gru_3x32"):
+        model_spec(bad)
 
 
 def test_unknown_model_name_lists_configurations_and_baselines():
@@ -49,7 +49,7 @@ def test_unknown_model_name_lists_configurations_and_baselines():
 
 
 def test_labels_follow_the_assignment_table():
-    assert [get_config(n).label for n in CONFIG_NAMES[:4]] == [
+    assert [model_spec(n).label for n in CONFIG_NAMES[:4]] == [
         "(1 layer, 32 units)", "(1 layer, 64 units)", "(1 layer, 128 units)", "(3 layers, 32 units)"]
 
 
@@ -116,5 +116,5 @@ def test_a_variant_refuses_inputs_of_other_lengths():
 
     with pytest.raises(ValueError, match="reads exactly 28 steps"):
         every_step_model(build_model("gru_1x32_bottom_up"), steps=None)
-    with pytest.raises(ValueError, match="unknown configuration 'gru_2x7'"):
-        get_config("gru_2x7")
+    with pytest.raises(ValueError, match="unknown model 'gru_2x7'"):
+        model_spec("gru_2x7")
