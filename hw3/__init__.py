@@ -24,23 +24,50 @@ One module per stage, in the order the data flows; a module imports only the one
 `helpers.py` at the project's top level gathers the public names for the notebook.
 Shapes use N for images, T = 28 for steps (image rows) and `units` for the recurrent width.
 
-Importing the package quiets TensorFlow before any module loads it: its C++ log lines (CUDA
-drivers, oneDNN) are dropped, and inside a Jupyter kernel file descriptor 2 goes to /dev/null so
-the rendered notebook shows no log spam (Python warnings and tracebacks still show).
+Importing the package quiets TensorFlow at its source before any module loads it: its C++ log level
+(TF_CPP_MIN_LOG_LEVEL=2: errors only) and absl's Python logging (errors only). A few INFO lines
+(oneDNN, CUDA drivers) are printed while TensorFlow's libraries load, before absl logging starts,
+and obey no setting; `import tensorflow` therefore runs once with file descriptor 2 captured, and
+everything it wrote there except those INFO lines is written back. File descriptor 2 itself is left
+as it was, so a crash's message (an abort, running out of memory) reaches the notebook and the
+server's log.
 """
 import os
+import re
 import sys
+import tempfile
+
+_STARTUP_NOISE = re.compile(r"^(I\d{4} [\d:.]+ +\d+ \S+:\d+\] |"
+                            r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$)")
 
 
-def _silence_native_stderr_in_kernels() -> None:
-    """In a Jupyter kernel, send what C++ libraries write to file descriptor 2 to /dev/null.
-    Python's own sys.stderr is the kernel's stream, not descriptor 2, and still shows. Outside a
-    kernel (scripts, pytest) nothing changes."""
-    if "ipykernel" in sys.modules:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
+def startup_noise_removed(text: str) -> str:
+    """`text` without the INFO lines that TensorFlow's libraries print while they load (and absl's
+    notice that precedes them); warnings, errors and every other line are kept."""
+    return "".join(line for line in text.splitlines(keepends=True) if not _STARTUP_NOISE.match(line))
 
 
-_silence_native_stderr_in_kernels()
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow with its log level set and fd 2 captured during the import only."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if "tensorflow" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            import tensorflow  # noqa: F401  (loaded here once; every module then finds it imported)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            kept = startup_noise_removed(captured.read().decode("utf-8", errors="replace"))
+            if kept:
+                os.write(2, kept.encode("utf-8"))
+    from absl import logging as absl_logging
+
+    absl_logging.set_verbosity(absl_logging.ERROR)
+
+
+_import_tensorflow_quietly()

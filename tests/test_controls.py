@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from hw3.controls import (bottom_up_ink_end_steps, confusion_matrix, decision_after_ink, extra_row_summary,
-                          first_ink_rows, horizontal_shift_experiment, ink_pushed_out, last_ink_rows,
+                          horizontal_shift_experiment, ink_pushed_out,
                           padded_step_logits, readout_after_ink_fixed_subset, readout_at_last_ink,
                           readout_by_steps_after, readout_by_steps_after_ink, readout_class_shares,
                           row_occlusion_accuracy, shift_columns, shift_rows, weights_fingerprint, with_blank_rows)
+from hw3.data import first_ink_rows, last_ink_rows
 from hw3.readout import stepwise_logits
 from hw3.settings import SEQUENCE_LENGTH, RunSettings, cached_result
 
@@ -25,11 +26,6 @@ def logits_choosing(classes_per_step):
     """(N, T, 10) logits whose argmax at each step is the given class."""
     classes = np.asarray(classes_per_step)
     return np.eye(10)[classes] * 5.0
-
-
-def test_last_ink_row_is_the_lowest_row_with_ink():
-    images = np.stack([image_with_ink([3, 10]), np.zeros((28, 28), np.float32), image_with_ink([1, 28])])
-    assert last_ink_rows(images).tolist() == [10, 0, 28]
 
 
 def test_readout_at_last_ink_reads_each_image_at_its_own_step():
@@ -186,9 +182,8 @@ def test_shift_columns_moves_ink_right_for_positive_shifts_and_left_for_negative
         shift_columns(image, 28)
 
 
-def test_first_ink_row_and_the_bottom_up_end_of_ink():
+def test_the_bottom_up_end_of_ink_is_step_29_minus_the_first_ink_row():
     images = np.stack([image_with_ink([5, 20]), np.zeros((28, 28), np.float32), image_with_ink([1]), image_with_ink([28])])
-    assert first_ink_rows(images).tolist() == [5, 0, 1, 28]
     assert bottom_up_ink_end_steps(images).tolist() == [24, 0, 28, 1]  # row 28 is read at step 1
 
 

@@ -117,3 +117,44 @@ def test_an_empty_or_malformed_canvas_gives_a_clear_message():
         canvas_to_mnist(np.zeros((280, 280)))
     with pytest.raises(ValueError, match=r"one \(H, W\) array"):
         canvas_to_mnist(np.zeros((1, 280, 280)))
+
+
+# --- Where the ink is, and accuracy ---------------------------------------------------------------
+
+def image_with_ink(rows, size=28):
+    image = np.zeros((size, 28), np.float32)
+    for row in rows:  # rows counted 1..size
+        image[row - 1, 10] = 1.0
+    return image
+
+
+def test_last_and_first_ink_rows_count_rows_from_1_and_give_0_for_a_blank_image():
+    from hw3.data import first_ink_rows, last_ink_rows
+
+    images = np.stack([image_with_ink([3, 10]), np.zeros((28, 28), np.float32), image_with_ink([1, 28]), image_with_ink([5])])
+    assert last_ink_rows(images).tolist() == [10, 0, 28, 5]
+    assert first_ink_rows(images).tolist() == [3, 0, 1, 5]
+
+
+def test_ink_rows_accept_sequences_of_any_length():
+    from hw3.data import first_ink_rows, last_ink_rows, rows_with_ink
+
+    images = np.stack([image_with_ink([2, 4], size=6), image_with_ink([6], size=6)])  # (2, 6, 28)
+    assert rows_with_ink(images).tolist() == [[False, True, False, True, False, False], [False] * 5 + [True]]
+    assert last_ink_rows(images).tolist() == [4, 6]
+    assert first_ink_rows(images).tolist() == [2, 6]
+    with pytest.raises(ValueError, match="keep the batch axis|Keep the batch axis"):
+        last_ink_rows(images[0])
+
+
+def test_accuracy_takes_class_scores_or_class_indices():
+    from hw3.data import accuracy
+
+    labels = np.array([2, 0, 1, 1])
+    scores = np.eye(3)[[2, 1, 1, 0]].astype(np.float32)  # right, wrong, right, wrong
+    assert accuracy(scores, labels) == 0.5
+    assert accuracy(np.array([2, 0, 0, 0]), labels) == 0.5  # integer predictions are used as they are
+    per_step = np.stack([np.eye(3)[[2, 0, 1, 1]], np.eye(3)[[0, 0, 0, 0]], scores], axis=1)  # (4, 3 steps, 3)
+    assert accuracy(per_step, labels).tolist() == [1.0, 0.25, 0.5]
+    with pytest.raises(ValueError, match="one prediction"):
+        accuracy(scores[:3], labels)

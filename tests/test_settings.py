@@ -48,3 +48,47 @@ def test_corrupt_results_file_raises(tmp_path):
         load_results(settings)
     message = str(raised.value)
     assert message.index("git checkout") < message.index("delete it"), "the quick way comes first"
+
+
+def test_partial_path_keeps_every_suffix_so_keras_and_numpy_accept_it(tmp_path):
+    from hw3.settings import partial_path
+
+    assert partial_path(tmp_path / "gru_1x32.keras").name == ".gru_1x32.partial.keras"
+    assert partial_path(tmp_path / "lstm_seed3.weights.h5").name == ".lstm_seed3.partial.weights.h5"
+    assert partial_path(tmp_path / "README").name == ".README.partial"
+
+
+def test_write_atomically_leaves_the_old_file_when_the_writer_fails(tmp_path):
+    from hw3.settings import write_atomically
+
+    path = tmp_path / "out" / "results.json"
+    write_atomically(path, lambda temporary: temporary.write_text("old"))
+    assert path.read_text() == "old" and sorted(p.name for p in path.parent.iterdir()) == ["results.json"]
+
+    def failing(temporary):
+        temporary.write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomically(path, failing)
+    assert path.read_text() == "old"
+
+
+def test_store_results_fills_dotted_paths_and_keeps_every_other_entry(tmp_path):
+    import json
+
+    from hw3.settings import RunSettings, load_results, store_results
+
+    settings = RunSettings(smoke=True, output_dir=tmp_path)
+    store_results(settings, {"configs.gru_1x32": {"test_accuracy": 0.9}, "analysis.gru_1x32.a": 1})
+    stored = store_results(settings, {"analysis.gru_1x32.b": [2], "analysis.shift": {"0": 0.5}})
+    expected = {"configs": {"gru_1x32": {"test_accuracy": 0.9}}, "analysis": {"gru_1x32": {"a": 1, "b": [2]},
+                                                                               "shift": {"0": 0.5}}}
+    assert stored == expected and load_results(settings) == expected
+    assert json.loads(settings.results_path.read_text()) == expected
+    store_results(settings, {"analysis.gru_1x32.a": 3})  # replaced in place, the rest kept
+    assert load_results(settings)["analysis"]["gru_1x32"] == {"a": 3, "b": [2]}
+    with pytest.raises(ValueError, match="holds a value"):
+        store_results(settings, {"analysis.gru_1x32.a.deeper": 1})
+    with pytest.raises(ValueError, match="dot-separated"):
+        store_results(settings, {"analysis..shift": 1})

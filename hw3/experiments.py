@@ -1,0 +1,399 @@
+"""Experiments: one function per section of the homework, named after it (q1_..., q2_..., q3_1_...,
+q3_2_..., q3_3_..., bonus_...). Each takes the trained models, the data and the run settings,
+computes (through the analysis cache where it is slow), stores its own entries of results.json with
+`store_results`, and returns what the notebook shows. The notebook cell calls one of them and draws;
+it never writes into the results. Which function writes which key: results/README.md.
+
+Imports from the package: settings, data, models, readout, training, cells, q1, analysis, ablation,
+controls, probes, statistics.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Mapping
+
+import keras
+import numpy as np
+
+from hw3.ablation import forget_ablation, silenced_unit_accuracy
+from hw3.analysis import (blank_row_fraction, cell_state_retention, feature_correlations, gate_around_first_ink,
+                          gate_by_row_kind, gate_saturation, gate_summary, relu_zeroed_share, retention_half_life,
+                          row_features, spearman_correlation, state_over_time, state_spread, units_by_cost)
+from hw3.cells import gru_internals, lstm_internals
+from hw3.controls import (bottom_up_ink_end_steps, confusion_matrix, decision_after_ink, extra_row_summary,
+                          horizontal_shift_experiment, occlusion_experiment, readout_after_ink_fixed_subset,
+                          readout_at_last_ink, readout_by_steps_after, readout_by_steps_after_ink, readout_class_shares,
+                          shift_experiment)
+from hw3.data import MnistSplits, accuracy, last_ink_rows
+from hw3.models import CONFIG_NAMES, REFERENCE_ACCURACY, model_spec
+from hw3.probes import (class_separation, class_trajectories, probe_baselines_experiment, probe_experiment,
+                        probe_gains, replication_experiment)
+from hw3.q1 import q1_demonstrations
+from hw3.readout import decision_step_summary, decision_steps, softmax, stepwise_accuracy, stepwise_logits, stepwise_readout
+from hw3.settings import RunSettings, load_results, store_results
+from hw3.statistics import last_steps_over_seeds, replication_summary, seed_statistics
+from hw3.training import initial_model, load_seed_model, load_test_predictions
+
+PROBE_IMAGES = 10_000  # the probes are fitted on the first 10,000 training images
+READOUT_CONFUSION_STEPS = (16, 24, 28)
+NAMED_OFTEN = 0.15  # a class "named often" at step 16 is read out for more than this share of images
+
+
+def _rounded(values, digits: int) -> list[float]:
+    return [round(float(value), digits) for value in values]
+
+
+def _test_accuracy(results: Mapping, name: str) -> float:
+    return results[model_spec(name).section][name]["test_accuracy"]
+
+
+# --- Q1 and Q2 -----------------------------------------------------------------------------------
+
+def q1_experiment(data: MnistSplits, settings: RunSettings) -> dict[str, float]:
+    """The hand-set cells behind the Q1 answers (short fits in smoke mode); stores `q1_demonstrations`."""
+    numbers = q1_demonstrations(data.x_test[0], quick=settings.smoke)
+    store_results(settings, {"q1_demonstrations": numbers})
+    return numbers
+
+
+def q2_seed_statistics(data: MnistSplits, settings: RunSettings) -> dict:
+    """Every model's seeds summarised and compared (intervals, exact McNemar tests, the margin over the
+    earlier solution), from the stored runs and test predictions; stores and returns `statistics`."""
+    statistics = seed_statistics(load_results(settings), load_test_predictions(settings), data.y_test,
+                                 REFERENCE_ACCURACY)
+    store_results(settings, {"statistics": statistics})
+    return statistics
+
+
+# --- Q3.1: models that see the whole image -------------------------------------------------------
+
+def q3_1_translation(models: Mapping[str, keras.Model], baseline_models: Mapping[str, keras.Model],
+                     data: MnistSplits, settings: RunSettings) -> dict:
+    """Every test image moved s = -4..4 rows (down > 0) and columns (right > 0), for the eight
+    recurrent models and the whole-image baselines (cached). Stores `analysis.shift`,
+    `analysis.shift_ink_pushed_out`, `analysis.horizontal_shift` and `analysis.horizontal_shift_ink_pushed_out`.
+    Returns {'vertical', 'horizontal': {name: {s: accuracy}}, 'ink_pushed_out_horizontal', 'seeds'}."""
+    vertical = shift_experiment(models, baseline_models, data.x_test, data.y_test, settings)
+    horizontal = horizontal_shift_experiment({**models, **baseline_models}, data.x_test, data.y_test, settings)
+    results = store_results(settings, {
+        "analysis.shift": vertical["shift"], "analysis.shift_ink_pushed_out": vertical["ink_pushed_out"],
+        "analysis.horizontal_shift": horizontal["accuracy"],
+        "analysis.horizontal_shift_ink_pushed_out": horizontal["ink_pushed_out"]})
+    return {"vertical": vertical["shift"], "horizontal": horizontal["accuracy"],
+            "ink_pushed_out_horizontal": horizontal["ink_pushed_out"], "seeds": results["seeds"]}
+
+
+# --- Q3.2: inside the GRU (1x32) -----------------------------------------------------------------
+
+@dataclass
+class Inside:
+    """A one-layer model's test-set internals: `state` (N, 28, units) arrays (h, gates, c), `step_logits`
+    (N, 28, 10) the head at every step (GRU), `unit_accuracy` (units,) with each unit silenced, `order`
+    the units from the costliest."""
+
+    state: dict[str, np.ndarray]
+    full_accuracy: float
+    unit_accuracy: np.ndarray
+    order: list[int]
+    seconds: float
+    outputs: np.ndarray | None = None
+    step_logits: np.ndarray | None = None
+    probabilities: np.ndarray | None = None
+    heatmap: dict[str, list[float]] | None = None
+    cell_limit: float | None = None  # the LSTM's c_t colour scale: the 99th percentile of |c_t|
+
+
+def q3_2_gru_inside(gru: keras.Model, data: MnistSplits, settings: RunSettings) -> Inside:
+    """The GRU (1x32) on every test image: outputs, state and gates, the head at every step, each unit
+    silenced, the heatmaps in numbers (`analysis.gru_1x32.{blank_row_fraction, state_spread, state_over_time}`)."""
+    start = time.perf_counter()
+    outputs, step_logits = stepwise_readout(gru, data.x_test)
+    state = gru_internals(gru, data.x_test)
+    seconds = time.perf_counter() - start
+    full_accuracy = accuracy(step_logits[:, -1], data.y_test)
+    unit_accuracy = silenced_unit_accuracy(gru, data.x_test, data.y_test)
+    heatmap = state_over_time(state["h"])
+    store_results(settings, {
+        "analysis.gru_1x32.blank_row_fraction": _rounded(blank_row_fraction(data.x_test), 4),
+        "analysis.gru_1x32.state_spread": _rounded(state_spread(state["h"]), 4),
+        "analysis.gru_1x32.state_over_time": {key: _rounded(values, 5) for key, values in heatmap.items()}})
+    return Inside(state, full_accuracy, unit_accuracy, units_by_cost(unit_accuracy, full_accuracy), seconds,
+                  outputs=outputs, step_logits=step_logits, probabilities=softmax(step_logits), heatmap=heatmap)
+
+
+# --- Q3.3: when is the decision made? ------------------------------------------------------------
+
+def q3_3_last_steps(step_logits: np.ndarray, data: MnistSplits, settings: RunSettings) -> dict:
+    """The GRU (1x32)'s accuracy per step (checked against training's), and the last five steps over seeds
+    for it and its TF1-convention twin (`analysis.last_steps`). Returns {'step_accuracy': (28,), 'results'}."""
+    step_accuracy = stepwise_accuracy(step_logits, data.y_test)
+    results = load_results(settings)
+    if not np.allclose(step_accuracy, results["configs"]["gru_1x32"]["stepwise_test_accuracy"], atol=1e-6):
+        raise ValueError("the per-step accuracy differs from results.json: retrain with HW3_RETRAIN=1")
+    results = store_results(settings, {"analysis.last_steps": {
+        name: last_steps_over_seeds(results, name) for name in ("gru_1x32", "gru_1x32_tf1_cell")}})
+    return {"step_accuracy": step_accuracy, "results": results}
+
+
+def q3_3_decision_steps(step_logits: np.ndarray, data: MnistSplits, settings: RunSettings) -> dict:
+    """Per test image, the step from which the read-out never changes (N,), and their summary
+    (`analysis.gru_1x32.decision_steps`). Returns {'steps', 'summary'}."""
+    steps = decision_steps(step_logits)
+    summary = decision_step_summary(steps, data.y_test, step_logits[:, -1].argmax(-1) == data.y_test)
+    store_results(settings, {"analysis.gru_1x32.decision_steps": summary})
+    return {"steps": steps, "summary": summary}
+
+
+def q3_3_readout_after_ink(gru_step_logits: np.ndarray, lstm: keras.Model, data: MnistSplits,
+                           settings: RunSettings) -> dict:
+    """The read-out aligned to each image's last ink row L, for the GRU and the LSTM (1x32). Stores
+    `analysis.{gru_1x32, lstm_1x32}.{readout_at_last_ink, readout_by_steps_after_ink}` and
+    `analysis.gru_1x32.median_last_ink_row`. Returns {'curves': {label: {k: accuracy}}, 'last_ink': (N,),
+    'at_last_ink': {name: accuracy}}."""
+    last_ink = last_ink_rows(data.x_test)
+    logits = {"gru_1x32": gru_step_logits, "lstm_1x32": stepwise_logits(lstm, data.x_test)}
+    curves = {name: readout_by_steps_after_ink(values, data.x_test, data.y_test) for name, values in logits.items()}
+    at_last_ink = {name: readout_at_last_ink(values, data.x_test, data.y_test) for name, values in logits.items()}
+    entries = {"analysis.gru_1x32.median_last_ink_row": float(np.median(last_ink))}
+    for name in logits:
+        entries[f"analysis.{name}.readout_at_last_ink"] = at_last_ink[name]
+        entries[f"analysis.{name}.readout_by_steps_after_ink"] = curves[name]
+    store_results(settings, entries)
+    return {"curves": {"GRU (1x32)": curves["gru_1x32"], "LSTM (1x32)": curves["lstm_1x32"]}, "last_ink": last_ink,
+            "at_last_ink": at_last_ink}
+
+
+def q3_3_readout_after_ink_checks(gru_step_logits: np.ndarray, bottom_up: keras.Model, data: MnistSplits,
+                                  settings: RunSettings, largest_last_row: int = 22) -> dict:
+    """Two checks of the ink-aligned curve: on the fixed set of images whose ink ends by row
+    `largest_last_row`, and for the GRU that reads bottom up (its ink ends at step 29 - F). Stores
+    `analysis.gru_1x32.readout_by_steps_after_ink_fixed_subset[_size]` and `analysis.bottom_up`.
+    Returns {'fixed': {'curve', 'images'}, 'bottom_up': {k: accuracy}}."""
+    fixed = readout_after_ink_fixed_subset(gru_step_logits, data.x_test, data.y_test, largest_last_row=largest_last_row)
+    bottom_up_curve = readout_by_steps_after(stepwise_logits(bottom_up, data.x_test),
+                                             bottom_up_ink_end_steps(data.x_test), data.y_test)
+    store_results(settings, {"analysis.gru_1x32.readout_by_steps_after_ink_fixed_subset": fixed["curve"],
+                             "analysis.gru_1x32.readout_by_steps_after_ink_fixed_subset_size": fixed["images"],
+                             "analysis.bottom_up": {"readout_by_steps_after_ink": bottom_up_curve}})
+    return {"fixed": fixed, "bottom_up": bottom_up_curve}
+
+
+def q3_3_blank_rows(models: Mapping[str, keras.Model], baseline_models: Mapping[str, keras.Model],
+                    data: MnistSplits, settings: RunSettings) -> dict:
+    """Digits moved s rows and k = 0..4 blank rows appended after row 28 (the cached shift experiment).
+    Stores `analysis.extra_blank_rows` and `analysis.extra_row_summary`. Returns the shift experiment's
+    {'shift', 'ink_pushed_out', 'extra_blank_rows'}."""
+    shifted = shift_experiment(models, baseline_models, data.x_test, data.y_test, settings)
+    store_results(settings, {"analysis.extra_blank_rows": shifted["extra_blank_rows"],
+                             "analysis.extra_row_summary": extra_row_summary(shifted["extra_blank_rows"])})
+    return shifted
+
+
+def q3_3_row_occlusion(models: Mapping[str, keras.Model], data: MnistSplits, settings: RunSettings) -> dict:
+    """Row k blanked in every test image, k = 1..28, for each model given (cached). Stores
+    `analysis.row_occlusion` and `analysis.row_occlusion_summary`. Returns {'occlusion': {name: (28,)},
+    'unoccluded': {name: accuracy}, 'summary', 'blank_row_fraction': (28,)}."""
+    occlusion = occlusion_experiment(models, data.x_test, data.y_test, settings)
+    results = load_results(settings)
+    unoccluded = {name: _test_accuracy(results, name) for name in models}
+    summary = {name: {"worst_row": int(np.argmin(values)) + 1, "largest_cost": unoccluded[name] - min(values)}
+               for name, values in occlusion.items()}
+    results = store_results(settings, {"analysis.row_occlusion": occlusion, "analysis.row_occlusion_summary": summary})
+    return {"occlusion": occlusion, "unoccluded": unoccluded, "summary": summary,
+            "blank_row_fraction": results["analysis"]["gru_1x32"]["blank_row_fraction"]}
+
+
+def q3_3_readout_shares(step_logits: np.ndarray, data: MnistSplits, settings: RunSettings) -> dict:
+    """What the read-out names at steps 4, 8, ..., 28, and its confusion matrices at steps 16, 24 and
+    28. Stores `analysis.gru_1x32.{readout_class_shares, test_class_shares, classes_named_often_at_step_16,
+    readout_confusion}`. Returns {'shares', 'confusion': {t: (10, 10)}, 'named_often': [classes]}."""
+    shares = readout_class_shares(step_logits)
+    confusion = {str(t): confusion_matrix(data.y_test, step_logits[:, t - 1].argmax(-1)) for t in READOUT_CONFUSION_STEPS}
+    named_often = [digit for digit in range(10) if shares["16"][digit] > NAMED_OFTEN]
+    store_results(settings, {
+        "analysis.gru_1x32.readout_class_shares": shares,
+        "analysis.gru_1x32.test_class_shares": (np.bincount(data.y_test, minlength=10) / len(data.y_test)).tolist(),
+        "analysis.gru_1x32.classes_named_often_at_step_16": ", ".join(map(str, named_often)),
+        "analysis.gru_1x32.readout_confusion": {t: matrix.tolist() for t, matrix in confusion.items()}})
+    return {"shares": shares, "confusion": confusion, "named_often": named_often}
+
+
+def q3_3_decision_after_ink(step_logits: np.ndarray, data: MnistSplits, settings: RunSettings) -> dict:
+    """Per class, the decision step against the last ink row (`analysis.gru_1x32.decision_after_ink`)
+    and the classes decided before their ink ends in most images (`...classes_decided_before_ink_ends`).
+    Returns {'per_class', 'early': [classes]}."""
+    per_class = decision_after_ink(step_logits, data.x_test, data.y_test)
+    early = [digit for digit, entry in per_class.items() if entry["share_decided_before_ink_ends"] > 0.5]
+    store_results(settings, {"analysis.gru_1x32.decision_after_ink": per_class,
+                             "analysis.gru_1x32.classes_decided_before_ink_ends": ", ".join(early)})
+    return {"per_class": per_class, "early": early}
+
+
+def q3_3_probes(gru: keras.Model, lstm: keras.Model, data: MnistSplits, settings: RunSettings) -> dict:
+    """Linear probes per step on the GRU's h_t and the LSTM's h_t and c_t (cached), fitted on 10,000 training
+    images (`analysis.probes.{gru_1x32, lstm_1x32}`). Returns {'probes', 'heads': {name: per-step accuracy}}."""
+    probes = probe_experiment(gru, lstm, data.x_train[:PROBE_IMAGES], data.y_train[:PROBE_IMAGES], data.x_test,
+                              data.y_test, settings)
+    results = store_results(settings, {f"analysis.probes.{name}": value for name, value in probes.items()})
+    return {"probes": probes, "heads": {name: results["configs"][name]["stepwise_test_accuracy"] for name in probes}}
+
+
+def q3_3_probe_baselines(data: MnistSplits, settings: RunSettings) -> dict:
+    """The probes' controls (cached): the pixels of rows 1..t, and an untrained GRU (1x32) with the
+    training's seed-0 initial weights. Stores `analysis.probes.{pixels_so_far, untrained_gru_1x32}` and
+    `analysis.probes_gain`. Returns {'pixels_so_far', 'untrained_gru_1x32', 'trained', 'gain'}."""
+    baselines = probe_baselines_experiment(initial_model("gru_1x32", settings.seed), data.x_train[:PROBE_IMAGES],
+                                           data.y_train[:PROBE_IMAGES], data.x_test, data.y_test, settings)
+    trained = load_results(settings)["analysis"]["probes"]["gru_1x32"]["h"]
+    gain = probe_gains(trained, baselines["pixels_so_far"], baselines["untrained_gru_1x32"]["h"])
+    store_results(settings, {**{f"analysis.probes.{name}": value for name, value in baselines.items()},
+                             "analysis.probes_gain": gain})
+    return {**baselines, "trained": trained, "gain": gain}
+
+
+def q3_3_replication(data: MnistSplits, settings: RunSettings, names: tuple[str, ...] = ("gru_1x32", "lstm_1x32")) -> dict:
+    """Q3.3's headlines on every seed of the two 1x32 models (cached); stores `analysis.replication[_summary]`
+    and returns the summary."""
+    seed_models = {name: {seed: load_seed_model(name, seed, settings) for seed in settings.seeds} for name in names}
+    replication = replication_experiment(seed_models, data.x_train[:PROBE_IMAGES], data.y_train[:PROBE_IMAGES],
+                                         data.x_test, data.y_test, settings)
+    summary = replication_summary(replication)
+    store_results(settings, {"analysis.replication": replication, "analysis.replication_summary": summary})
+    return summary
+
+
+def q3_3_state_geometry(hidden: np.ndarray, data: MnistSplits, settings: RunSettings) -> dict:
+    """The GRU's h_t (N, 28, units) in its first two principal components, per class, and the
+    between/within-class variance ratio per step. Stores `analysis.gru_1x32.{class_separation,
+    pca_explained}`. Returns {'trajectories', 'explained', 'separation'}."""
+    geometry = class_trajectories(hidden, data.y_test)
+    separation = class_separation(hidden, data.y_test)
+    store_results(settings, {"analysis.gru_1x32.class_separation": [round(v, 5) for v in separation],
+                             "analysis.gru_1x32.pca_explained": _rounded(geometry["explained"], 4)})
+    return {**geometry, "separation": separation}
+
+
+def q3_3_errors(data: MnistSplits, settings: RunSettings, gallery_size: int = 12) -> dict:
+    """Final confusion matrices of the GRU (1x32) and of the most accurate recurrent model (seed 0),
+    the first misclassified test images, and each model's most common error. Stores `analysis.errors`.
+    Returns {'best', 'matrices': {name: (10, 10)}, 'gallery': [indices], 'most_common': {name: entry}}."""
+    results = load_results(settings)
+    best = max(CONFIG_NAMES, key=lambda name: results["configs"][name]["test_accuracy"])
+    stored = load_test_predictions(settings)  # every seed-0 model's test predictions, from training
+    final = {"gru_1x32": stored["gru_1x32_seed0"], best: stored[f"{best}_seed0"]}
+    matrices = {name: confusion_matrix(data.y_test, predicted) for name, predicted in final.items()}
+    gallery = [int(i) for i in np.flatnonzero(final["gru_1x32"] != data.y_test)[:gallery_size]]
+    most_common = {}
+    for name, matrix in matrices.items():
+        off_diagonal = matrix - np.diag(np.diag(matrix))
+        true, predicted = np.unravel_index(off_diagonal.argmax(), off_diagonal.shape)
+        most_common["best" if name == best else name] = {"true": int(true), "predicted": int(predicted),
+                                                         "count": int(off_diagonal.max())}
+    errors = {"best_recurrent": best, "gallery": gallery,
+              "confusion": {name: matrix.tolist() for name, matrix in matrices.items()}, "most_common": most_common}
+    store_results(settings, {"analysis.errors": errors})
+    return {"best": best, "matrices": matrices, "gallery": gallery, "most_common": most_common}
+
+
+# --- Bonus: the gates ----------------------------------------------------------------------------
+
+def bonus_lstm_inside(lstm: keras.Model, data: MnistSplits, settings: RunSettings) -> Inside:
+    """The LSTM (1x32)'s gates, cell state and output on every test image, and each unit silenced in
+    turn. Stores `analysis.lstm_1x32.largest_abs_cell_state`."""
+    start = time.perf_counter()
+    state = lstm_internals(lstm, data.x_test)
+    seconds = time.perf_counter() - start
+    full_accuracy = _test_accuracy(load_results(settings), "lstm_1x32")  # on these test images, stored by training
+    unit_accuracy = silenced_unit_accuracy(lstm, data.x_test, data.y_test)
+    store_results(settings, {"analysis.lstm_1x32.largest_abs_cell_state": float(np.abs(state["c"]).max())})
+    return Inside(state, full_accuracy, unit_accuracy, units_by_cost(unit_accuracy, full_accuracy), seconds,
+                  cell_limit=float(np.percentile(np.abs(state["c"]), 99)))
+
+
+GATE_TITLES = {"LSTM i": "LSTM input gate $i_t$", "LSTM f": "LSTM forget gate $f_t$", "LSTM o": "LSTM output gate $o_t$",
+               "GRU z": "GRU update gate $z_t$", "GRU r": "GRU reset gate $r_t$"}
+
+
+def _gates(lstm_state: Mapping[str, np.ndarray], gru_state: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The five gates (N, 28, units) under their short names, LSTM i, f, o then GRU z, r."""
+    return {"LSTM i": lstm_state["i"], "LSTM f": lstm_state["f"], "LSTM o": lstm_state["o"],
+            "GRU z": gru_state["z"], "GRU r": gru_state["r"]}
+
+
+def bonus_gate_statistics(lstm: Inside, gru: Inside, data: MnistSplits, settings: RunSettings) -> dict:
+    """Each gate's summary over the test set (`analysis.gates`) and its mean around the first ink row
+    (`analysis.gates_at_first_ink`). Returns {'gates': {title: (N, 28, units)}, 'summary', 'at_first_ink'}."""
+    gates = _gates(lstm.state, gru.state)
+    summary = gate_summary({name.lower().replace(" ", "_"): values for name, values in gates.items()})
+    at_first_ink = {name: gate_around_first_ink(values, data.x_test) for name, values in gates.items()}
+    store_results(settings, {"analysis.gates": summary, "analysis.gates_at_first_ink": at_first_ink})
+    return {"gates": {GATE_TITLES[name]: values for name, values in gates.items()}, "summary": summary,
+            "at_first_ink": at_first_ink}
+
+
+def bonus_unit_ablation(inside: Mapping[str, Inside], settings: RunSettings) -> dict:
+    """What silencing each unit costs, against how often the unit passes the head's ReLU, for
+    {'gru_1x32': Inside, 'lstm_1x32': Inside}. Stores `analysis.{unit_ablation, unit_ablation_full_accuracy,
+    relu_zeroed, unit_ablation_summary, cost_vs_relu_pass}`. Returns {'costs', 'relu_zeroed', 'correlation'}."""
+    relu_zeroed = {name: relu_zeroed_share(model.state["h"][:, -1]) for name, model in inside.items()}
+    costs = {name: model.full_accuracy - model.unit_accuracy for name, model in inside.items()}
+    correlation = {}
+    for name in costs:
+        rho, p_value = spearman_correlation(costs[name], 1.0 - relu_zeroed[name])
+        correlation[name] = {"spearman_rho": round(rho, 4), "p_value": round(p_value, 4)}
+    store_results(settings, {
+        "analysis.unit_ablation": {name: _rounded(model.unit_accuracy, 6) for name, model in inside.items()},
+        "analysis.unit_ablation_full_accuracy": {name: round(model.full_accuracy, 6) for name, model in inside.items()},
+        "analysis.relu_zeroed": {name: _rounded(share, 6) for name, share in relu_zeroed.items()},
+        "analysis.unit_ablation_summary": {
+            name: {"costliest_unit": int(np.argmax(cost)), "largest_cost": round(float(cost.max()), 6),
+                   "smallest_cost": round(float(cost.min()), 6)} for name, cost in costs.items()},
+        "analysis.cost_vs_relu_pass": correlation})
+    return {"costs": costs, "relu_zeroed": relu_zeroed, "correlation": correlation}
+
+
+def bonus_important_units(inside: Mapping[str, Inside], data: MnistSplits, settings: RunSettings, count: int = 3) -> dict:
+    """For the `count` costliest units of each model, the correlation of h_t with simple features of the
+    input (`analysis.important_units`, with the strongest link); returns the stored `analysis` section."""
+    features = row_features(data.x_test)
+    important = {}
+    for name, model in inside.items():
+        units = model.order[:count]
+        correlations = {str(unit): feature_correlations(model.state["h"][:, :, unit], features) for unit in units}
+        strongest = max(({"unit": int(unit), "feature": feature, "r": r} for unit, by_feature in correlations.items()
+                         for feature, r in by_feature.items()), key=lambda link: abs(link["r"]))
+        important[name] = {"order": model.order, "units": units, "correlations": correlations, "strongest": strongest}
+    return store_results(settings, {"analysis.important_units": important})["analysis"]
+
+
+def bonus_lstm_memory(lstm_model: keras.Model, lstm: Inside, data: MnistSplits, settings: RunSettings,
+                      draws: int = 20) -> dict:
+    """How long c_t survives to step 28 per unit, and what fixing the forget gates of the units that keep
+    f > 0.9 most of the time at 0.5 costs, against `draws` random sets of as many units. Stores
+    `analysis.lstm_1x32.{retention, retention_half_life, retention_from_step_1_mean, forget_ablation,
+    long_memory_half_lives, median_half_life}`. Returns {'retention', 'half_life', 'long_memory_units', 'forget_test'}."""
+    retention = cell_state_retention(lstm.state["f"])
+    half_life = retention_half_life(retention)
+    long_memory_units = [int(j) for j in np.flatnonzero(gate_saturation(lstm.state["f"])[1] > 0.5)]
+    forget_test = forget_ablation(lstm_model, data.x_test, data.y_test, long_memory_units, draws=draws, seed=0)
+    store_results(settings, {
+        "analysis.lstm_1x32.retention": [_rounded(row, 6) for row in retention],
+        "analysis.lstm_1x32.retention_half_life": half_life,
+        "analysis.lstm_1x32.retention_from_step_1_mean": round(float(retention[:, 0].mean()), 4),
+        "analysis.lstm_1x32.forget_ablation": forget_test,
+        "analysis.lstm_1x32.long_memory_half_lives": [half_life[j] for j in long_memory_units],
+        "analysis.lstm_1x32.median_half_life": float(np.median([28 if h is None else h for h in half_life]))})
+    return {"retention": retention, "half_life": half_life, "long_memory_units": long_memory_units,
+            "forget_test": forget_test}
+
+
+def bonus_gates_by_row(lstm: Inside, gru: Inside, data: MnistSplits, settings: RunSettings) -> dict:
+    """Every gate on blank and on ink rows, trained and untrained (`analysis.gates_by_row`, returned)."""
+    untrained = _gates(lstm_internals(initial_model("lstm_1x32", settings.seed), data.x_test),
+                       gru_internals(initial_model("gru_1x32", settings.seed), data.x_test))
+    by_row = {gate: {"trained": gate_by_row_kind(trained, data.x_test),
+                     "untrained": gate_by_row_kind(untrained[gate], data.x_test)}
+              for gate, trained in _gates(lstm.state, gru.state).items()}
+    store_results(settings, {"analysis.gates_by_row": by_row})
+    return by_row

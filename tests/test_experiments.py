@@ -1,0 +1,142 @@
+"""The experiment functions own the results: the schema table in results/README.md agrees with a full
+run's results.json and names each entry's writer, no notebook cell writes a result, and an experiment
+stores exactly what it returns."""
+import ast
+import importlib
+import inspect
+import json
+import re
+
+import numpy as np
+import pytest
+
+from hw3.settings import PROJECT_DIR, RunSettings, load_results
+
+SCHEMA = PROJECT_DIR / "results" / "README.md"
+
+
+def schema_rows() -> dict[str, str]:
+    """{entry path: 'module.function'} from the schema table."""
+    rows = {}
+    for line in SCHEMA.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\| `([\w.]+)` \|.*\| `(\w+)\.(\w+)` \|$", line)
+        if match:
+            rows[match.group(1)] = f"{match.group(2)}.{match.group(3)}"
+    return rows
+
+
+def uncovered_paths(section: dict, prefix: str, listed: set[str]) -> list[str]:
+    """Paths of `section` that no listed entry covers: a key is covered when it is listed, or when it is a
+    section that holds listed entries and all of whose keys are covered."""
+    missing = []
+    for key, value in section.items():
+        path = f"{prefix}{key}"
+        if path in listed:
+            continue
+        if isinstance(value, dict) and any(entry.startswith(path + ".") for entry in listed):
+            missing += uncovered_paths(value, path + ".", listed)
+        else:
+            missing.append(path)
+    return missing
+
+
+def test_the_schema_table_lists_exactly_the_entries_of_the_committed_full_run():
+    results = json.loads((PROJECT_DIR / "results" / "results.json").read_text(encoding="utf-8"))
+    listed = set(schema_rows())
+    assert len(listed) > 50
+    assert uncovered_paths(results, "", listed) == [], "results.json holds entries the schema table lacks"
+    absent = []
+    for path in listed:
+        node = results
+        for key in path.split("."):
+            if not isinstance(node, dict) or key not in node:
+                absent.append(path)
+                break
+            node = node[key]
+    assert absent == [], "the schema table lists entries that a full run does not write"
+
+
+def test_each_writer_exists_and_writes_its_entries_and_each_storing_experiment_is_listed():
+    rows = schema_rows()
+    for path, writer in rows.items():
+        module_name, function_name = writer.split(".")
+        function = getattr(importlib.import_module(f"hw3.{module_name}"), function_name)
+        source = inspect.getsource(function)
+        if module_name == "experiments":  # the entry's own key is spelled in the function that stores it
+            assert f'{path.split(".")[-1]}' in source and "store_results" in source, (path, writer)
+    experiments = importlib.import_module("hw3.experiments")
+    storing = {name for name, function in inspect.getmembers(experiments, inspect.isfunction)
+               if function.__module__ == "hw3.experiments" and "store_results(" in inspect.getsource(function)}
+    assert storing == {writer.split(".")[1] for writer in rows.values() if writer.startswith("experiments.")}
+
+
+def notebook_code_cells():
+    notebook = json.loads((PROJECT_DIR / "hw3.ipynb").read_text(encoding="utf-8"))
+    for index, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] == "code":
+            source = "".join(cell["source"])
+            yield index, "\n".join(line for line in source.splitlines() if not line.startswith("%"))
+
+
+def root_name(node):
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def writes_into_results(tree) -> list[str]:
+    """Assignments into `results[...]`, in-place changes of anything reached from `results`, and calls
+    that write results.json, found in a cell's syntax tree."""
+    found = []
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, (ast.AugAssign, ast.AnnAssign)) else []
+        found += [ast.unparse(target) for target in targets
+                  if isinstance(target, ast.Subscript) and root_name(target) == "results"]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in {"update", "setdefault", "pop", "clear"} and root_name(node.func.value) == "results":
+                found.append(ast.unparse(node))
+            if node.func.attr in {"store_results", "save_results", "write_json_atomically"}:
+                found.append(ast.unparse(node))
+    return found
+
+
+def test_no_notebook_cell_writes_into_the_results():
+    offenders = {index: found for index, source in notebook_code_cells()
+                 if (found := writes_into_results(ast.parse(source)))}
+    assert offenders == {}
+
+
+@pytest.mark.parametrize("source", ['results["analysis"]["x"] = 1', 'results["analysis"].update(x=1)',
+                                    'results.setdefault("analysis", {})', 'helpers.store_results(settings, {})',
+                                    'results["statistics"] += 1'])
+def test_the_notebook_check_finds_each_kind_of_write(source):
+    assert writes_into_results(ast.parse(source)) != []
+
+
+def test_reading_the_results_is_not_a_write():
+    assert writes_into_results(ast.parse('x = results["configs"]["gru_1x32"]["test_accuracy"]\n'
+                                         'figure = helpers.plot(results, names)')) == []
+
+
+def test_an_experiment_stores_what_it_returns_under_its_own_keys_and_keeps_the_rest(tmp_path):
+    from hw3.data import MnistSplits
+    from hw3.experiments import q3_3_decision_after_ink
+    from hw3.settings import store_results
+
+    settings = RunSettings(smoke=True, output_dir=tmp_path)
+    store_results(settings, {"analysis.gru_1x32.decision_steps": {"median": 20.0}, "configs": {}})
+    images = np.zeros((3, 28, 28), np.float32)
+    images[0, 9, 3] = images[1, 19, 3] = images[2, 4, 3] = 1.0  # last ink rows L = 10, 20 and 5
+    labels = np.array([3, 3, 5])
+    classes = np.zeros((3, 28), int)  # the read-out names the label from step 8, 25 and 1 on
+    classes[0, 7:], classes[1, 24:], classes[2, :] = 3, 3, 5
+    data = MnistSplits(images, labels, images, labels, images, labels)
+    returned = q3_3_decision_after_ink(np.eye(10)[classes], data, settings)
+    stored = load_results(settings)["analysis"]["gru_1x32"]
+    assert returned["per_class"] == stored["decision_after_ink"]
+    assert stored["decision_after_ink"]["3"] == {"median_decision_step": 16.5, "median_last_ink_row": 15.0,
+                                                 "median_steps_after_ink": 1.5, "share_decided_before_ink_ends": 0.5}
+    assert stored["decision_after_ink"]["5"]["share_decided_before_ink_ends"] == 1.0  # step 1 < L = 5
+    assert returned["early"] == ["5"] and stored["classes_decided_before_ink_ends"] == "5"  # 0.5 is not most
+    assert stored["decision_steps"] == {"median": 20.0}
