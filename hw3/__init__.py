@@ -27,8 +27,9 @@ Shapes use N for images, T = 28 for steps (image rows) and `units` for the recur
 Importing the package quiets TensorFlow at its source before any module loads it: its C++ log level
 (TF_CPP_MIN_LOG_LEVEL=2: errors only) and absl's Python logging (errors only). A few INFO lines
 (oneDNN, CUDA drivers) are printed while TensorFlow's libraries load, before absl logging starts,
-and obey no setting; `import tensorflow` therefore runs once with file descriptor 2 captured, and
-everything it wrote there except those INFO lines is written back. File descriptor 2 itself is left
+and obey no setting, and on a machine without a GPU the CUDA driver probe logs an error; `import
+tensorflow` and that probe therefore run once with file descriptor 2 captured, and everything they
+wrote there except those lines is written back. File descriptor 2 itself is left
 as it was, so a crash's message (an abort, running out of memory) reaches the notebook and the
 server's log.
 """
@@ -38,12 +39,14 @@ import sys
 import tempfile
 
 _STARTUP_NOISE = re.compile(r"^(I\d{4} [\d:.]+ +\d+ \S+:\d+\] |"
-                            r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$)")
+                            r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$|"
+                            r"E\d{4} [\d:.]+ +\d+ cuda_platform\.cc:\d+\] failed call to cuInit: )")
 
 
 def startup_noise_removed(text: str) -> str:
     """`text` without the INFO lines that TensorFlow's libraries print while they load (and absl's
-    notice that precedes them); warnings, errors and every other line are kept."""
+    notice that precedes them) and the failed CUDA driver probe of a machine without a GPU (TensorFlow
+    then runs on the CPU, as this project does); every other line, warnings and errors included, is kept."""
     return "".join(line for line in text.splitlines(keepends=True) if not _STARTUP_NOISE.match(line))
 
 
@@ -57,7 +60,9 @@ def _import_tensorflow_quietly() -> None:
     with tempfile.TemporaryFile() as captured:
         os.dup2(captured.fileno(), 2)
         try:
-            import tensorflow  # noqa: F401  (loaded here once; every module then finds it imported)
+            import tensorflow  # loaded here once; every module then finds it imported
+
+            tensorflow.config.list_physical_devices("GPU")  # the CUDA driver probe, which logs when it fails
         finally:
             os.dup2(saved, 2)
             os.close(saved)

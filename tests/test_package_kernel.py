@@ -26,6 +26,7 @@ def test_a_kernel_that_imports_the_package_still_shows_what_is_written_to_fd_2(m
 def test_only_tensorflows_loading_info_lines_are_taken_out():
     text = ("WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
             "I0000 00:00:1795971859.884034    6483 port.cc:153] oneDNN custom operations are on.\n"
+            "E0000 00:00:1795972224.056949   12614 cuda_platform.cc:52] failed call to cuInit: INTERNAL: CUDA error\n"
             "W0000 00:00:1795971859.884530    6483 cuda.cc:31] a warning stays\n"
             "E0000 00:00:1795971859.884530    6483 cuda.cc:31] an error stays\n"
             "Fatal Python error: Aborted\n"
