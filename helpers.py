@@ -9,8 +9,8 @@ from hw3.settings import (NUM_CLASSES, PROJECT_DIR, ROW_WIDTH, SEQUENCE_LENGTH, 
 from hw3.data import (DATA_PATH, MnistSplits, accuracy, binarize, canvas_to_mnist, first_ink_rows, last_ink_rows,
                       load_binarized_mnist, strokes_to_canvas)
 # models: the registry (eight configurations, four GRU variants, five whole-image baselines) and builders
-from hw3.models import (BASELINE_NAMES, CONFIG_NAMES, MODELS, PERMUTED_ROW_ORDER, REFERENCE_ACCURACY,
-                        SMALL_BASELINE_NAMES, VARIANT_NAMES, WHOLE_IMAGE_NAMES, build_model, columns_left_to_right,
+from hw3.models import (BASELINE_NAMES, CONFIG_NAMES, MODELS, OBJECTIVE_NAMES, PERMUTED_ROW_ORDER, REFERENCE_ACCURACY,
+                        SMALL_BASELINE_NAMES, TF1_PART_NAMES, VARIANT_NAMES, WHOLE_IMAGE_NAMES, build_model, columns_left_to_right,
                         model_spec, permute_rows, reading_transform, recurrent_layers, rows_bottom_up)
 # readout: every step read out as if it were the last; decision steps
 from hw3.readout import (decision_step_summary, decision_steps, drawing_readouts, every_step_model, softmax,
@@ -30,7 +30,7 @@ from hw3.analysis import (blank_row_fraction, cell_state_retention, feature_corr
 # ablation: accuracy after silencing a unit or fixing forget gates at 0.5
 from hw3.ablation import forget_ablation, silenced_unit_accuracy
 # controls: the Q3 controls (ink-aligned read-out, shifts, extra blank rows, occlusion), cached with the models
-from hw3.controls import (bottom_up_ink_end_steps, confusion_matrix, decision_after_ink, extra_row_summary,
+from hw3.controls import (appended_blank_row_accuracy, bottom_up_ink_end_steps, confusion_matrix, decision_after_ink, extra_row_summary,
                           horizontal_shift_experiment, occlusion_experiment, readout_after_ink_fixed_subset,
                           readout_at_last_ink, readout_by_steps_after, readout_by_steps_after_ink, readout_class_shares,
                           shift_columns, shift_experiment, shift_rows)
@@ -41,25 +41,28 @@ from hw3.probes import (class_separation, class_trajectories, pixels_so_far, pro
 from hw3.statistics import (last_steps_over_seeds, mcnemar_exact, replication_summary, seed_rank, seed_statistics,
                             summary, welch_difference)
 # experiments: one function per section; each computes, stores its entries of results.json, returns what a cell shows
-from hw3.experiments import (bonus_gate_statistics, bonus_gates_by_row, bonus_important_units, bonus_lstm_inside,
-                             bonus_lstm_memory, bonus_unit_ablation, q1_experiment, q2_seed_statistics,
-                             q3_1_translation, q3_2_gru_inside, q3_3_blank_rows, q3_3_decision_after_ink,
-                             q3_3_decision_steps, q3_3_errors, q3_3_last_steps, q3_3_probe_baselines, q3_3_probes,
+from hw3.experiments import (q1_experiment, q2_seed_statistics, q3_1_translation, q3_2_gru_inside,
+                             q3_3_appended_blank_rows, q3_3_blank_rows, q3_3_fair_probes, q3_3_objective_readout, q3_3_readers_step_logits,
+                             q3_3_tf1_conventions, q3_3_decision_after_ink, q3_3_decision_steps,
+                             q3_3_decision_vs_ink, q3_3_errors, q3_3_last_steps, q3_3_probe_baselines, q3_3_probes,
                              q3_3_readout_after_ink, q3_3_readout_after_ink_checks, q3_3_readout_shares,
                              q3_3_replication, q3_3_row_occlusion, q3_3_state_geometry)
+# gate_experiments: the bonus's experiments (gates, memory, units), in the same shape
+from hw3.gate_experiments import (bonus_gate_statistics, bonus_gates_by_row, bonus_important_units, bonus_lstm_inside,
+                                  bonus_lstm_memory, bonus_unit_ablation)
 # plots: every figure
 from hw3.plots import (plot_decision_steps, plot_digits_as_sequences, plot_drawing_readout, plot_gate_statistics,
                        plot_gates_by_row_kind, plot_gru_over_time, plot_learning_curves, plot_lstm_gates,
                        plot_lstm_memory, plot_seed_accuracies, plot_stepwise_accuracy, plot_unit_ablation,
                        plot_unit_time_courses, save_figure)
 # control_plots: the figures of the Q3 controls
-from hw3.control_plots import (plot_confusions, plot_error_gallery, plot_probes, plot_size_comparison, plot_translation,
+from hw3.control_plots import (plot_appended_blank_rows, plot_confusions, plot_objective_readout, plot_error_gallery, plot_probes, plot_size_comparison, plot_translation,
                                plot_readout_after_ink, plot_readout_shares, plot_row_occlusion, plot_shifts,
                                plot_state_geometry)
 # report: tables and answers.md
 from hw3.report import (baseline_table_rows, comparison_rows, decision_after_ink_rows, drawing_summary,
                         earlier_solution_rows, explanation_rows, gate_summary_rows, gates_by_row_rows, html_table,
-                        important_unit_rows, last_steps_rows, markdown_table, q1_rows, render_report, replication_rows,
+                        important_unit_rows, last_steps_rows, markdown_table, tf1_convention_rows, q1_rows, render_report, replication_rows,
                         reset_fit_rows, results_table_rows, seed_summary_rows, write_report)
 # printing: answers.md printed to answers.pdf (A4, headless Chromium)
 from hw3.printing import write_report_pdf

@@ -25,7 +25,9 @@ One module per stage, in the order the data flows; a module imports only the one
 Shapes use N for images, T = 28 for steps (image rows) and `units` for the recurrent width.
 
 Importing the package quiets TensorFlow at its source before any module loads it: its C++ log level
-(TF_CPP_MIN_LOG_LEVEL=2: errors only) and absl's Python logging (errors only). A few INFO lines
+(TF_CPP_MIN_LOG_LEVEL=3: fatal messages only, because with the pinned TensorFlow and Keras every
+`fit` logs a spurious error about a dataset op's unknown attribute; real errors reach Python as
+exceptions) and absl's Python logging (errors only). A few INFO lines
 (oneDNN, CUDA drivers) are printed while TensorFlow's libraries load, before absl logging starts,
 and obey no setting, and on a machine without a GPU the CUDA driver probe logs an error; `import
 tensorflow` and that probe therefore run once with file descriptor 2 captured, and everything they
@@ -52,7 +54,7 @@ def startup_noise_removed(text: str) -> str:
 
 def _import_tensorflow_quietly() -> None:
     """Import TensorFlow with its log level set and fd 2 captured during the import only."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if "tensorflow" in sys.modules:
         return
     sys.stderr.flush()

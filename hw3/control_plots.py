@@ -77,6 +77,52 @@ def plot_shifts(shift: Mapping[str, Mapping[str, float]], ink_lost: Mapping[str,
     return _finish(figure, "Digits moved up or down, and time added after the last row")
 
 
+TRAINING_STYLES = {"": ("-", "o", "last step only"), "every_step_loss": ("--", "s", "loss after every row"),
+                   "trailing_blanks": (":", "^", "trained with 0-8 blank rows after the image")}
+
+
+def _training(name: str) -> str:
+    """'' for the plain 1x32 models, else what follows '1x32_' in the name."""
+    return name.split("1x32")[1].lstrip("_")
+
+
+def plot_objective_readout(heads: Mapping[str, Sequence[float]], probes: Mapping[str, Sequence[float]]) -> plt.Figure:
+    """Q3.3, the objective as the cause: the head read out after every step, one panel per cell, for the
+    plain model and its variants trained differently (`heads`: {name: (28,)}), with the plain model's
+    linear probe on h_t (`probes`: {cell: (28,)})."""
+    figure, axes = plt.subplots(1, 2, figsize=(13, 4.3), sharey=True)
+    steps = np.arange(1, SEQUENCE_LENGTH + 1)
+    for axis, cell in zip(axes, ("gru", "lstm")):
+        for name, values in heads.items():
+            if name.startswith(cell):
+                style, marker, label = TRAINING_STYLES[_training(name)]
+                axis.plot(steps, values, style, marker=marker, markersize=3, color=CELL_COLOURS[cell], label=f"head: {label}")
+        axis.plot(steps, probes[cell], color="tab:grey", linewidth=2, alpha=0.7, label="linear probe on the plain model's h_t")
+        axis.set(xlabel="step t (rows read)", title=f"{cell.upper()} (1x32): what the head reads after step t", ylim=(0, 1))
+        axis.set_xticks(STEP_TICKS)
+        axis.legend(loc="upper left", fontsize=9)
+    axes[0].set_ylabel("test accuracy")
+    return _finish(figure, "")
+
+
+def plot_appended_blank_rows(over_seeds: Mapping[str, Mapping[str, float]]) -> plt.Figure:
+    """Accuracy read after the last row against k blank rows appended after row 28, mean over seeds:
+    one panel per cell, one line per way of training (plain, loss after every row, trailing blanks)."""
+    figure, axes = plt.subplots(1, 2, figsize=(13, 4.3), sharey=True)
+    for axis, cell in zip(axes, ("gru", "lstm")):
+        for name, mean in over_seeds.items():
+            if name.startswith(cell):
+                style, marker, label = TRAINING_STYLES[_training(name)]
+                extra = [int(k) for k in mean]
+                axis.plot(extra, list(mean.values()), style, marker=marker, color=CELL_COLOURS[cell], label=label)
+        axis.set(xlabel="blank rows k appended after row 28", title=f"{cell.upper()} (1x32), mean over seeds",
+                 ylim=(0.0, 1.0))
+        axis.set_xticks(extra)
+        axis.legend(loc="lower left", fontsize=9)
+    axes[0].set_ylabel("test accuracy read after row 28 + k")
+    return _finish(figure, "Does the state hold the answer once the ink is read?")
+
+
 def plot_row_occlusion(occlusion: Mapping[str, Sequence[float]], full_accuracy: Mapping[str, float],
                        blank_fraction: Sequence[float]) -> plt.Figure:
     """Accuracy lost when row k is blanked in every test image, per model, beside the share of test

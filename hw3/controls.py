@@ -13,12 +13,13 @@ import keras
 import numpy as np
 from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
-from hw3.data import accuracy, check_image_batch, first_ink_rows, last_ink_rows
+from hw3.data import accuracy, check_image_batch, first_ink_rows, last_ink_rows, with_blank_rows
 from hw3.readout import decision_steps, every_step_model
 from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings, cached_result
 
 SHIFTS = tuple(range(-4, 5))  # rows moved down (> 0) or up (< 0)
-EXTRA_BLANK_ROWS = 4  # k = 0..4 blank rows appended after row 28
+EXTRA_BLANK_ROWS = 4  # k = 0..4 blank rows appended after row 28 (with shifted digits)
+APPENDED_BLANK_ROWS = 8  # k = 0..8 blank rows appended after row 28 (unshifted digits, every seed)
 INK_OFFSETS = tuple(range(-6, 7))  # k = t - L, steps before (< 0) and after (> 0) the last ink row L
 READOUT_STEPS = tuple(range(4, SEQUENCE_LENGTH + 1, 4))  # 4, 8, ..., 28
 
@@ -125,12 +126,6 @@ def accuracy_by_shift(model: keras.Model, images: np.ndarray, labels: np.ndarray
     return {str(shift): accuracy(predicted, labels) for shift, predicted in zip(shifts, predictions)}
 
 
-def with_blank_rows(images: np.ndarray, extra: int) -> np.ndarray:
-    """Images with `extra` blank rows appended after row 28: (N, 28 + extra, 28)."""
-    images = check_image_batch(images)
-    return np.concatenate([images, np.zeros((len(images), extra, images.shape[2]), images.dtype)], axis=1)
-
-
 def padded_step_logits(model: keras.Model, images: np.ndarray, extra: int = EXTRA_BLANK_ROWS,
                        reader: keras.Model | None = None) -> np.ndarray:
     """Per-step logits (N, 28 + extra, 10) of a recurrent model (same weights, any input length) that
@@ -182,21 +177,34 @@ def confusion_matrix(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
     return sklearn_confusion_matrix(labels, predictions, labels=np.arange(NUM_CLASSES))
 
 
-def decision_after_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.ndarray) -> dict[str, dict]:
+def _decision_against_ink(steps: np.ndarray, last: np.ndarray) -> dict[str, float]:
+    """Median decision step d, median last ink row L, median of d - L, and the share with d < L (a tie,
+    d = L, is not before the ink ends); steps and last (n,) for one group of images."""
+    gap = steps - last
+    return {"median_decision_step": float(np.median(steps)), "median_last_ink_row": float(np.median(last)),
+            "median_steps_after_ink": float(np.median(gap)),
+            "share_decided_before_ink_ends": round(float((gap < 0).mean()), 4)}
+
+
+def decision_after_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.ndarray,
+                       include_all: bool = False) -> dict[str, dict]:
     """Per true class present in `labels`: median decision step, median last ink row L, median of
-    (decision step - L), and the share of images decided before their ink ends (decision step < L)."""
+    (decision step - L), and the share of images decided before their ink ends (decision step < L).
+    With `include_all`, one more entry 'all' over every image."""
     steps, last, labels = decision_steps(step_logits), last_ink_rows(images), np.asarray(labels)
-    per_class = {}
-    for digit in range(NUM_CLASSES):
-        chosen = labels == digit
-        gap = steps[chosen] - last[chosen]
-        if not chosen.any():
-            continue
-        per_class[str(digit)] = {"median_decision_step": float(np.median(steps[chosen])),
-                                 "median_last_ink_row": float(np.median(last[chosen])),
-                                 "median_steps_after_ink": float(np.median(gap)),
-                                 "share_decided_before_ink_ends": round(float((gap < 0).mean()), 4)}
+    per_class = {str(digit): _decision_against_ink(steps[labels == digit], last[labels == digit])
+                 for digit in range(NUM_CLASSES) if (labels == digit).any()}
+    if include_all:
+        per_class["all"] = _decision_against_ink(steps, last)
     return per_class
+
+
+def appended_blank_row_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray,
+                                extra: int = APPENDED_BLANK_ROWS) -> dict[str, float]:
+    """{k: accuracy of the prediction read after the last row when k = 0..extra blank rows follow the
+    image's 28}: the read-out at step 28 + k of one pass over the image and `extra` appended rows."""
+    logits = padded_step_logits(model, images, extra)
+    return {str(k): accuracy(logits[:, SEQUENCE_LENGTH - 1 + k], labels) for k in range(extra + 1)}
 
 
 def weights_fingerprint(models: Mapping[str, keras.Model], *settings_parts) -> str:
@@ -270,3 +278,14 @@ def extra_row_summary(extra_blank_rows: Mapping[str, Mapping[str, Mapping[str, f
     lost = [rows["0"]["0"] - rows["0"][most] for rows in extra_blank_rows.values()]
     return {"smallest_regain": min(regained), "largest_regain": max(regained), "largest_remaining_gap": max(remaining),
             "smallest_loss_unshifted": min(lost), "largest_loss_unshifted": max(lost)}
+
+
+def appended_blank_rows_experiment(seed_models: Mapping[str, Mapping[int, keras.Model]], images: np.ndarray,
+                                   labels: np.ndarray, settings: RunSettings) -> dict:
+    """{name: {seed: appended_blank_row_accuracy(...)}} for every seed model given, cached with their weights."""
+    images = check_image_batch(images)
+    flat = {f"{name}_seed{seed}": model for name, by_seed in seed_models.items() for seed, model in by_seed.items()}
+    fingerprint = weights_fingerprint(flat, "appended blank rows", APPENDED_BLANK_ROWS, len(images), int(images.sum()))
+    return cached_result(settings, "appended_blank_rows_experiment", fingerprint, lambda: {
+        name: {str(seed): appended_blank_row_accuracy(model, images, labels) for seed, model in by_seed.items()}
+        for name, by_seed in seed_models.items()})

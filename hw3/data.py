@@ -150,6 +150,12 @@ def accuracy(scores: np.ndarray, labels: np.ndarray) -> float | np.ndarray:
     return float(right) if np.ndim(right) == 0 else right
 
 
+def with_blank_rows(images: np.ndarray, extra: int) -> np.ndarray:
+    """Images with `extra` blank rows appended after row 28: (N, 28 + extra, 28)."""
+    images = check_image_batch(images)
+    return np.concatenate([images, np.zeros((len(images), extra, images.shape[2]), images.dtype)], axis=1)
+
+
 # --- Where the ink is: rows (steps) that hold ink -------------------------------------------------
 
 def rows_with_ink(images: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ controls, probes, statistics.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from typing import Mapping
@@ -16,43 +17,57 @@ from typing import Mapping
 import keras
 import numpy as np
 
-from hw3.ablation import forget_ablation, silenced_unit_accuracy
-from hw3.analysis import (blank_row_fraction, cell_state_retention, feature_correlations, gate_around_first_ink,
-                          gate_by_row_kind, gate_saturation, gate_summary, relu_zeroed_share, retention_half_life,
-                          row_features, spearman_correlation, state_over_time, state_spread, units_by_cost)
-from hw3.cells import gru_internals, lstm_internals
-from hw3.controls import (bottom_up_ink_end_steps, confusion_matrix, decision_after_ink, extra_row_summary,
-                          horizontal_shift_experiment, occlusion_experiment, readout_after_ink_fixed_subset,
-                          readout_at_last_ink, readout_by_steps_after, readout_by_steps_after_ink, readout_class_shares,
-                          shift_experiment)
+from hw3.ablation import silenced_unit_accuracy
+from hw3.analysis import blank_row_fraction, state_over_time, state_spread, units_by_cost
+from hw3.cells import gru_internals
+from hw3.controls import (appended_blank_rows_experiment, bottom_up_ink_end_steps, confusion_matrix, decision_after_ink,
+                          extra_row_summary, horizontal_shift_experiment, occlusion_experiment,
+                          readout_after_ink_fixed_subset, readout_at_last_ink, readout_by_steps_after,
+                          readout_by_steps_after_ink, readout_class_shares, shift_experiment, weights_fingerprint)
 from hw3.data import MnistSplits, accuracy, last_ink_rows
-from hw3.models import CONFIG_NAMES, REFERENCE_ACCURACY, model_spec
-from hw3.probes import (class_separation, class_trajectories, probe_baselines_experiment, probe_experiment,
-                        probe_gains, replication_experiment)
+from hw3.models import CONFIG_NAMES, REFERENCE_ACCURACY, TF1_PART_NAMES, model_spec
+from hw3.probes import (class_separation, class_trajectories, fair_probe_experiment, probe_baselines_experiment,
+                        probe_experiment, probe_gains, replication_experiment)
 from hw3.q1 import q1_demonstrations
 from hw3.readout import decision_step_summary, decision_steps, softmax, stepwise_accuracy, stepwise_logits, stepwise_readout
-from hw3.settings import RunSettings, load_results, store_results
-from hw3.statistics import last_steps_over_seeds, replication_summary, seed_statistics
+from hw3.settings import RunSettings, cached_result, load_results, store_results
+from hw3.statistics import COMPARED_NAMES, last_steps_over_seeds, replication_summary, seed_statistics
 from hw3.training import initial_model, load_seed_model, load_test_predictions
 
 PROBE_IMAGES = 10_000  # the probes are fitted on the first 10,000 training images
+OBJECTIVE_READERS = ("gru_1x32", "lstm_1x32", "gru_1x32_every_step_loss", "lstm_1x32_every_step_loss")
+APPENDED_ROW_MODELS = OBJECTIVE_READERS + ("gru_1x32_trailing_blanks", "lstm_1x32_trailing_blanks")
+TF1_TABLE = ("gru_1x32", "gru_1x32_tf1_cell") + TF1_PART_NAMES  # the plain GRU, TF1's cell, and each part alone
 READOUT_CONFUSION_STEPS = (16, 24, 28)
 NAMED_OFTEN = 0.15  # a class "named often" at step 16 is read out for more than this share of images
 
 
-def _rounded(values, digits: int) -> list[float]:
+def rounded(values, digits: int) -> list[float]:
+    """Each value as a float rounded to `digits` decimals, as results.json stores it."""
     return [round(float(value), digits) for value in values]
 
 
-def _test_accuracy(results: Mapping, name: str) -> float:
+def stored_test_accuracy(results: Mapping, name: str) -> float:
+    """Model `name`'s seed-0 test accuracy as training stored it."""
     return results[model_spec(name).section][name]["test_accuracy"]
 
 
 # --- Q1 and Q2 -----------------------------------------------------------------------------------
 
+def silenced_unit_accuracy_cached(model: keras.Model, data: MnistSplits, settings: RunSettings) -> np.ndarray:
+    """`silenced_unit_accuracy` on the test images (units,), cached with the model's weights."""
+    fingerprint = weights_fingerprint({model.name: model}, "silenced units", len(data.x_test), int(data.x_test.sum()))
+    return np.array(cached_result(settings, f"silenced_unit_accuracy_{model.name}", fingerprint,
+                                  lambda: silenced_unit_accuracy(model, data.x_test, data.y_test).tolist()))
+
+
 def q1_experiment(data: MnistSplits, settings: RunSettings) -> dict[str, float]:
-    """The hand-set cells behind the Q1 answers (short fits in smoke mode); stores `q1_demonstrations`."""
-    numbers = q1_demonstrations(data.x_test[0], quick=settings.smoke)
+    """The hand-set cells behind the Q1 answers (short fits in smoke mode; cached, as the fits take half a
+    minute); stores `q1_demonstrations`."""
+    image = data.x_test[0]
+    fingerprint = hashlib.sha256(image.tobytes() + repr((settings.smoke, "q1")).encode()).hexdigest()
+    numbers = cached_result(settings, "q1_demonstrations", fingerprint,
+                            lambda: q1_demonstrations(image, quick=settings.smoke))
     store_results(settings, {"q1_demonstrations": numbers})
     return numbers
 
@@ -81,7 +96,8 @@ def q3_1_translation(models: Mapping[str, keras.Model], baseline_models: Mapping
         "analysis.horizontal_shift": horizontal["accuracy"],
         "analysis.horizontal_shift_ink_pushed_out": horizontal["ink_pushed_out"]})
     return {"vertical": vertical["shift"], "horizontal": horizontal["accuracy"],
-            "ink_pushed_out_horizontal": horizontal["ink_pushed_out"], "seeds": results["seeds"]}
+            "ink_pushed_out_horizontal": horizontal["ink_pushed_out"],
+            "seeds": {name: runs for name, runs in results["seeds"].items() if name in COMPARED_NAMES}}
 
 
 # --- Q3.2: inside the GRU (1x32) -----------------------------------------------------------------
@@ -112,12 +128,12 @@ def q3_2_gru_inside(gru: keras.Model, data: MnistSplits, settings: RunSettings) 
     state = gru_internals(gru, data.x_test)
     seconds = time.perf_counter() - start
     full_accuracy = accuracy(step_logits[:, -1], data.y_test)
-    unit_accuracy = silenced_unit_accuracy(gru, data.x_test, data.y_test)
+    unit_accuracy = silenced_unit_accuracy_cached(gru, data, settings)
     heatmap = state_over_time(state["h"])
     store_results(settings, {
-        "analysis.gru_1x32.blank_row_fraction": _rounded(blank_row_fraction(data.x_test), 4),
-        "analysis.gru_1x32.state_spread": _rounded(state_spread(state["h"]), 4),
-        "analysis.gru_1x32.state_over_time": {key: _rounded(values, 5) for key, values in heatmap.items()}})
+        "analysis.gru_1x32.blank_row_fraction": rounded(blank_row_fraction(data.x_test), 4),
+        "analysis.gru_1x32.state_spread": rounded(state_spread(state["h"]), 4),
+        "analysis.gru_1x32.state_over_time": {key: rounded(values, 5) for key, values in heatmap.items()}})
     return Inside(state, full_accuracy, unit_accuracy, units_by_cost(unit_accuracy, full_accuracy), seconds,
                   outputs=outputs, step_logits=step_logits, probabilities=softmax(step_logits), heatmap=heatmap)
 
@@ -150,7 +166,7 @@ def q3_3_readout_after_ink(gru_step_logits: np.ndarray, lstm: keras.Model, data:
     """The read-out aligned to each image's last ink row L, for the GRU and the LSTM (1x32). Stores
     `analysis.{gru_1x32, lstm_1x32}.{readout_at_last_ink, readout_by_steps_after_ink}` and
     `analysis.gru_1x32.median_last_ink_row`. Returns {'curves': {label: {k: accuracy}}, 'last_ink': (N,),
-    'at_last_ink': {name: accuracy}}."""
+    'at_last_ink': {name: accuracy}, 'step_logits': {name: (N, 28, 10)}}."""
     last_ink = last_ink_rows(data.x_test)
     logits = {"gru_1x32": gru_step_logits, "lstm_1x32": stepwise_logits(lstm, data.x_test)}
     curves = {name: readout_by_steps_after_ink(values, data.x_test, data.y_test) for name, values in logits.items()}
@@ -161,7 +177,7 @@ def q3_3_readout_after_ink(gru_step_logits: np.ndarray, lstm: keras.Model, data:
         entries[f"analysis.{name}.readout_by_steps_after_ink"] = curves[name]
     store_results(settings, entries)
     return {"curves": {"GRU (1x32)": curves["gru_1x32"], "LSTM (1x32)": curves["lstm_1x32"]}, "last_ink": last_ink,
-            "at_last_ink": at_last_ink}
+            "at_last_ink": at_last_ink, "step_logits": logits}
 
 
 def q3_3_readout_after_ink_checks(gru_step_logits: np.ndarray, bottom_up: keras.Model, data: MnistSplits,
@@ -196,7 +212,7 @@ def q3_3_row_occlusion(models: Mapping[str, keras.Model], data: MnistSplits, set
     'unoccluded': {name: accuracy}, 'summary', 'blank_row_fraction': (28,)}."""
     occlusion = occlusion_experiment(models, data.x_test, data.y_test, settings)
     results = load_results(settings)
-    unoccluded = {name: _test_accuracy(results, name) for name in models}
+    unoccluded = {name: stored_test_accuracy(results, name) for name in models}
     summary = {name: {"worst_row": int(np.argmin(values)) + 1, "largest_cost": unoccluded[name] - min(values)}
                for name, values in occlusion.items()}
     results = store_results(settings, {"analysis.row_occlusion": occlusion, "analysis.row_occlusion_summary": summary})
@@ -228,6 +244,32 @@ def q3_3_decision_after_ink(step_logits: np.ndarray, data: MnistSplits, settings
     store_results(settings, {"analysis.gru_1x32.decision_after_ink": per_class,
                              "analysis.gru_1x32.classes_decided_before_ink_ends": ", ".join(early)})
     return {"per_class": per_class, "early": early}
+
+
+def q3_3_decision_vs_ink(step_logits: Mapping[str, np.ndarray], data: MnistSplits, settings: RunSettings) -> dict:
+    """For each reader {name: per-step logits (N, 28, 10)}: per class and over every image ('all'), the
+    median decision step d, the median last ink row L, the median of d - L and the share with d < L.
+    Stores `analysis.decision_vs_ink.{name}` and returns {name: {class or 'all': {...}}}."""
+    per_reader = {name: decision_after_ink(logits, data.x_test, data.y_test, include_all=True)
+                  for name, logits in step_logits.items()}
+    store_results(settings, {f"analysis.decision_vs_ink.{name}": entry for name, entry in per_reader.items()})
+    return per_reader
+
+
+def q3_3_appended_blank_rows(data: MnistSplits, settings: RunSettings, names: tuple[str, ...] = APPENDED_ROW_MODELS) -> dict:
+    """Accuracy of the prediction read after the last row when k = 0..8 blank rows follow each test image,
+    for every seed of each model (cached). Stores `analysis.appended_blank_rows.{name}.{k}` (seed 0) and
+    `analysis.appended_blank_rows_over_seeds.{name}.{k}` (mean over seeds). Returns {'seed_0', 'over_seeds',
+    'by_seed'}, each keyed by name then k (by_seed: name, seed, k)."""
+    seed_models = {name: {seed: load_seed_model(name, seed, settings) for seed in settings.seeds} for name in names}
+    by_seed = appended_blank_rows_experiment(seed_models, data.x_test, data.y_test, settings)
+    seed_0 = {name: runs["0"] for name, runs in by_seed.items()}
+    over_seeds = {name: {k: float(np.mean([run[k] for run in runs.values()])) for k in runs["0"]}
+                  for name, runs in by_seed.items()}
+    store_results(settings, {**{f"analysis.appended_blank_rows.{name}": value for name, value in seed_0.items()},
+                             **{f"analysis.appended_blank_rows_over_seeds.{name}": value
+                                for name, value in over_seeds.items()}})
+    return {"seed_0": seed_0, "over_seeds": over_seeds, "by_seed": by_seed}
 
 
 def q3_3_probes(gru: keras.Model, lstm: keras.Model, data: MnistSplits, settings: RunSettings) -> dict:
@@ -263,6 +305,40 @@ def q3_3_replication(data: MnistSplits, settings: RunSettings, names: tuple[str,
     return summary
 
 
+def q3_3_readers_step_logits(models: Mapping[str, keras.Model], data: MnistSplits) -> dict[str, np.ndarray]:
+    """{name: per-step logits (N, 28, 10) on the test images} for the models given (nothing stored)."""
+    return {name: stepwise_logits(model, data.x_test) for name, model in models.items()}
+
+
+def q3_3_objective_readout(settings: RunSettings) -> dict:
+    """What the notebook draws for the objective's test, read from the stored results (nothing new is
+    stored): the head's per-step test accuracy (28,) of the plain 1x32 models and of their variants
+    trained differently, and each plain model's probe on h_t. Returns {'heads': {name: (28,)}, 'probes': {cell: (28,)}}."""
+    results = load_results(settings)
+    heads = {name: results[model_spec(name).section][name]["stepwise_test_accuracy"] for name in APPENDED_ROW_MODELS}
+    probes = {cell: results["analysis"]["probes"][f"{cell}_1x32"]["h"] for cell in ("gru", "lstm")}
+    return {"heads": heads, "probes": probes}
+
+
+def q3_3_fair_probes(gru: keras.Model, data: MnistSplits, settings: RunSettings) -> dict:
+    """The trained GRU (1x32)'s h_t, the pixels of rows 1..t and the untrained GRU's h_t, each probed
+    with C chosen from {0.01, 0.1, 1, 10} on the validation images and fitted on all 55,000 training
+    images (cached). Stores `analysis.probes_fair.{gru_1x32, pixels_so_far, untrained_gru_1x32}` ({'test_accuracy',
+    'validation_accuracy', 'C'}: (28,) each). Returns them and {'linear': the whole-image linear model's accuracy}."""
+    fair = fair_probe_experiment(gru, initial_model("gru_1x32", settings.seed), data, settings)
+    results = store_results(settings, {f"analysis.probes_fair.{kind}": value for kind, value in fair.items()})
+    return {**fair, "linear": results["baselines"]["linear"]["test_accuracy"]}
+
+
+def q3_3_tf1_conventions(settings: RunSettings) -> dict:
+    """The read-out at steps 24-28 over seeds (mean, min, max) for the plain GRU (1x32), TF1's cell and
+    each of its three conventions alone (`analysis.tf1_conventions_last_steps`, returned)."""
+    results = load_results(settings)
+    table = {name: last_steps_over_seeds(results, name) for name in TF1_TABLE}
+    store_results(settings, {"analysis.tf1_conventions_last_steps": table})
+    return table
+
+
 def q3_3_state_geometry(hidden: np.ndarray, data: MnistSplits, settings: RunSettings) -> dict:
     """The GRU's h_t (N, 28, units) in its first two principal components, per class, and the
     between/within-class variance ratio per step. Stores `analysis.gru_1x32.{class_separation,
@@ -270,7 +346,7 @@ def q3_3_state_geometry(hidden: np.ndarray, data: MnistSplits, settings: RunSett
     geometry = class_trajectories(hidden, data.y_test)
     separation = class_separation(hidden, data.y_test)
     store_results(settings, {"analysis.gru_1x32.class_separation": [round(v, 5) for v in separation],
-                             "analysis.gru_1x32.pca_explained": _rounded(geometry["explained"], 4)})
+                             "analysis.gru_1x32.pca_explained": rounded(geometry["explained"], 4)})
     return {**geometry, "separation": separation}
 
 
@@ -294,106 +370,3 @@ def q3_3_errors(data: MnistSplits, settings: RunSettings, gallery_size: int = 12
               "confusion": {name: matrix.tolist() for name, matrix in matrices.items()}, "most_common": most_common}
     store_results(settings, {"analysis.errors": errors})
     return {"best": best, "matrices": matrices, "gallery": gallery, "most_common": most_common}
-
-
-# --- Bonus: the gates ----------------------------------------------------------------------------
-
-def bonus_lstm_inside(lstm: keras.Model, data: MnistSplits, settings: RunSettings) -> Inside:
-    """The LSTM (1x32)'s gates, cell state and output on every test image, and each unit silenced in
-    turn. Stores `analysis.lstm_1x32.largest_abs_cell_state`."""
-    start = time.perf_counter()
-    state = lstm_internals(lstm, data.x_test)
-    seconds = time.perf_counter() - start
-    full_accuracy = _test_accuracy(load_results(settings), "lstm_1x32")  # on these test images, stored by training
-    unit_accuracy = silenced_unit_accuracy(lstm, data.x_test, data.y_test)
-    store_results(settings, {"analysis.lstm_1x32.largest_abs_cell_state": float(np.abs(state["c"]).max())})
-    return Inside(state, full_accuracy, unit_accuracy, units_by_cost(unit_accuracy, full_accuracy), seconds,
-                  cell_limit=float(np.percentile(np.abs(state["c"]), 99)))
-
-
-GATE_TITLES = {"LSTM i": "LSTM input gate $i_t$", "LSTM f": "LSTM forget gate $f_t$", "LSTM o": "LSTM output gate $o_t$",
-               "GRU z": "GRU update gate $z_t$", "GRU r": "GRU reset gate $r_t$"}
-
-
-def _gates(lstm_state: Mapping[str, np.ndarray], gru_state: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The five gates (N, 28, units) under their short names, LSTM i, f, o then GRU z, r."""
-    return {"LSTM i": lstm_state["i"], "LSTM f": lstm_state["f"], "LSTM o": lstm_state["o"],
-            "GRU z": gru_state["z"], "GRU r": gru_state["r"]}
-
-
-def bonus_gate_statistics(lstm: Inside, gru: Inside, data: MnistSplits, settings: RunSettings) -> dict:
-    """Each gate's summary over the test set (`analysis.gates`) and its mean around the first ink row
-    (`analysis.gates_at_first_ink`). Returns {'gates': {title: (N, 28, units)}, 'summary', 'at_first_ink'}."""
-    gates = _gates(lstm.state, gru.state)
-    summary = gate_summary({name.lower().replace(" ", "_"): values for name, values in gates.items()})
-    at_first_ink = {name: gate_around_first_ink(values, data.x_test) for name, values in gates.items()}
-    store_results(settings, {"analysis.gates": summary, "analysis.gates_at_first_ink": at_first_ink})
-    return {"gates": {GATE_TITLES[name]: values for name, values in gates.items()}, "summary": summary,
-            "at_first_ink": at_first_ink}
-
-
-def bonus_unit_ablation(inside: Mapping[str, Inside], settings: RunSettings) -> dict:
-    """What silencing each unit costs, against how often the unit passes the head's ReLU, for
-    {'gru_1x32': Inside, 'lstm_1x32': Inside}. Stores `analysis.{unit_ablation, unit_ablation_full_accuracy,
-    relu_zeroed, unit_ablation_summary, cost_vs_relu_pass}`. Returns {'costs', 'relu_zeroed', 'correlation'}."""
-    relu_zeroed = {name: relu_zeroed_share(model.state["h"][:, -1]) for name, model in inside.items()}
-    costs = {name: model.full_accuracy - model.unit_accuracy for name, model in inside.items()}
-    correlation = {}
-    for name in costs:
-        rho, p_value = spearman_correlation(costs[name], 1.0 - relu_zeroed[name])
-        correlation[name] = {"spearman_rho": round(rho, 4), "p_value": round(p_value, 4)}
-    store_results(settings, {
-        "analysis.unit_ablation": {name: _rounded(model.unit_accuracy, 6) for name, model in inside.items()},
-        "analysis.unit_ablation_full_accuracy": {name: round(model.full_accuracy, 6) for name, model in inside.items()},
-        "analysis.relu_zeroed": {name: _rounded(share, 6) for name, share in relu_zeroed.items()},
-        "analysis.unit_ablation_summary": {
-            name: {"costliest_unit": int(np.argmax(cost)), "largest_cost": round(float(cost.max()), 6),
-                   "smallest_cost": round(float(cost.min()), 6)} for name, cost in costs.items()},
-        "analysis.cost_vs_relu_pass": correlation})
-    return {"costs": costs, "relu_zeroed": relu_zeroed, "correlation": correlation}
-
-
-def bonus_important_units(inside: Mapping[str, Inside], data: MnistSplits, settings: RunSettings, count: int = 3) -> dict:
-    """For the `count` costliest units of each model, the correlation of h_t with simple features of the
-    input (`analysis.important_units`, with the strongest link); returns the stored `analysis` section."""
-    features = row_features(data.x_test)
-    important = {}
-    for name, model in inside.items():
-        units = model.order[:count]
-        correlations = {str(unit): feature_correlations(model.state["h"][:, :, unit], features) for unit in units}
-        strongest = max(({"unit": int(unit), "feature": feature, "r": r} for unit, by_feature in correlations.items()
-                         for feature, r in by_feature.items()), key=lambda link: abs(link["r"]))
-        important[name] = {"order": model.order, "units": units, "correlations": correlations, "strongest": strongest}
-    return store_results(settings, {"analysis.important_units": important})["analysis"]
-
-
-def bonus_lstm_memory(lstm_model: keras.Model, lstm: Inside, data: MnistSplits, settings: RunSettings,
-                      draws: int = 20) -> dict:
-    """How long c_t survives to step 28 per unit, and what fixing the forget gates of the units that keep
-    f > 0.9 most of the time at 0.5 costs, against `draws` random sets of as many units. Stores
-    `analysis.lstm_1x32.{retention, retention_half_life, retention_from_step_1_mean, forget_ablation,
-    long_memory_half_lives, median_half_life}`. Returns {'retention', 'half_life', 'long_memory_units', 'forget_test'}."""
-    retention = cell_state_retention(lstm.state["f"])
-    half_life = retention_half_life(retention)
-    long_memory_units = [int(j) for j in np.flatnonzero(gate_saturation(lstm.state["f"])[1] > 0.5)]
-    forget_test = forget_ablation(lstm_model, data.x_test, data.y_test, long_memory_units, draws=draws, seed=0)
-    store_results(settings, {
-        "analysis.lstm_1x32.retention": [_rounded(row, 6) for row in retention],
-        "analysis.lstm_1x32.retention_half_life": half_life,
-        "analysis.lstm_1x32.retention_from_step_1_mean": round(float(retention[:, 0].mean()), 4),
-        "analysis.lstm_1x32.forget_ablation": forget_test,
-        "analysis.lstm_1x32.long_memory_half_lives": [half_life[j] for j in long_memory_units],
-        "analysis.lstm_1x32.median_half_life": float(np.median([28 if h is None else h for h in half_life]))})
-    return {"retention": retention, "half_life": half_life, "long_memory_units": long_memory_units,
-            "forget_test": forget_test}
-
-
-def bonus_gates_by_row(lstm: Inside, gru: Inside, data: MnistSplits, settings: RunSettings) -> dict:
-    """Every gate on blank and on ink rows, trained and untrained (`analysis.gates_by_row`, returned)."""
-    untrained = _gates(lstm_internals(initial_model("lstm_1x32", settings.seed), data.x_test),
-                       gru_internals(initial_model("gru_1x32", settings.seed), data.x_test))
-    by_row = {gate: {"trained": gate_by_row_kind(trained, data.x_test),
-                     "untrained": gate_by_row_kind(untrained[gate], data.x_test)}
-              for gate, trained in _gates(lstm.state, gru.state).items()}
-    store_results(settings, {"analysis.gates_by_row": by_row})
-    return by_row

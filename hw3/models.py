@@ -44,7 +44,9 @@ class ModelSpec:
     layers: int = 0
     units: int = 0
     reading: str = "rows"  # one of READINGS: how the image becomes a sequence of 28 steps
-    convention: str = "keras"  # "keras" (Keras 3 defaults) or "tf1" (TensorFlow 1's GRUCell)
+    convention: str = "keras"  # one of CONVENTIONS: Keras 3's defaults, TensorFlow 1's GRUCell, or one part of it
+    objective: str = "last_step"  # "last_step": the loss reads the head after row 28; "every_step": after every row
+    trailing_blanks: int = 0  # trained on images followed by k = 0..trailing_blanks blank rows, k drawn per batch
     widths: tuple[int, ...] = ()  # whole-image models: hidden widths, or (filters 1, filters 2, dense)
     reference_accuracy: float | None = None  # the earlier solution's test accuracy
     reference_loss: float | None = None  # ... and its test loss, as printed (a sum on an unstated scale)
@@ -74,6 +76,15 @@ _REFERENCE_LAST_STEPS = {  # its GRU (1x32) read out at step t as if t were the 
     "gru_1x32": ((28, 0.9596), (27, 0.9547), (26, 0.9194), (25, 0.8326), (24, 0.7230))}
 
 
+CONVENTIONS = {  # how build_recurrent_model builds the GRU: Keras layer options, z and r gate biases starting at 1
+    "keras": ({}, False),
+    "tf1": ({"reset_after": False, "recurrent_initializer": "glorot_uniform"}, True),  # TensorFlow 1's GRUCell
+    "tf1_reset_before": ({"reset_after": False}, False),
+    "tf1_gate_bias": ({}, True),
+    "tf1_glorot": ({"recurrent_initializer": "glorot_uniform"}, False),
+}
+
+
 def _configuration(cell: str, layers: int, units: int) -> ModelSpec:
     name = f"{cell}_{layers}x{units}"
     accuracy, loss = _REFERENCE[name]
@@ -84,8 +95,19 @@ def _configuration(cell: str, layers: int, units: int) -> ModelSpec:
 
 def _gru_variant(name: str, description: str, **options) -> ModelSpec:
     """The GRU (1x32) reading the image differently or built with TensorFlow 1's GRUCell conventions
-    (the earlier solution's cell); same head, same training."""
+    (the earlier solution's cell), or one of those conventions alone; same head, same training."""
     return ModelSpec(name, "recurrent", "variants", description, "gru", 1, 32, **options)
+
+
+def _trained_differently(cell: str, objective: str = "last_step", trailing_blanks: int = 0) -> ModelSpec:
+    """A 1x32 network of `cell` with the plain architecture, trained with another loss or on images
+    followed by blank rows (Q3.3's interventions on the objective)."""
+    if objective == "every_step":
+        name, how = f"{cell}_1x32_every_step_loss", "the loss averaged over the head read after every row"
+    else:
+        name, how = f"{cell}_1x32_trailing_blanks", f"trained on images followed by 0-{trailing_blanks} blank rows"
+    return ModelSpec(name, "recurrent", "variants", f"{cell.upper()} (1x32), {how}", cell, 1, 32,
+                     objective=objective, trailing_blanks=trailing_blanks)
 
 
 def _whole_image(name: str, description: str, widths: tuple[int, ...]) -> ModelSpec:
@@ -100,6 +122,14 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     _gru_variant("gru_1x32_columns", "GRU (1x32) reading the columns, left to right", reading="columns"),
     _gru_variant("gru_1x32_bottom_up", "GRU (1x32) reading the rows bottom to top", reading="bottom_up"),
     _gru_variant("gru_1x32_tf1_cell", "GRU (1x32) with TensorFlow 1's GRUCell conventions", convention="tf1"),
+    *(_trained_differently(cell, objective="every_step") for cell in ("gru", "lstm")),
+    *(_trained_differently(cell, trailing_blanks=8) for cell in ("gru", "lstm")),
+    _gru_variant("gru_1x32_tf1_reset_before", "GRU (1x32) with only the reset gate applied before the recurrent "
+                 "product (reset_after=False)", convention="tf1_reset_before"),
+    _gru_variant("gru_1x32_tf1_gate_bias", "GRU (1x32) with only the update and reset gate biases starting at 1",
+                 convention="tf1_gate_bias"),
+    _gru_variant("gru_1x32_tf1_glorot", "GRU (1x32) with only a Glorot-uniform recurrent kernel",
+                 convention="tf1_glorot"),
     _whole_image("linear", "softmax regression on the 784 pixels", ()),
     _whole_image("mlp", "multilayer perceptron 784-256-256-10, ReLU", (256, 256)),
     _whole_image("cnn", "conv 3x3x16, pool, conv 3x3x32, pool, dense 64, dense 10", (16, 32, 64)),
@@ -114,7 +144,10 @@ def _names(section: str) -> tuple[str, ...]:
 
 
 CONFIG_NAMES = _names("configs")  # the eight columns of the assignment's table, in its order
-VARIANT_NAMES = _names("variants")
+VARIANT_NAMES = ("gru_1x32_permuted_rows", "gru_1x32_columns", "gru_1x32_bottom_up", "gru_1x32_tf1_cell")  # Q3.1
+OBJECTIVE_NAMES = ("gru_1x32_every_step_loss", "lstm_1x32_every_step_loss", "gru_1x32_trailing_blanks",
+                   "lstm_1x32_trailing_blanks")  # Q3.3: what the training objective does to the decision
+TF1_PART_NAMES = ("gru_1x32_tf1_reset_before", "gru_1x32_tf1_gate_bias", "gru_1x32_tf1_glorot")  # Q3.3: one at a time
 WHOLE_IMAGE_NAMES = _names("baselines")
 BASELINE_NAMES = ("linear", "mlp", "cnn")
 SMALL_BASELINE_NAMES = ("mlp_small", "cnn_small")  # within 10% of the GRU (1x32)'s parameters
@@ -201,30 +234,36 @@ def build_recurrent_model(name: str) -> keras.Model:
     A variant that reads the image differently starts with a `reading_order` layer (see
     `reading_transform`); the "tf1" convention builds Keras's GRU the way TensorFlow 1's GRUCell
     was: reset gate applied before the recurrent product (`reset_after=False`), Glorot-uniform
-    recurrent kernel, update and reset gate biases starting at 1.0 (candidate bias at 0).
+    recurrent kernel, update and reset gate biases starting at 1.0 (candidate bias at 0); the
+    "tf1_..." conventions take one of these three changes alone (`CONVENTIONS`). A model trained on
+    images followed by blank rows accepts sequences of any length (N, T, 28).
     """
     config = model_spec(name)
     if not config.is_recurrent:
         raise ValueError(f"{name!r} sees the whole image; build it with build_model or build_baseline_model.")
     recurrent_class = keras.layers.LSTM if config.cell == "lstm" else keras.layers.GRU
-    inputs = keras.Input(shape=(SEQUENCE_LENGTH, ROW_WIDTH), name="image_rows")
+    steps = None if config.trailing_blanks else SEQUENCE_LENGTH  # trained on longer sequences too
+    inputs = keras.Input(shape=(steps, ROW_WIDTH), name="image_rows")
     x = inputs
     reading = _reading_order_layer(config.reading)
     if reading is not None:
         x = reading(x)
     x = keras.layers.Dense(config.units, name="input_projection")(x)
-    options = {}
-    if config.convention == "tf1":
-        if config.cell != "gru":
-            raise ValueError(f"the tf1 convention is defined for the GRU only; got cell {config.cell!r}.")
-        options = {"reset_after": False, "recurrent_initializer": "glorot_uniform"}
+    if config.convention not in CONVENTIONS:
+        raise ValueError(f"unknown convention {config.convention!r}; valid: {', '.join(CONVENTIONS)}.")
+    options, gate_bias_one = CONVENTIONS[config.convention]
+    if config.convention != "keras" and config.cell != "gru":
+        raise ValueError(f"the TF1 conventions are defined for the GRU only; got cell {config.cell!r}.")
     for index in range(1, config.layers + 1):
         layer = recurrent_class(config.units, return_sequences=index < config.layers, name=f"recurrent_{index}",
                                 **options)
         x = layer(x)
-        if config.convention == "tf1":
+        if gate_bias_one:
             kernel, recurrent_kernel, bias = layer.get_weights()
-            bias[:2 * config.units] = 1.0  # Keras orders the bias [update z, reset r, candidate]
+            if bias.ndim == 1:  # reset_after=False: one bias [update z, reset r, candidate]
+                bias[:2 * config.units] = 1.0
+            else:  # reset_after=True: an input-side row and a recurrent-side row; the input side carries the 1
+                bias[0, :2 * config.units] = 1.0
             layer.set_weights([kernel, recurrent_kernel, bias])
     x = keras.layers.Activation("relu", name="recurrent_relu")(x)
     x = keras.layers.Dense(HEAD_UNITS, activation="relu", name="hidden")(x)

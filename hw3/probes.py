@@ -18,7 +18,7 @@ from hw3.cells import gru_internals, lstm_internals
 from hw3.data import accuracy, check_image_batch
 from hw3.readout import every_step_model, stepwise_readout
 from hw3.controls import readout_by_steps_after_ink, row_occlusion_accuracy, weights_fingerprint
-from hw3.settings import NUM_CLASSES, RunSettings, cached_result
+from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings, cached_result
 
 PROBE_MAX_ITERATIONS = 2000
 
@@ -147,6 +147,63 @@ def probe_gains(trained: list[float], pixels: list[float], untrained: list[float
     later = over_pixels[from_step - 1:]
     return {"over_pixels": over_pixels, "over_untrained": over_untrained,
             f"over_pixels_from_step_{from_step}": {"min": min(later), "max": max(later)}}
+
+
+# --- Fair probes: each probe's regularization chosen on the validation images ----------------------
+
+PROBE_C_VALUES = (0.01, 0.1, 1.0, 10.0)  # inverse regularization strengths tried, on the validation images
+
+
+def tuned_probe(train_features: np.ndarray, train_labels: np.ndarray, validation_features: np.ndarray,
+                validation_labels: np.ndarray, test_features: np.ndarray, test_labels: np.ndarray,
+                c_values=PROBE_C_VALUES) -> dict[str, float]:
+    """A linear probe whose C is chosen on the validation images: features standardized on the
+    training images, then for each C in ascending order a multinomial logistic regression fitted on all
+    training features (warm-started from the previous C's solution; the optimum is the same, it is
+    reached sooner). The C with the highest validation accuracy wins, the smallest on a tie; returns
+    {'C', 'validation_accuracy', 'test_accuracy'} of that fit."""
+    scaler = StandardScaler().fit(train_features)
+    train, validation, test = (scaler.transform(x) for x in (train_features, validation_features, test_features))
+    probe = LogisticRegression(max_iter=PROBE_MAX_ITERATIONS, warm_start=True)
+    best: dict[str, float] = {}
+    for c in sorted(c_values):
+        probe.set_params(C=c).fit(train, train_labels)
+        if probe.n_iter_.max() >= PROBE_MAX_ITERATIONS:
+            raise ValueError(f"the probe with C = {c} did not converge in {PROBE_MAX_ITERATIONS} iterations.")
+        validation_accuracy = float(probe.score(validation, validation_labels))
+        if not best or validation_accuracy > best["validation_accuracy"]:
+            best = {"C": c, "validation_accuracy": validation_accuracy, "test_accuracy": float(probe.score(test, test_labels))}
+    return best
+
+
+def tuned_probes_per_step(features, labels: Mapping[str, np.ndarray], steps: int) -> dict[str, list[float]]:
+    """`tuned_probe` at every step t = 1..steps; `features(split, t)` gives the (N, features) of split
+    'train', 'validation' or 'test' at step t. Returns {'test_accuracy', 'validation_accuracy', 'C'}, each (steps,)."""
+    fits = [tuned_probe(features("train", t), labels["train"], features("validation", t), labels["validation"],
+                        features("test", t), labels["test"]) for t in range(1, steps + 1)]
+    return {key: [fit[key] for fit in fits] for key in ("test_accuracy", "validation_accuracy", "C")}
+
+
+def fair_probe_experiment(gru: keras.Model, untrained_gru: keras.Model, data, settings: RunSettings) -> dict:
+    """Probes on the trained GRU's h_t, on the pixels of rows 1..t and on the untrained GRU's h_t, each
+    with its C chosen on the validation images and fitted on all training images (cached; slow the first
+    time). Returns {'gru_1x32', 'pixels_so_far', 'untrained_gru_1x32': tuned_probes_per_step(...)}."""
+    images = {"train": data.x_train, "validation": data.x_validation, "test": data.x_test}
+    labels = {"train": data.y_train, "validation": data.y_validation, "test": data.y_test}
+    fingerprint = weights_fingerprint({"gru_1x32": gru, "untrained_gru_1x32": untrained_gru}, "fair probes",
+                                      PROBE_C_VALUES, PROBE_MAX_ITERATIONS,
+                                      *[(len(x), int(np.sum(x))) for x in images.values()])
+
+    def compute() -> dict:
+        result = {}
+        for name, model in (("gru_1x32", gru), ("untrained_gru_1x32", untrained_gru)):
+            states = {split: gru_internals(model, x)["h"] for split, x in images.items()}
+            result[name] = tuned_probes_per_step(lambda split, t: states[split][:, t - 1], labels, SEQUENCE_LENGTH)
+        result["pixels_so_far"] = tuned_probes_per_step(lambda split, t: pixels_so_far(images[split], t), labels,
+                                                        SEQUENCE_LENGTH)
+        return {name: result[name] for name in ("gru_1x32", "pixels_so_far", "untrained_gru_1x32")}
+
+    return cached_result(settings, "fair_probe_experiment", fingerprint, compute)
 
 
 REPLICATION_STEP = 16  # the middle step where Q3.3 compares the probe with the head

@@ -58,15 +58,17 @@ def p_value_text(p_value: float) -> str:
     return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
 
 
-def explanation_rows(statistics: Mapping) -> tuple[list[str], list[list[str]]]:
+def explanation_rows(statistics: Mapping, leave_out: tuple[str, ...] = ()) -> tuple[list[str], list[list[str]]]:
     """The Q3.1 and Q3.3 comparisons stored under statistics.comparisons: both means over seeds,
-    the difference in points with its 95% Welch interval, and the seed-0 McNemar test."""
+    the difference in points with its 95% Welch interval, and the seed-0 McNemar test; comparisons
+    whose label contains one of `leave_out` are left out."""
     header = ["first - second", "first, mean", "second, mean", "difference, points [95% interval]", "Welch p",
               "McNemar p (seed 0)"]
     per_model = statistics["per_model"]
     rows = [[label, f"{per_model[c['first']]['test_accuracy']['mean']:.4f}",
              f"{per_model[c['second']]['test_accuracy']['mean']:.4f}", _interval(c), p_value_text(c["p_value"]),
-             p_value_text(c["mcnemar_seed0"]["p_value"])] for label, c in statistics["comparisons"].items()]
+             p_value_text(c["mcnemar_seed0"]["p_value"])] for label, c in statistics["comparisons"].items()
+            if not any(part in label for part in leave_out)]
     return header, rows
 
 
@@ -172,6 +174,11 @@ def earlier_solution_rows(statistics: Mapping) -> tuple[list[str], list[list[str
     return header, rows
 
 
+def _seed_range(by_step: Mapping[str, Mapping[str, float]], step: int) -> str:
+    entry = by_step[str(step)]
+    return f"{entry['mean']:.4f} ({entry['min']:.3f}-{entry['max']:.3f})"
+
+
 def last_steps_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
     """The Q3.3 table: GRU (1x32) test accuracy with each of the last five steps read out as the last."""
     accuracy = results["configs"]["gru_1x32"]["stepwise_test_accuracy"]
@@ -181,9 +188,19 @@ def last_steps_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
     labels = {"gru_1x32": "GRU (1x32), seeds: mean (min-max)",
               "gru_1x32_tf1_cell": "GRU (1x32) with TF1 GRUCell conventions, seeds: mean (min-max)"}
     for name, by_step in results.get("analysis", {}).get("last_steps", {}).items():  # statistics.last_steps_over_seeds
-        rows.append([labels.get(name, name)] + [f"{by_step[str(t)]['mean']:.4f} ({by_step[str(t)]['min']:.3f}-"
-                                                f"{by_step[str(t)]['max']:.3f})" for t in steps])
+        rows.append([labels.get(name, name)] + [_seed_range(by_step, t) for t in steps])
     rows.append(["earlier solution"] + [f"{REFERENCE_GRU_LAST_STEPS[t]:.4f}" for t in steps])
+    return header, rows
+
+
+def tf1_convention_rows(table: Mapping[str, Mapping[str, Mapping[str, float]]]) -> tuple[list[str], list[list[str]]]:
+    """Q3.3: the read-out at steps 24-28 over seeds, mean (min-max), for each GRU in `table` (the plain
+    GRU, TF1's cell, each of its conventions alone), and the earlier solution's single run."""
+    steps = sorted(REFERENCE_GRU_LAST_STEPS)
+    header = ["GRU (1x32), seeds 0-4"] + [f"t = {t}" for t in steps]
+    rows = [[model_spec(name).title if name == "gru_1x32" else model_spec(name).description.replace("GRU (1x32) with ", "")]
+            + [_seed_range(by_step, t) for t in steps] for name, by_step in table.items()]
+    rows.append(["earlier solution (one run)"] + [f"{REFERENCE_GRU_LAST_STEPS[t]:.4f}" for t in steps])
     return header, rows
 
 
@@ -262,7 +279,8 @@ def report_tables(results: Mapping) -> dict[str, Callable[[], str]]:
         "table/important_units/lstm_1x32": lambda: markdown_table(*important_unit_rows(results["analysis"], "lstm_1x32")),
         "table/seeds": lambda: markdown_table(*seed_summary_rows(results["statistics"], list(results["statistics"]["per_model"]))),
         "table/comparisons": lambda: markdown_table(*comparison_rows(results["statistics"], baselines=False)),
-        "table/explanations": lambda: markdown_table(*explanation_rows(results["statistics"])),
+        "table/explanations": lambda: markdown_table(*explanation_rows(results["statistics"], leave_out=("tf1",))),
+        "table/tf1_conventions": lambda: markdown_table(*tf1_convention_rows(results["analysis"]["tf1_conventions_last_steps"])),
         "table/replication": lambda: markdown_table(*replication_rows(results["analysis"]["replication_summary"])),
         "table/earlier_solution": lambda: markdown_table(*earlier_solution_rows(results["statistics"])),
         "table/gates_by_row": lambda: markdown_table(*gates_by_row_rows(results["analysis"]["gates_by_row"])),

@@ -11,10 +11,11 @@ from typing import Mapping, Sequence
 import numpy as np
 from scipy import stats
 
-from hw3.models import ALL_MODEL_NAMES, BASELINE_NAMES, CONFIG_NAMES
+from hw3.models import BASELINE_NAMES, CONFIG_NAMES, VARIANT_NAMES, WHOLE_IMAGE_NAMES
 
 CONFIDENCE = 0.95
 WIDEST_RECURRENT = ("gru_1x128", "lstm_1x128")  # the baselines are compared with these
+COMPARED_NAMES = CONFIG_NAMES + VARIANT_NAMES + WHOLE_IMAGE_NAMES  # Q2 and Q3.1's models (not Q3.3's interventions)
 # Q3.1 and Q3.3: each (first, second) is stored as "first - second" under statistics.comparisons.
 COMPARISONS = (("gru_1x32", "mlp_small"), ("gru_1x32", "cnn_small"), ("lstm_1x32", "mlp_small"),
                ("gru_1x32_permuted_rows", "gru_1x32"), ("gru_1x32_columns", "gru_1x32"),
@@ -90,7 +91,7 @@ def comparisons(results: Mapping, predictions: Mapping[str, np.ndarray], labels:
 def seed_statistics(results: Mapping, predictions: Mapping[str, np.ndarray], labels: np.ndarray,
                     reference_accuracy: Mapping[str, float]) -> dict:
     """Everything the report says about seeds, as stored under results.json's `statistics`."""
-    names = [name for name in ALL_MODEL_NAMES if name in results["seeds"]]
+    names = [name for name in COMPARED_NAMES if name in results["seeds"]]
     statistics = {
         "confidence": CONFIDENCE, "interval_method": "Welch's t over seeds",
         "binomial_standard_error": {name: round(float(np.sqrt(a * (1 - a) / len(labels))), 6)

@@ -19,9 +19,9 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from hw3.data import MnistSplits, accuracy, load_binarized_mnist
+from hw3.data import MnistSplits, accuracy, load_binarized_mnist, with_blank_rows
 from hw3.models import PERMUTED_ROW_ORDER, build_model, model_spec, trainable_parameters
-from hw3.readout import stepwise_accuracy, stepwise_logits
+from hw3.readout import every_step_model, stepwise_accuracy, stepwise_logits
 from hw3.settings import RunSettings, load_results, store_results, write_atomically
 
 
@@ -102,6 +102,10 @@ def requested_entry(name: str, settings: RunSettings, data: MnistSplits) -> dict
             entry.update(description=spec.description, reading=spec.reading, convention=spec.convention)
             if spec.reading == "permuted_rows":
                 entry["row_order"] = [int(row) for row in PERMUTED_ROW_ORDER]  # step i reads image row row_order[i]
+            if spec.objective != "last_step":
+                entry["objective"] = spec.objective
+            if spec.trailing_blanks:
+                entry["trailing_blanks"] = spec.trailing_blanks
     else:
         entry.update(kind=name, description=spec.description)
     entry.update(epochs=settings.epochs, batch_size=settings.batch_size, learning_rate=settings.learning_rate,
@@ -147,30 +151,101 @@ def environment_summary() -> dict:
             "python": platform.python_version(), "cpu_count": os.cpu_count()}
 
 
+class TrailingBlankBatches:
+    """Training batches of images (batch, 28 + k, 28) followed by k blank rows, k drawn uniformly from
+    0..`most` for each batch, the images shuffled every epoch; both drawn from `seed` and the epoch."""
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray, batch_size: int, most: int, seed: int):
+        self.images, self.labels, self.batch_size, self.most, self.seed = images, labels, batch_size, most, seed
+        self.epoch, self._plan = 0, None
+
+    def __len__(self) -> int:
+        return -(-len(self.images) // self.batch_size)
+
+    def plan(self) -> tuple[np.ndarray, np.ndarray]:
+        """This epoch's image order (N,) and blank rows per batch (batches,)."""
+        if self._plan is None or self._plan[0] != self.epoch:
+            rng = np.random.default_rng([self.seed, self.epoch])
+            self._plan = (self.epoch, rng.permutation(len(self.images)), rng.integers(0, self.most + 1, len(self)))
+        return self._plan[1], self._plan[2]
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        order, extra = self.plan()
+        chosen = order[index * self.batch_size:(index + 1) * self.batch_size]
+        return with_blank_rows(self.images[chosen], int(extra[index])), self.labels[chosen]
+
+    def on_epoch_end(self) -> None:
+        self.epoch += 1
+
+    def dataset(self) -> tf.data.Dataset:
+        """The batches as a tf.data pipeline whose step axis may change from batch to batch (Keras's
+        own PyDataset adapter fixes it from the first batches); each pass is one epoch, in order."""
+        def epoch():
+            for index in range(len(self)):
+                yield self[index]
+            self.on_epoch_end()
+
+        batches = tf.data.Dataset.from_generator(epoch, output_signature=(
+            tf.TensorSpec((None, None, self.images.shape[2]), tf.float32), tf.TensorSpec((None,), tf.int64)))
+        return batches.apply(tf.data.experimental.assert_cardinality(len(self)))
+
+
+def _every_step_twin(model: keras.Model) -> keras.Model:
+    """A copy of `model` (same weights) that applies the head after every row: (N, 28, 28) -> (N, 28, 10)."""
+    reader = every_step_model(model)
+    return keras.Model(reader.inputs, reader.outputs[1], name=f"{model.name}_every_step")
+
+
+def _fit(model: keras.Model, name: str, data: MnistSplits, settings: RunSettings, callbacks: list) -> tuple[dict, float]:
+    """Fit model `name` as its registry entry says; returns the per-epoch history and the seconds.
+
+    "every_step" objective: an every-step twin is fitted on labels repeated for each step, so its loss
+    is the mean over the 28 steps of the cross-entropy of the head read after that step; the trained
+    weights then go back into `model`. Trailing blanks: batches of `TrailingBlankBatches`."""
+    spec = model_spec(name)
+    trained = _every_step_twin(model) if spec.objective == "every_step" else model
+    compile_for_training(trained, settings.learning_rate)
+    x, y, validation = data.x_train, data.y_train, (data.x_validation, data.y_validation)
+    options = {"batch_size": settings.batch_size, "shuffle": True}
+    if spec.objective == "every_step":
+        y = np.repeat(data.y_train[:, None], trained.output_shape[1], axis=1)
+        validation = (data.x_validation, np.repeat(data.y_validation[:, None], trained.output_shape[1], axis=1))
+    if spec.trailing_blanks:
+        batches = TrailingBlankBatches(x, y.astype(np.int64), settings.batch_size, spec.trailing_blanks, settings.seed)
+        x, y, options = batches.dataset(), None, {"shuffle": False}  # the batches shuffle themselves
+    start = time.perf_counter()
+    history = trained.fit(x, y, validation_data=validation, epochs=settings.epochs, verbose=0, callbacks=callbacks,
+                          **options)
+    seconds = time.perf_counter() - start
+    if trained is not model:
+        for layer in model.layers:
+            if layer.weights and layer.name != "reading_order":
+                layer.set_weights(trained.get_layer(f"{layer.name}_copy").get_weights())
+        compile_for_training(model, settings.learning_rate)
+        model.optimizer.build(model.trainable_variables)  # saved and loaded like any trained model's optimizer
+    return history.history, seconds
+
+
 def train_model(name: str, data: MnistSplits, settings: RunSettings,
                 progress: ProgressLine | None = None) -> tuple[keras.Model, dict]:
-    """Train one model from scratch with the settings' hyper-parameters.
+    """Train one model from scratch with the settings' hyper-parameters and its registry entry's
+    objective (`_fit`).
 
     Returns the trained model and its results entry: the requested settings plus test loss
-    (mean cross-entropy per test image, in nats), test accuracy, training seconds, parameter
-    count, per-epoch history, and, for recurrent models, the per-step test accuracy (28,).
+    (mean cross-entropy per test image, in nats, of the prediction after row 28), test accuracy,
+    training seconds, parameter count, per-epoch history (of the loss that was trained), and, for
+    recurrent models, the per-step test accuracy (28,).
     """
     entry = requested_entry(name, settings, data)
     seed_everything(settings.seed)
-    model = compile_for_training(build_model(name), settings.learning_rate)
-    start = time.perf_counter()
-    history = model.fit(
-        data.x_train, data.y_train, validation_data=(data.x_validation, data.y_validation),
-        epochs=settings.epochs, batch_size=settings.batch_size, shuffle=True, verbose=0,
-        callbacks=[EpochProgress(progress)] if progress is not None else [],
-    )
-    train_seconds = time.perf_counter() - start
+    model = build_model(name)
+    history, train_seconds = _fit(model, name, data, settings, [EpochProgress(progress)] if progress is not None else [])
     test_loss, test_accuracy = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0)
     entry.update(
         test_loss=round(float(test_loss), 6), test_accuracy=round(float(test_accuracy), 6),
         train_seconds=round(train_seconds, 1), parameters=trainable_parameters(model),
         test_examples=int(len(data.x_test)),
-        history={key: [round(float(value), 6) for value in values] for key, values in history.history.items()},
+        history={key: [round(float(value), 6) for value in values] for key, values in history.items()},
     )
     if model_spec(name).is_recurrent:
         step_logits = stepwise_logits(model, data.x_test)

@@ -472,3 +472,43 @@ def test_a_decision_at_the_last_ink_row_is_not_before_the_ink_ends():
     per_class = decision_after_ink(logits_choosing(classes), images, np.array([7, 7, 7]))
     assert per_class["7"]["share_decided_before_ink_ends"] == 0.3333  # one of three, four decimals
     assert list(per_class) == ["7"]  # classes absent from the labels are left out
+
+
+def test_decision_against_ink_counts_a_tie_as_not_before_and_adds_an_entry_over_every_image():
+    images = np.stack([image_with_ink([12]), image_with_ink([12]), image_with_ink([5, 20])])  # L = 12, 12, 20
+    labels = np.array([1, 1, 2])
+    classes = np.zeros((3, 28), int)
+    classes[0, 11:] = 1  # decided at step 12 = L: a tie
+    classes[1, 10:] = 1  # decided at step 11 < L
+    classes[2, 24:] = 2  # decided at step 25, five steps after L = 20
+    result = decision_after_ink(logits_choosing(classes), images, labels, include_all=True)
+    assert result["1"] == {"median_decision_step": 11.5, "median_last_ink_row": 12.0, "median_steps_after_ink": -0.5,
+                           "share_decided_before_ink_ends": 0.5}
+    assert result["2"]["median_steps_after_ink"] == 5.0 and result["2"]["share_decided_before_ink_ends"] == 0.0
+    assert result["all"] == {"median_decision_step": 12.0, "median_last_ink_row": 12.0, "median_steps_after_ink": 0.0,
+                             "share_decided_before_ink_ends": 0.3333}
+    assert "all" not in decision_after_ink(logits_choosing(classes), images, labels)
+
+
+def test_appended_blank_row_accuracy_reads_step_28_plus_k_of_one_padded_pass(monkeypatch):
+    import hw3.controls as controls
+
+    calls = []
+
+    def step_logits_naming_the_step(model, images, extra):  # class at step t (1..36) is t % 10
+        calls.append(extra)
+        return logits_choosing(np.tile(np.arange(1, 29 + extra) % 10, (len(images), 1)))
+
+    monkeypatch.setattr(controls, "padded_step_logits", step_logits_naming_the_step)
+    images = np.zeros((2, 28, 28), np.float32)
+    result = controls.appended_blank_row_accuracy(None, images, np.array([0, 0]), extra=8)
+    assert calls == [8] and list(result) == [str(k) for k in range(9)]
+    assert [k for k, value in result.items() if value == 1.0] == ["2"]  # step 30 names class 0: k = 2, not 1 or 3
+    assert result["0"] == 0.0
+
+
+def test_appended_blank_rows_follow_the_image_and_leave_its_rows_alone():
+    image = image_with_ink([1, 28])[None]
+    padded = with_blank_rows(image, 3)
+    assert padded.shape == (1, 31, 28)
+    assert np.array_equal(padded[0, :28], image[0]) and padded[0, 28:].sum() == 0  # appended, not prepended

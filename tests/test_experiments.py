@@ -62,12 +62,13 @@ def test_each_writer_exists_and_writes_its_entries_and_each_storing_experiment_i
         module_name, function_name = writer.split(".")
         function = getattr(importlib.import_module(f"hw3.{module_name}"), function_name)
         source = inspect.getsource(function)
-        if module_name == "experiments":  # the entry's own key is spelled in the function that stores it
+        if module_name.endswith("experiments"):  # the entry's own key is spelled in the function that stores it
             assert f'{path.split(".")[-1]}' in source and "store_results" in source, (path, writer)
-    experiments = importlib.import_module("hw3.experiments")
-    storing = {name for name, function in inspect.getmembers(experiments, inspect.isfunction)
-               if function.__module__ == "hw3.experiments" and "store_results(" in inspect.getsource(function)}
-    assert storing == {writer.split(".")[1] for writer in rows.values() if writer.startswith("experiments.")}
+    for module_name in ("experiments", "gate_experiments"):
+        module = importlib.import_module(f"hw3.{module_name}")
+        storing = {name for name, function in inspect.getmembers(module, inspect.isfunction)
+                   if function.__module__ == module.__name__ and "store_results(" in inspect.getsource(function)}
+        assert storing == {writer.split(".")[1] for writer in rows.values() if writer.startswith(module_name + ".")}
 
 
 def notebook_code_cells():
@@ -140,3 +141,20 @@ def test_an_experiment_stores_what_it_returns_under_its_own_keys_and_keeps_the_r
     assert stored["decision_after_ink"]["5"]["share_decided_before_ink_ends"] == 1.0  # step 1 < L = 5
     assert returned["early"] == ["5"] and stored["classes_decided_before_ink_ends"] == "5"  # 0.5 is not most
     assert stored["decision_steps"] == {"median": 20.0}
+
+
+def test_appended_blank_rows_store_seed_0_and_the_mean_over_seeds_for_each_k(tmp_path, monkeypatch):
+    import hw3.experiments as experiments
+    from hw3.data import MnistSplits
+
+    by_seed = {"gru_1x32": {"0": {"0": 1.0, "1": 0.5}, "1": {"0": 0.8, "1": 0.3}, "2": {"0": 0.6, "1": 0.1}}}
+    monkeypatch.setattr(experiments, "load_seed_model", lambda name, seed, settings: (name, seed))
+    monkeypatch.setattr(experiments, "appended_blank_rows_experiment", lambda models, images, labels, settings: by_seed)
+    settings = RunSettings(smoke=True, output_dir=tmp_path, seeds=(0, 1, 2))
+    images = np.zeros((2, 28, 28), np.float32)
+    returned = experiments.q3_3_appended_blank_rows(MnistSplits(images, [0, 1], images, [0, 1], images, [0, 1]), settings,
+                                                    names=("gru_1x32",))
+    stored = load_results(settings)["analysis"]
+    assert stored["appended_blank_rows"] == {"gru_1x32": {"0": 1.0, "1": 0.5}}  # seed 0, not seed 1
+    assert stored["appended_blank_rows_over_seeds"]["gru_1x32"] == pytest.approx({"0": 0.8, "1": 0.3})
+    assert returned["over_seeds"] == stored["appended_blank_rows_over_seeds"]

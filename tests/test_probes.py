@@ -336,3 +336,33 @@ def test_probe_gains_from_step_5_by_default_leave_out_every_earlier_step():
     assert gains["over_pixels_from_step_5"] == pytest.approx({"min": 0.1, "max": 0.2})
     assert probe_gains(trained, [0.0] * 6, [0.0] * 6, from_step=2)["over_pixels_from_step_2"] == pytest.approx(
         {"min": 0.1, "max": 0.6})  # step 1 (0.9) left out
+
+
+def test_tuned_probe_takes_the_smallest_c_on_a_validation_tie_and_reports_that_fits_test_accuracy():
+    from hw3.probes import tuned_probe
+
+    x = np.array([[-2.0], [-1.5], [-1.0], [1.0], [1.5], [2.0]])
+    y = np.array([0, 0, 0, 1, 1, 1])
+    result = tuned_probe(x, y, x, y, x, 1 - y, c_values=(10.0, 1.0, 0.01))  # every C separates the classes
+    assert result == {"C": 0.01, "validation_accuracy": 1.0, "test_accuracy": 0.0}  # test labels flipped
+
+
+def test_tuned_probe_chooses_on_the_validation_images_not_on_the_training_images():
+    from hw3.probes import tuned_probe
+
+    rng = np.random.default_rng(0)
+    signal = np.repeat([0, 1], 20)
+    train = np.column_stack([signal * 0.2 + rng.normal(0, 1, 40), rng.normal(0, 1, (40, 30))])  # a weak signal in noise
+    validation = np.column_stack([np.repeat([0, 1], 200) * 0.2 + rng.normal(0, 1, 400), rng.normal(0, 1, (400, 30))])
+    labels = np.repeat([0, 1], 200)
+    result = tuned_probe(train, signal, validation, labels, validation, labels)
+    scores = {}
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+    scaler = StandardScaler().fit(train)
+    for c in (0.01, 0.1, 1.0, 10.0):
+        fit = LogisticRegression(C=c, max_iter=2000).fit(scaler.transform(train), signal)
+        scores[c] = fit.score(scaler.transform(validation), labels)
+    best = max(scores.values())
+    assert result["C"] == min(c for c, score in scores.items() if score == best)
+    assert result["validation_accuracy"] == pytest.approx(best, abs=1e-9)

@@ -129,3 +129,77 @@ def test_extra_seeds_do_not_depend_on_the_number_of_workers(tmp_path, tiny_data)
     seed_one = build_model("gru_1x32")
     seed_one.load_weights(seed_weights_path(dataclasses.replace(tiny_settings(tmp_path / "workers1")), "gru_1x32", 1))
     assert not np.array_equal(seed_one.get_weights()[0], one_weights[0]), "different seeds start differently"
+
+
+# --- Models trained differently: the loss after every row, blank rows after the image ----------
+
+def test_the_every_step_twin_is_trained_on_the_mean_over_all_28_steps_of_the_cross_entropy():
+    from hw3.models import build_model
+    from hw3.readout import stepwise_logits
+    from hw3.training import _every_step_twin, compile_for_training
+
+    rng = np.random.default_rng(0)
+    images = (rng.random((6, 28, 28)) > 0.8).astype(np.float32)
+    labels = np.array([0, 1, 2, 3, 4, 5])
+    model = build_model("gru_1x32_every_step_loss")
+    twin = compile_for_training(_every_step_twin(model), 0.001)
+    loss = twin.evaluate(images, np.repeat(labels[:, None], 28, axis=1), verbose=0)[0]
+    logits = stepwise_logits(model, images).astype(np.float64)  # (6, 28, 10), the head after every row
+    log_probabilities = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    cross_entropy = -log_probabilities[np.arange(6), :, labels]  # (6, 28)
+    assert loss == pytest.approx(cross_entropy.mean(), rel=1e-5)
+    assert loss != pytest.approx(cross_entropy[:, 1:].mean(), rel=1e-5)  # not the last 27 steps
+    assert loss != pytest.approx(cross_entropy[:, -1].mean(), rel=1e-5)  # nor the last step alone
+
+
+@pytest.mark.parametrize("name", ["lstm_1x32_every_step_loss", "gru_1x32_trailing_blanks"])
+def test_a_model_trained_differently_is_a_plain_model_with_its_trained_weights(tmp_path, tiny_data, name):
+    from hw3.training import train_model
+
+    data = tiny_data
+    settings = tiny_settings(tmp_path, batch_size=64)
+    model, entry = train_model(name, data, settings)
+    assert model.output_shape == (None, 10)
+    assert entry.get("objective", "last_step") == ("every_step" if "every_step" in name else "last_step")
+    assert entry.get("trailing_blanks", 0) == (8 if "trailing" in name else 0)
+    predictions = model.predict(data.x_test, verbose=0).argmax(-1)
+    assert entry["test_accuracy"] == pytest.approx(float((predictions == data.y_test).mean()), abs=1e-6)
+    assert entry["stepwise_test_accuracy"][-1] == pytest.approx(entry["test_accuracy"], abs=1e-6)
+    untrained = build_model(name)
+    assert not np.allclose(model.get_layer("recurrent_1").get_weights()[0], untrained.get_layer("recurrent_1").get_weights()[0])
+
+
+def test_trailing_blank_batches_append_0_to_most_blank_rows_per_batch_and_show_every_image_once_an_epoch():
+    from hw3.training import TrailingBlankBatches
+
+    images = np.arange(10 * 28 * 28, dtype=np.float32).reshape(10, 28, 28) + 1.0  # no blank pixel anywhere
+    labels = np.arange(10)
+    batches = TrailingBlankBatches(images, labels, batch_size=4, most=8, seed=3)
+    assert len(batches) == 3
+    seen, extras = [], []
+    for index in range(len(batches)):
+        x, y = batches[index]
+        extra = x.shape[1] - 28
+        extras.append(extra)
+        assert 0 <= extra <= 8 and np.all(x[:, 28:] == 0)  # appended after row 28, never before
+        assert np.array_equal(x[:, :28], images[y])  # each image's own rows, in order
+        seen += y.tolist()
+    assert sorted(seen) == list(range(10))
+    again = TrailingBlankBatches(images, labels, batch_size=4, most=8, seed=3)
+    assert [again[i][0].shape[1] - 28 for i in range(3)] == extras  # seeded
+    batches.on_epoch_end()
+    assert batches.plan()[0].tolist() != again.plan()[0].tolist()  # a new order the next epoch
+    many = TrailingBlankBatches(np.zeros((4000, 28, 28), np.float32), np.zeros(4000, int), 1, 8, 0).plan()[1]
+    assert set(many.tolist()) == set(range(9))  # 0 and 8 both drawn
+
+
+def test_trailing_blank_batches_pass_through_tf_data_with_a_new_length_per_batch_and_epoch():
+    from hw3.training import TrailingBlankBatches
+
+    images = np.ones((40, 28, 28), np.float32)
+    batches = TrailingBlankBatches(images, np.arange(40), batch_size=4, most=8, seed=1)
+    dataset = batches.dataset()
+    first = [x.shape[1] for x, _ in dataset]
+    second = [x.shape[1] for x, _ in dataset]  # a second pass is the next epoch
+    assert len(first) == 10 and len(set(first)) > 2 and first != second
+    assert batches.epoch == 2
