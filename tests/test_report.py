@@ -96,3 +96,20 @@ def test_replication_rows_give_mean_range_and_seed_zero():
     points = next(row for row in rows if row[0].endswith("points lost"))
     assert points[1:] == ["15.0 (10.0-20.0)", "20.0 (1)"]
     assert rows[-1][1] == "12, 11"  # seed order, whatever the order of the keys
+
+
+def test_the_q31_table_leaves_out_the_tf1_comparison_and_the_tf1_table_lists_each_convention():
+    from hw3.report import explanation_rows, tf1_convention_rows
+
+    comparison = {"first": "a", "second": "b", "difference": 0.01, "low": 0.0, "high": 0.02, "p_value": 0.04,
+                  "mcnemar_seed0": {"p_value": 0.5}}
+    statistics = {"per_model": {"a": {"test_accuracy": {"mean": 0.97}}, "b": {"test_accuracy": {"mean": 0.96}}},
+                  "comparisons": {"gru_1x32 - mlp_small": comparison, "gru_1x32_tf1_cell - gru_1x32": comparison}}
+    assert [row[0] for row in explanation_rows(statistics)[1]] == ["gru_1x32 - mlp_small", "gru_1x32_tf1_cell - gru_1x32"]
+    assert [row[0] for row in explanation_rows(statistics, leave_out=("tf1",))[1]] == ["gru_1x32 - mlp_small"]
+    by_step = {str(t): {"mean": 0.5 + t / 100, "min": 0.4, "max": 0.9} for t in range(24, 29)}
+    header, rows = tf1_convention_rows({"gru_1x32": by_step, "gru_1x32_tf1_glorot": by_step})
+    assert header == ["GRU (1x32), seeds 0-4", "t = 24", "t = 25", "t = 26", "t = 27", "t = 28"]
+    assert rows[0][0] == "GRU (1 layer, 32 units)" and rows[1][0] == "only a Glorot-uniform recurrent kernel"
+    assert rows[0][1] == "0.7400 (0.400-0.900)" and rows[-1] == ["earlier solution (one run)", "0.7230", "0.8326",
+                                                                  "0.9194", "0.9547", "0.9596"]
