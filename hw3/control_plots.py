@@ -90,7 +90,7 @@ def plot_objective_readout(heads: Mapping[str, Sequence[float]], probes: Mapping
     """Q3.3, the objective as the cause: the head read out after every step, one panel per cell, for the
     plain model and its variants trained differently (`heads`: {name: (28,)}), with the plain model's
     linear probe on h_t (`probes`: {cell: (28,)})."""
-    figure, axes = plt.subplots(1, 2, figsize=(13, 4.3), sharey=True)
+    figure, axes = plt.subplots(1, 2, figsize=(13, 5.0), sharey=True)
     steps = np.arange(1, SEQUENCE_LENGTH + 1)
     for axis, cell in zip(axes, ("gru", "lstm")):
         for name, values in heads.items():
@@ -100,7 +100,7 @@ def plot_objective_readout(heads: Mapping[str, Sequence[float]], probes: Mapping
         axis.plot(steps, probes[cell], color="tab:grey", linewidth=2, alpha=0.7, label="linear probe on the plain model's h_t")
         axis.set(xlabel="step t (rows read)", title=f"{cell.upper()} (1x32): what the head reads after step t", ylim=(0, 1))
         axis.set_xticks(STEP_TICKS)
-        axis.legend(loc="upper left", fontsize=9)
+        axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=9)  # below: no curve hidden
     axes[0].set_ylabel("test accuracy")
     return _finish(figure, "")
 
