@@ -134,17 +134,21 @@ def padded_step_logits(model: keras.Model, images: np.ndarray, extra: int = EXTR
     return np.asarray(reader.predict(with_blank_rows(images, extra), batch_size=1000, verbose=0)[1])
 
 
+def appended_blank_row_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray,
+                                extra: int = APPENDED_BLANK_ROWS, reader: keras.Model | None = None) -> dict[str, float]:
+    """{k: accuracy of the prediction read after the last row when k = 0..extra blank rows follow the
+    image's 28}: the read-out at step 28 + k of one pass over the image and `extra` appended rows.
+    `reader`: an every_step_model(model, steps=None) to reuse."""
+    logits = padded_step_logits(model, images, extra, reader)
+    return {str(k): accuracy(logits[:, SEQUENCE_LENGTH - 1 + k], labels) for k in range(extra + 1)}
+
+
 def shift_and_blank_row_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray,
                                  shifts: Iterable[int] = SHIFTS, extra: int = EXTRA_BLANK_ROWS) -> dict:
     """{s: [accuracy after 28 + k steps for k = 0..extra]} on images shifted by s rows (recurrent model)."""
-    labels = np.asarray(labels)
     reader = every_step_model(model, steps=None)  # built once: copying the layers costs more than a small predict
-    result = {}
-    for shift in shifts:
-        logits = padded_step_logits(model, shift_rows(images, shift), extra, reader)
-        result[str(shift)] = [accuracy(logits[:, SEQUENCE_LENGTH - 1 + k], labels)
-                              for k in range(extra + 1)]
-    return result
+    return {str(shift): list(appended_blank_row_accuracy(model, shift_rows(images, shift), labels, extra, reader).values())
+            for shift in shifts}
 
 
 def row_occlusion_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray,
@@ -199,12 +203,6 @@ def decision_after_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.n
     return per_class
 
 
-def appended_blank_row_accuracy(model: keras.Model, images: np.ndarray, labels: np.ndarray,
-                                extra: int = APPENDED_BLANK_ROWS) -> dict[str, float]:
-    """{k: accuracy of the prediction read after the last row when k = 0..extra blank rows follow the
-    image's 28}: the read-out at step 28 + k of one pass over the image and `extra` appended rows."""
-    logits = padded_step_logits(model, images, extra)
-    return {str(k): accuracy(logits[:, SEQUENCE_LENGTH - 1 + k], labels) for k in range(extra + 1)}
 
 
 def weights_fingerprint(models: Mapping[str, keras.Model], *settings_parts) -> str:

@@ -52,7 +52,10 @@ def stored_test_accuracy(results: Mapping, name: str) -> float:
     return results[model_spec(name).section][name]["test_accuracy"]
 
 
-# --- Q1 and Q2 -----------------------------------------------------------------------------------
+def load_seed_models(names, settings: RunSettings) -> dict[str, dict[int, keras.Model]]:
+    """{name: {seed: model}} for every seed of `settings.seeds` (`training.load_seed_model`)."""
+    return {name: {seed: load_seed_model(name, seed, settings) for seed in settings.seeds} for name in names}
+
 
 def silenced_unit_accuracy_cached(model: keras.Model, data: MnistSplits, settings: RunSettings) -> np.ndarray:
     """`silenced_unit_accuracy` on the test images (units,), cached with the model's weights."""
@@ -60,6 +63,8 @@ def silenced_unit_accuracy_cached(model: keras.Model, data: MnistSplits, setting
     return np.array(cached_result(settings, f"silenced_unit_accuracy_{model.name}", fingerprint,
                                   lambda: silenced_unit_accuracy(model, data.x_test, data.y_test).tolist()))
 
+
+# --- Q1 and Q2 -----------------------------------------------------------------------------------
 
 def q1_experiment(data: MnistSplits, settings: RunSettings) -> dict[str, float]:
     """The hand-set cells behind the Q1 answers (short fits in smoke mode; cached, as the fits take half a
@@ -261,7 +266,7 @@ def q3_3_appended_blank_rows(data: MnistSplits, settings: RunSettings, names: tu
     for every seed of each model (cached). Stores `analysis.appended_blank_rows.{name}.{k}` (seed 0) and
     `analysis.appended_blank_rows_over_seeds.{name}.{k}` (mean over seeds). Returns {'seed_0', 'over_seeds',
     'by_seed'}, each keyed by name then k (by_seed: name, seed, k)."""
-    seed_models = {name: {seed: load_seed_model(name, seed, settings) for seed in settings.seeds} for name in names}
+    seed_models = load_seed_models(names, settings)
     by_seed = appended_blank_rows_experiment(seed_models, data.x_test, data.y_test, settings)
     seed_0 = {name: runs["0"] for name, runs in by_seed.items()}
     over_seeds = {name: {k: float(np.mean([run[k] for run in runs.values()])) for k in runs["0"]}
@@ -297,7 +302,7 @@ def q3_3_probe_baselines(data: MnistSplits, settings: RunSettings) -> dict:
 def q3_3_replication(data: MnistSplits, settings: RunSettings, names: tuple[str, ...] = ("gru_1x32", "lstm_1x32")) -> dict:
     """Q3.3's headlines on every seed of the two 1x32 models (cached); stores `analysis.replication[_summary]`
     and returns the summary."""
-    seed_models = {name: {seed: load_seed_model(name, seed, settings) for seed in settings.seeds} for name in names}
+    seed_models = load_seed_models(names, settings)
     replication = replication_experiment(seed_models, data.x_train[:PROBE_IMAGES], data.y_train[:PROBE_IMAGES],
                                          data.x_test, data.y_test, settings)
     summary = replication_summary(replication)

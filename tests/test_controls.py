@@ -495,7 +495,7 @@ def test_appended_blank_row_accuracy_reads_step_28_plus_k_of_one_padded_pass(mon
 
     calls = []
 
-    def step_logits_naming_the_step(model, images, extra):  # class at step t (1..36) is t % 10
+    def step_logits_naming_the_step(model, images, extra, reader=None):  # class at step t (1..36) is t % 10
         calls.append(extra)
         return logits_choosing(np.tile(np.arange(1, 29 + extra) % 10, (len(images), 1)))
 

@@ -148,7 +148,8 @@ def test_appended_blank_rows_store_seed_0_and_the_mean_over_seeds_for_each_k(tmp
     from hw3.data import MnistSplits
 
     by_seed = {"gru_1x32": {"0": {"0": 1.0, "1": 0.5}, "1": {"0": 0.8, "1": 0.3}, "2": {"0": 0.6, "1": 0.1}}}
-    monkeypatch.setattr(experiments, "load_seed_model", lambda name, seed, settings: (name, seed))
+    monkeypatch.setattr(experiments, "load_seed_models",
+                        lambda names, settings: {name: {seed: (name, seed) for seed in settings.seeds} for name in names})
     monkeypatch.setattr(experiments, "appended_blank_rows_experiment", lambda models, images, labels, settings: by_seed)
     settings = RunSettings(smoke=True, output_dir=tmp_path, seeds=(0, 1, 2))
     images = np.zeros((2, 28, 28), np.float32)
