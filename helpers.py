@@ -42,7 +42,7 @@ from hw3.statistics import (last_steps_over_seeds, mcnemar_exact, replication_su
                             summary, welch_difference)
 # experiments: one function per section; each computes, stores its entries of results.json, returns what a cell shows
 from hw3.experiments import (q1_experiment, q2_seed_statistics, q3_1_translation, q3_2_gru_inside,
-                             q3_3_appended_blank_rows, q3_3_blank_rows, q3_3_fair_probes, q3_3_objective_readout, q3_3_readers_step_logits,
+                             q3_3_appended_blank_rows, q3_3_blank_rows, q3_3_fair_probes, q3_3_objective_readout, q3_3_readers_step_logits, q3_3_shifted_interventions,
                              q3_3_tf1_conventions, q3_3_decision_after_ink, q3_3_decision_steps,
                              q3_3_decision_vs_ink, q3_3_errors, q3_3_last_steps, q3_3_probe_baselines, q3_3_probes,
                              q3_3_readout_after_ink, q3_3_readout_after_ink_checks, q3_3_readout_shares,

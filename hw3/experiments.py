@@ -20,7 +20,7 @@ import numpy as np
 from hw3.ablation import silenced_unit_accuracy
 from hw3.analysis import blank_row_fraction, state_over_time, state_spread, units_by_cost
 from hw3.cells import gru_internals
-from hw3.controls import (appended_blank_rows_experiment, bottom_up_ink_end_steps, confusion_matrix, decision_after_ink,
+from hw3.controls import (SHIFTS, accuracy_by_shift, appended_blank_rows_experiment, bottom_up_ink_end_steps, confusion_matrix, decision_after_ink,
                           extra_row_summary, horizontal_shift_experiment, occlusion_experiment,
                           readout_after_ink_fixed_subset, readout_at_last_ink, readout_by_steps_after,
                           readout_by_steps_after_ink, readout_class_shares, shift_experiment, weights_fingerprint)
@@ -275,6 +275,17 @@ def q3_3_appended_blank_rows(data: MnistSplits, settings: RunSettings, names: tu
                              **{f"analysis.appended_blank_rows_over_seeds.{name}": value
                                 for name, value in over_seeds.items()}})
     return {"seed_0": seed_0, "over_seeds": over_seeds, "by_seed": by_seed}
+
+
+def q3_3_shifted_interventions(models: Mapping[str, keras.Model], data: MnistSplits, settings: RunSettings) -> dict:
+    """Seed 0 of the plain 1x32 models and of those trained differently, every test image moved s = -4..4
+    rows (cached): is a digit moved up, for each of them, a digit followed by blank rows? Stores and
+    returns `analysis.shift_trained_differently` ({name: {s: accuracy}})."""
+    fingerprint = weights_fingerprint(models, "shift rows", SHIFTS, len(data.x_test), int(data.x_test.sum()))
+    shifted = cached_result(settings, "shift_trained_differently", fingerprint, lambda: {
+        name: accuracy_by_shift(model, data.x_test, data.y_test, "rows") for name, model in models.items()})
+    store_results(settings, {"analysis.shift_trained_differently": shifted})
+    return shifted
 
 
 def q3_3_probes(gru: keras.Model, lstm: keras.Model, data: MnistSplits, settings: RunSettings) -> dict:
