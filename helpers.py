@@ -53,17 +53,19 @@ from hw3.gate_experiments import (bonus_gate_statistics, bonus_gates_by_row, bon
 # plots: every figure
 from hw3.plots import (plot_decision_steps, plot_digits_as_sequences, plot_drawing_readout, plot_gate_statistics,
                        plot_gates_by_row_kind, plot_gru_over_time, plot_learning_curves, plot_lstm_gates,
-                       plot_lstm_memory, plot_seed_accuracies, plot_stepwise_accuracy, plot_unit_ablation,
+                       plot_lstm_memory, plot_stepwise_accuracy, plot_unit_ablation,
                        plot_unit_time_courses, save_figure)
 # control_plots: the figures of the Q3 controls
-from hw3.control_plots import (plot_appended_blank_rows, plot_confusions, plot_objective_readout, plot_error_gallery, plot_probes, plot_size_comparison, plot_translation,
-                               plot_readout_after_ink, plot_readout_shares, plot_row_occlusion, plot_shifts,
+from hw3.control_plots import (plot_appended_blank_rows, plot_confusions, plot_objective_readout, plot_error_gallery,
+                               plot_probes, plot_translation, plot_readout_after_ink, plot_readout_shares, plot_row_occlusion, plot_shifts,
                                plot_state_geometry)
+# report_plots: figures drawn for the printed report only, at their printed size
+from hw3.report_plots import plot_gru_over_time_pair, plot_loss_curves, plot_seed_accuracies, plot_size_comparison
 # report: tables and answers.md
 from hw3.report import (baseline_table_rows, comparison_rows, decision_after_ink_rows, drawing_summary,
                         earlier_solution_rows, explanation_rows, gate_summary_rows, gates_by_row_rows, html_table,
                         important_unit_rows, last_steps_rows, markdown_table, tf1_convention_rows, q1_rows, render_report, replication_rows,
-                        reset_fit_rows, results_table_rows, seed_summary_rows, write_report)
+                        reset_fit_rows, results_details_rows, results_table_rows, seed_summary_rows, write_report)
 # printing: answers.md printed to answers.pdf (A4, headless Chromium)
 from hw3.printing import write_report_pdf
 # widgets: slider explorers and the drawing pad, for a live kernel

@@ -10,7 +10,7 @@ from typing import Mapping
 import numpy as np
 from scipy import stats
 
-from hw3.data import check_image_batch, first_ink_rows
+from hw3.data import check_image_batch, first_ink_rows, rows_with_ink
 
 
 def blank_row_fraction(images: np.ndarray) -> np.ndarray:
@@ -51,6 +51,44 @@ def gate_around_first_ink(gate: np.ndarray, images: np.ndarray, after: int = 2) 
     per_step = gate.mean(axis=2)  # (N, T)
     return {"before": float(per_step[keep, first[keep] - 1].mean()), "at": float(per_step[keep, first[keep]].mean()),
             "after": float(per_step[keep, first[keep] + after].mean()), "images": int(len(keep))}
+
+
+def gate_flatness(gate: np.ndarray, images: np.ndarray) -> dict[str, float]:
+    """How flat a gate is over the blank rows above the ink, against the ink rows: gate (N, T, units),
+    images (N, T, width). Per unit, the standard deviation of its value over every (image, step) pair
+    with the step before the image's first ink row F (steps 1..F-1), and over every (image, step) pair
+    whose row holds ink; each is then averaged over units. Also the largest change of any unit from
+    one step to the next within steps 1..F-1."""
+    gate, images = np.asarray(gate, dtype=np.float64), np.asarray(images)
+    if gate.shape[:2] != images.shape[:2]:
+        raise ValueError(f"gate {gate.shape} and images {images.shape} must share (N, T).")
+    steps = np.arange(1, gate.shape[1] + 1)
+    first = first_ink_rows(images)
+    above_ink = (steps[None, :] < first[:, None])  # (N, T): steps 1..F-1 of images with ink
+    on_ink = rows_with_ink(images)
+    change = np.abs(np.diff(gate, axis=1))  # (N, T-1, units): step t to t+1
+    both_above = above_ink[:, 1:] & above_ink[:, :-1]
+    return {"sd_above_ink": float(gate[above_ink].std(axis=0).mean()), "sd_on_ink": float(gate[on_ink].std(axis=0).mean()),
+            "largest_step_change_above_ink": float(change[both_above].max()) if both_above.any() else 0.0}
+
+
+def blank_path(hidden: np.ndarray, step_logits: np.ndarray) -> dict[str, list]:
+    """The path the state follows over blank rows (the same for every image, since it starts at zero and
+    reads zeros): hidden (T, units) and step_logits (T, 10) of an all-blank image. Per step, the
+    largest change of any unit from the step before (the first from h_0 = 0), the class the head
+    names and its probability; the class named at the last step and the first step from which the
+    head names it at every later step."""
+    hidden, step_logits = np.asarray(hidden, dtype=np.float64), np.asarray(step_logits, dtype=np.float64)
+    if hidden.ndim != 2 or step_logits.shape != (hidden.shape[0], 10):
+        raise ValueError(f"expected hidden (T, units) and step_logits (T, 10), got {hidden.shape} and {step_logits.shape}.")
+    change = np.abs(np.diff(hidden, axis=0, prepend=np.zeros((1, hidden.shape[1])))).max(axis=1)
+    exp = np.exp(step_logits - step_logits.max(axis=1, keepdims=True))
+    probabilities = exp / exp.sum(axis=1, keepdims=True)
+    named = probabilities.argmax(axis=1)
+    changed = np.flatnonzero(named != named[-1])
+    return {"largest_change": [round(float(v), 5) for v in change], "class": [int(c) for c in named],
+            "probability": [round(float(p), 4) for p in probabilities[np.arange(len(named)), named]],
+            "settled_class": int(named[-1]), "settled_from_step": int(changed[-1] + 2) if len(changed) else 1}
 
 
 def gate_saturation(gate: np.ndarray, low: float = 0.1, high: float = 0.9) -> tuple[np.ndarray, np.ndarray]:

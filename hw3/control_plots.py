@@ -2,7 +2,7 @@
 rows, row occlusion, linear probes, what the read-out says per step, the state's geometry, and the
 errors. Like plots.py, functions take arrays and results and return a matplotlib Figure.
 
-Imports from the package: settings, plots.
+Imports from the package: settings, models, plots.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
+from hw3.models import MODELS
 from hw3.plots import PRINT_WIDTH, STEP_TICKS, printable
 from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH
 
@@ -77,8 +78,19 @@ def plot_shifts(shift: Mapping[str, Mapping[str, float]], ink_lost: Mapping[str,
     return _finish(figure, "Digits moved up or down, and time added after the last row")
 
 
-TRAINING_STYLES = {"": ("-", "o", "last step only"), "every_step_loss": ("--", "s", "loss after every row"),
+TRAINING_STYLES = {"": ("-", "o", "loss on step 28 only (plain)"), "every_step_loss": ("--", "s", "loss on every step"),
                    "trailing_blanks": (":", "^", "trained with 0-8 blank rows after the image")}
+
+
+def _training_legend(figure: plt.Figure, probe: bool) -> None:
+    """One legend below both panels, in black (the panels' titles say which cell is which colour)."""
+    for style, marker, label in TRAINING_STYLES.values():
+        figure.axes[0].plot([], [], style, marker=marker, markersize=3, color="black", label=label)
+    if probe:
+        figure.axes[0].plot([], [], color="tab:grey", linewidth=2, alpha=0.7, label="probe on the plain model's state")
+    handles, labels = figure.axes[0].get_legend_handles_labels()
+    count = len(TRAINING_STYLES) + int(probe)
+    figure.legend(handles[-count:], labels[-count:], loc="outside lower center", ncol=2, frameon=False)
 
 
 def _training(name: str) -> str:
@@ -86,41 +98,45 @@ def _training(name: str) -> str:
     return name.split("1x32")[1].lstrip("_")
 
 
+@printable
 def plot_objective_readout(heads: Mapping[str, Sequence[float]], probes: Mapping[str, Sequence[float]]) -> plt.Figure:
     """Q3.3, the objective as the cause: the head read out after every step, one panel per cell, for the
     plain model and its variants trained differently (`heads`: {name: (28,)}), with the plain model's
     linear probe on h_t (`probes`: {cell: (28,)})."""
-    figure, axes = plt.subplots(1, 2, figsize=(13, 5.0), sharey=True)
+    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 2.6), sharey=True, layout="constrained")
     steps = np.arange(1, SEQUENCE_LENGTH + 1)
     for axis, cell in zip(axes, ("gru", "lstm")):
         for name, values in heads.items():
             if name.startswith(cell):
-                style, marker, label = TRAINING_STYLES[_training(name)]
-                axis.plot(steps, values, style, marker=marker, markersize=3, color=CELL_COLOURS[cell], label=f"head: {label}")
-        axis.plot(steps, probes[cell], color="tab:grey", linewidth=2, alpha=0.7, label="linear probe on the plain model's h_t")
-        axis.set(xlabel="step t (rows read)", title=f"{cell.upper()} (1x32): what the head reads after step t", ylim=(0, 1))
+                style, marker, _ = TRAINING_STYLES[_training(name)]
+                axis.plot(steps, values, style, marker=marker, markersize=3, color=CELL_COLOURS[cell])
+        axis.plot(steps, probes[cell], color="tab:grey", linewidth=2, alpha=0.7)
+        axis.set(xlabel="step t (rows read)", title=f"{cell.upper()} 1x32: the head after step t", ylim=(0, 1))
         axis.set_xticks(STEP_TICKS)
-        axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=9)  # below: no curve hidden
+        axis.grid(alpha=0.3)
     axes[0].set_ylabel("test accuracy")
-    return _finish(figure, "")
+    _training_legend(figure, probe=True)
+    return figure
 
 
+@printable
 def plot_appended_blank_rows(over_seeds: Mapping[str, Mapping[str, float]]) -> plt.Figure:
     """Accuracy read after the last row against k blank rows appended after row 28, mean over seeds:
     one panel per cell, one line per way of training (plain, loss after every row, trailing blanks)."""
-    figure, axes = plt.subplots(1, 2, figsize=(13, 4.3), sharey=True)
+    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 2.3), sharey=True, layout="constrained")
     for axis, cell in zip(axes, ("gru", "lstm")):
         for name, mean in over_seeds.items():
             if name.startswith(cell):
-                style, marker, label = TRAINING_STYLES[_training(name)]
+                style, marker, _ = TRAINING_STYLES[_training(name)]
                 extra = [int(k) for k in mean]
-                axis.plot(extra, list(mean.values()), style, marker=marker, color=CELL_COLOURS[cell], label=label)
-        axis.set(xlabel="blank rows k appended after row 28", title=f"{cell.upper()} (1x32), mean over seeds",
+                axis.plot(extra, list(mean.values()), style, marker=marker, markersize=4, color=CELL_COLOURS[cell])
+        axis.set(xlabel="blank rows k appended after row 28", title=f"{cell.upper()} 1x32, mean over seeds",
                  ylim=(0.0, 1.0))
         axis.set_xticks(extra)
-        axis.legend(loc="lower left", fontsize=9)
-    axes[0].set_ylabel("test accuracy read after row 28 + k")
-    return _finish(figure, "Does the state hold the answer once the ink is read?")
+        axis.grid(alpha=0.3)
+    axes[0].set_ylabel("accuracy read after row 28 + k")
+    _training_legend(figure, probe=False)
+    return figure
 
 
 def plot_row_occlusion(occlusion: Mapping[str, Sequence[float]], full_accuracy: Mapping[str, float],
@@ -274,7 +290,8 @@ FAMILY_STYLES = {  # Q3.1's overview: colour and marker per kind of model
 SHIFT_CURVE_MODELS = ("gru_1x32", "lstm_1x32", "gru_1x128", "mlp", "cnn", "mlp_small", "cnn_small")
 
 
-def _family(name: str) -> str:
+def model_family(name: str) -> str:
+    """The kind of model FAMILY_STYLES draws `name` as."""
     if name.startswith("gru_1x32_"):
         return "variant"
     if name.endswith("_small"):
@@ -283,56 +300,23 @@ def _family(name: str) -> str:
 
 
 @printable
-def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]]) -> plt.Figure:
-    """Q3.1, size and inductive bias: test accuracy against trained parameters, every seed a dot and
-    every model's mean a labelled marker (the GRU variants labelled on the left)."""
-    figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 4.3))
-    means = {}
-    for name, runs in seeds.items():
-        colour, marker = FAMILY_STYLES[_family(name)]
-        accuracies = [runs[seed]["test_accuracy"] for seed in sorted(runs, key=int)]
-        parameters = runs["0"]["parameters"]
-        means[name] = (parameters, float(np.mean(accuracies)))
-        axis.scatter([parameters] * len(accuracies), accuracies, s=9, color=colour, alpha=0.45)
-        axis.scatter([parameters], [means[name][1]], s=40, color=colour, marker=marker, edgecolor="white")
-    lowest, highest = min(y for _, y in means.values()), max(y for _, y in means.values())
-    spread = highest - lowest
-    for left in (True, False):  # the variants labelled on the left of their points, the rest on the right
-        names = sorted((name for name in means if (_family(name) == "variant") == left), key=lambda n: means[n][1])
-        xs, ys = [means[name][0] for name in names], [means[name][1] for name in names]
-        heights = _label_heights(xs, ys, 0.075 * spread, lambda x, other: abs(np.log10(other / x)) < 0.3)
-        for name, x, y, label_y in zip(names, xs, ys, heights):
-            axis.annotate(name, (x, y), xytext=(x * (0.78 if left else 1.25), label_y), fontsize=8.5,
-                          ha="right" if left else "left", va="center",
-                          arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5})
-    for family, (colour, marker) in FAMILY_STYLES.items():
-        axis.scatter([], [], color=colour, marker=marker, label=family)
-    axis.set_xscale("log")
-    axis.set_xlim(1200, 1.2e6)  # room for the labels on both sides, and above the highest
-    axis.set_ylim(lowest - 0.15 * spread, highest + 0.2 * spread)
-    axis.set(xlabel="trained parameters (log scale)", ylabel="test accuracy (dots: seeds 0-4)",
-             title="Q3.1: accuracy against size, five seeds per model")
-    axis.legend(loc="lower right")
-    return _finish(figure, "")
-
-
-@printable
 def plot_translation(vertical: Mapping[str, Mapping[str, float]], horizontal: Mapping[str, Mapping[str, float]],
                      curve_models: Sequence[str] = SHIFT_CURVE_MODELS) -> plt.Figure:
     """Q3.1, translation: seed-0 test accuracy of `curve_models` with the digits moved s rows down
     (left) or s columns right (right), on one scale."""
-    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.9), sharey=True)
+    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.2), sharey=True)
     for axis, shifts, what in ((axes[0], vertical, "rows down (s > 0) or up"),
                                (axes[1], horizontal, "columns right (s > 0) or left")):
         for index, name in enumerate(curve_models):
             if name not in shifts:
                 continue
             values = shifts[name]
-            marker = FAMILY_STYLES[_family(name)][1]
+            marker = FAMILY_STYLES[model_family(name)][1]
             style = "--" if "small" in name or name.endswith("1x32") else "-"
             axis.plot([int(s) for s in values], list(values.values()), style, marker=marker, markersize=3,
-                      color=plt.cm.tab10(index), label=name)
+                      color=plt.cm.tab10(index), label=MODELS[name].short_name)
         axis.set(xlabel=f"moved s {what}", ylim=(0.0, 1.0), title=f"Moved {what.split()[0]}")
+        axis.set_xticks(range(-4, 5))
     axes[0].set_ylabel("test accuracy (seed 0)")
-    axes[1].legend(loc="lower center", ncol=2, fontsize=8.5)
+    axes[1].legend(loc="lower center", ncol=2)
     return _finish(figure, "")

@@ -18,7 +18,7 @@ import keras
 import numpy as np
 
 from hw3.ablation import silenced_unit_accuracy
-from hw3.analysis import blank_row_fraction, state_over_time, state_spread, units_by_cost
+from hw3.analysis import blank_path, blank_row_fraction, state_over_time, state_spread, units_by_cost
 from hw3.cells import gru_internals
 from hw3.controls import (SHIFTS, accuracy_by_shift, appended_blank_rows_experiment, bottom_up_ink_end_steps, confusion_matrix, decision_after_ink,
                           extra_row_summary, horizontal_shift_experiment, occlusion_experiment,
@@ -123,11 +123,14 @@ class Inside:
     probabilities: np.ndarray | None = None
     heatmap: dict[str, list[float]] | None = None
     cell_limit: float | None = None  # the LSTM's c_t colour scale: the 99th percentile of |c_t|
+    keras_agreement: float | None = None  # largest |h_t of the gate-exposing cell - Keras's layer output|
+    blank_path: dict | None = None  # the GRU on an all-blank image (analysis.blank_path)
 
 
 def q3_2_gru_inside(gru: keras.Model, data: MnistSplits, settings: RunSettings) -> Inside:
     """The GRU (1x32) on every test image: outputs, state and gates, the head at every step, each unit
-    silenced, the heatmaps in numbers (`analysis.gru_1x32.{blank_row_fraction, state_spread, state_over_time}`)."""
+    silenced, the heatmaps in numbers (`analysis.gru_1x32.{blank_row_fraction, state_spread, state_over_time,
+    blank_path}`), and the gate-exposing cell's largest distance from Keras's layer (`analysis.cell_agreement`)."""
     start = time.perf_counter()
     outputs, step_logits = stepwise_readout(gru, data.x_test)
     state = gru_internals(gru, data.x_test)
@@ -135,12 +138,17 @@ def q3_2_gru_inside(gru: keras.Model, data: MnistSplits, settings: RunSettings) 
     full_accuracy = accuracy(step_logits[:, -1], data.y_test)
     unit_accuracy = silenced_unit_accuracy_cached(gru, data, settings)
     heatmap = state_over_time(state["h"])
+    blank = np.zeros((1,) + data.x_test.shape[1:], dtype=data.x_test.dtype)  # the path every image starts on
+    path = blank_path(gru_internals(gru, blank)["h"][0], stepwise_readout(gru, blank)[1][0])
+    agreement = float(np.abs(outputs - state["h"]).max())
     store_results(settings, {
+        "analysis.gru_1x32.blank_path": path, "analysis.cell_agreement.gru_1x32": agreement,
         "analysis.gru_1x32.blank_row_fraction": rounded(blank_row_fraction(data.x_test), 4),
         "analysis.gru_1x32.state_spread": rounded(state_spread(state["h"]), 4),
         "analysis.gru_1x32.state_over_time": {key: rounded(values, 5) for key, values in heatmap.items()}})
     return Inside(state, full_accuracy, unit_accuracy, units_by_cost(unit_accuracy, full_accuracy), seconds,
-                  outputs=outputs, step_logits=step_logits, probabilities=softmax(step_logits), heatmap=heatmap)
+                  outputs=outputs, step_logits=step_logits, probabilities=softmax(step_logits), heatmap=heatmap,
+                  keras_agreement=agreement, blank_path=path)
 
 
 # --- Q3.3: when is the decision made? ------------------------------------------------------------

@@ -3,7 +3,7 @@
 `experiments.Inside`), the data and the run settings, stores its own entries of results.json with
 `store_results` (results/README.md lists them) and returns what its notebook cell shows.
 
-Imports from the package: settings, data, training, cells, analysis, ablation, experiments.
+Imports from the package: settings, data, readout, training, cells, analysis, ablation, experiments.
 """
 from __future__ import annotations
 
@@ -14,26 +14,31 @@ import keras
 import numpy as np
 
 from hw3.ablation import forget_ablation
-from hw3.analysis import (cell_state_retention, feature_correlations, gate_around_first_ink, gate_by_row_kind,
+from hw3.analysis import (cell_state_retention, feature_correlations, gate_around_first_ink, gate_by_row_kind, gate_flatness,
                           gate_saturation, gate_summary, relu_zeroed_share, retention_half_life, row_features,
                           spearman_correlation, units_by_cost)
 from hw3.cells import gru_internals, lstm_internals
 from hw3.data import MnistSplits
+from hw3.readout import stepwise_readout
 from hw3.experiments import Inside, rounded, silenced_unit_accuracy_cached, stored_test_accuracy
 from hw3.settings import RunSettings, load_results, store_results
 from hw3.training import initial_model
 
 def bonus_lstm_inside(lstm: keras.Model, data: MnistSplits, settings: RunSettings) -> Inside:
     """The LSTM (1x32)'s gates, cell state and output on every test image, and each unit silenced in
-    turn. Stores `analysis.lstm_1x32.largest_abs_cell_state`."""
+    turn. Stores `analysis.lstm_1x32.largest_abs_cell_state` and the gate-exposing cell's largest distance
+    from Keras's layer, `analysis.cell_agreement.lstm_1x32`."""
     start = time.perf_counter()
     state = lstm_internals(lstm, data.x_test)
     seconds = time.perf_counter() - start
+    layer_output, _ = stepwise_readout(lstm, data.x_test)  # Keras's own LSTM layer
     full_accuracy = stored_test_accuracy(load_results(settings), "lstm_1x32")  # on these test images, stored by training
     unit_accuracy = silenced_unit_accuracy_cached(lstm, data, settings)
-    store_results(settings, {"analysis.lstm_1x32.largest_abs_cell_state": float(np.abs(state["c"]).max())})
+    agreement = float(np.abs(layer_output - state["h"]).max())
+    store_results(settings, {"analysis.lstm_1x32.largest_abs_cell_state": float(np.abs(state["c"]).max()),
+                             "analysis.cell_agreement.lstm_1x32": agreement})
     return Inside(state, full_accuracy, unit_accuracy, units_by_cost(unit_accuracy, full_accuracy), seconds,
-                  cell_limit=float(np.percentile(np.abs(state["c"]), 99)))
+                  cell_limit=float(np.percentile(np.abs(state["c"]), 99)), keras_agreement=agreement)
 
 
 GATE_TITLES = {"LSTM i": "LSTM input gate $i_t$", "LSTM f": "LSTM forget gate $f_t$", "LSTM o": "LSTM output gate $o_t$",
@@ -48,13 +53,17 @@ def _gates(lstm_state: Mapping[str, np.ndarray], gru_state: Mapping[str, np.ndar
 
 def bonus_gate_statistics(lstm: Inside, gru: Inside, data: MnistSplits, settings: RunSettings) -> dict:
     """Each gate's summary over the test set (`analysis.gates`) and its mean around the first ink row
-    (`analysis.gates_at_first_ink`). Returns {'gates': {title: (N, 28, units)}, 'summary', 'at_first_ink'}."""
+    (`analysis.gates_at_first_ink`), and how flat it is above the ink (`analysis.gate_flatness`). Returns
+    {'gates': {title: (N, 28, units)}, 'summary', 'at_first_ink', 'flatness'}."""
     gates = _gates(lstm.state, gru.state)
     summary = gate_summary({name.lower().replace(" ", "_"): values for name, values in gates.items()})
     at_first_ink = {name: gate_around_first_ink(values, data.x_test) for name, values in gates.items()}
-    store_results(settings, {"analysis.gates": summary, "analysis.gates_at_first_ink": at_first_ink})
+    flatness = {name: {key: round(value, 5) for key, value in gate_flatness(values, data.x_test).items()}
+                for name, values in gates.items()}
+    store_results(settings, {"analysis.gates": summary, "analysis.gates_at_first_ink": at_first_ink,
+                             "analysis.gate_flatness": flatness})
     return {"gates": {GATE_TITLES[name]: values for name, values in gates.items()}, "summary": summary,
-            "at_first_ink": at_first_ink}
+            "at_first_ink": at_first_ink, "flatness": flatness}
 
 
 def bonus_unit_ablation(inside: Mapping[str, Inside], settings: RunSettings) -> dict:

@@ -62,6 +62,14 @@ class ModelSpec:
         return f"({self.layers} layer{'s' if self.layers > 1 else ''}, {self.units} units)"
 
     @property
+    def short_name(self) -> str:
+        """The name figures and the report use: 'GRU 1x32' (layers x units) for a configuration,
+        'small CNN' or 'GRU 1x32, every-step loss' for the others."""
+        if self.section == "configs":
+            return f"{self.cell.upper()} {self.layers}x{self.units}"
+        return SHORT_NAMES[self.name]
+
+    @property
     def title(self) -> str:
         """A plain name for a reader: 'GRU (1 layer, 32 units)' for a configuration, else the description."""
         return f"{self.cell.upper()} {self.label}" if self.section == "configs" else self.description
@@ -75,6 +83,15 @@ _REFERENCE = {  # the earlier solution's (accuracy, loss) per configuration, fro
 _REFERENCE_LAST_STEPS = {  # its GRU (1x32) read out at step t as if t were the last
     "gru_1x32": ((28, 0.9596), (27, 0.9547), (26, 0.9194), (25, 0.8326), (24, 0.7230))}
 
+
+SHORT_NAMES = {  # the models other than the eight configurations, as figures and the report name them
+    "gru_1x32_permuted_rows": "GRU 1x32, rows shuffled", "gru_1x32_columns": "GRU 1x32, columns",
+    "gru_1x32_bottom_up": "GRU 1x32, bottom-up", "gru_1x32_tf1_cell": "GRU 1x32, TF1 cell",
+    "gru_1x32_every_step_loss": "GRU 1x32, every-step loss", "lstm_1x32_every_step_loss": "LSTM 1x32, every-step loss",
+    "gru_1x32_trailing_blanks": "GRU 1x32, trailing blanks", "lstm_1x32_trailing_blanks": "LSTM 1x32, trailing blanks",
+    "gru_1x32_tf1_reset_before": "GRU 1x32, TF1 reset before", "gru_1x32_tf1_gate_bias": "GRU 1x32, TF1 gate biases",
+    "gru_1x32_tf1_glorot": "GRU 1x32, TF1 Glorot kernel", "linear": "softmax regression", "mlp": "perceptron",
+    "cnn": "CNN", "mlp_small": "small perceptron", "cnn_small": "small CNN"}
 
 CONVENTIONS = {  # how build_recurrent_model builds the GRU: Keras layer options, z and r gate biases starting at 1
     "keras": ({}, False),

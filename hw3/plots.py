@@ -1,4 +1,4 @@
-"""Plots: every figure of the notebook and the report. Functions take arrays and results
+"""Plots: the notebook's figures (the report's own are in report_plots.py). Functions take arrays and results
 dictionaries and return a matplotlib Figure; they never train or load models.
 
 Imports from the package: settings, analysis, statistics.
@@ -17,26 +17,39 @@ from hw3.statistics import seed_values
 from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings
 
 STEP_TICKS = [1, 5, 10, 15, 20, 25, 28]
-PRINT_WIDTH = 8.5  # report figures: <= 8.5 x 4.3 in with 9 pt text print (17 x 8.5 cm) at >= 0.79: text >= 7 pt
-PRINT_STYLE = {"font.size": 9, "axes.titlesize": 9.5, "axes.labelsize": 9, "xtick.labelsize": 9,
-               "ytick.labelsize": 9, "legend.fontsize": 9, "figure.titlesize": 10}
+# Report figures are drawn at their printed size: at most PRINT_WIDTH x PRINT_HEIGHT inches (17 x 9 cm,
+# the printed page's text width and the printer's largest figure height), so they print at scale 1 and
+# every label prints at its font size, 8 pt or more (tests/test_report.py reads the sizes from the SVG).
+PRINT_WIDTH = 6.5
+PRINT_HEIGHT = 3.5
+PRINT_STYLE = {"font.size": 8, "axes.titlesize": 8.5, "axes.labelsize": 8, "xtick.labelsize": 8,
+               "ytick.labelsize": 8, "legend.fontsize": 8, "figure.titlesize": 9, "legend.title_fontsize": 8}
+PRINTABLE = "printable"  # the label a printable figure carries: save_figure also writes it as SVG
 
 
 def printable(function):
-    """Draw the figure with PRINT_STYLE's type sizes (for the figures the report embeds)."""
+    """Draw the figure with PRINT_STYLE's type sizes and mark it for the report (save_figure then
+    writes a vector SVG beside the PNG)."""
     @functools.wraps(function)
     def draw(*args, **kwargs):
         with plt.rc_context(PRINT_STYLE):
-            return function(*args, **kwargs)
+            figure = function(*args, **kwargs)
+        figure.set_label(PRINTABLE)
+        return figure
     return draw
 
 
-def save_figure(figure: plt.Figure, name: str, settings: RunSettings) -> Path:
-    """Save `figure` as figures/<name>.png of the run's output folder; returns the path."""
+def save_figure(figure: plt.Figure, name: str, settings: RunSettings) -> str:
+    """Save `figure` as figures/<name>.png of the run's output folder (the notebook's picture) and, if
+    it is printable, as figures/<name>.svg too (the report's, vector, text kept as text); returns the
+    PNG's path relative to the output folder."""
     settings.figures_dir.mkdir(parents=True, exist_ok=True)
     path = settings.figures_dir / f"{name}.png"
     figure.savefig(path, dpi=100, bbox_inches="tight")
-    return path
+    if figure.get_label() == PRINTABLE:
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
+            figure.savefig(path.with_suffix(".svg"), format="svg", bbox_inches="tight", metadata={"Date": None})
+    return str(path.relative_to(settings.output_dir))
 
 
 def _label_steps(axis, which: str = "y", label: bool = True) -> None:
@@ -66,26 +79,30 @@ def plot_digits_as_sequences(images: np.ndarray, labels: np.ndarray) -> plt.Figu
     return figure
 
 
+def histories_by_shape(results: Mapping, names: Iterable[str]) -> dict[str, dict[str, Mapping]]:
+    """{shape: {cell: training history}} of the configurations `names`, shapes in their first order."""
+    grouped: dict[str, dict[str, Mapping]] = {}
+    for name in names:
+        cell, shape = name.split("_", 1)
+        grouped.setdefault(shape, {})[cell] = results["configs"][name]["history"]
+    return grouped
+
+
 def plot_learning_curves(results: Mapping, names: Iterable[str]) -> plt.Figure:
     """Loss (top) and accuracy (bottom) per epoch, one column per shape: LSTM blue, GRU orange,
     validation solid with dots, training dashed. The accuracy axes show only the top of the range."""
-    names = list(names)
-    shapes = list(dict.fromkeys(name.split("_", 1)[1] for name in names))
-    figure, axes = plt.subplots(2, len(shapes), figsize=(3.7 * len(shapes), 6.6), squeeze=False, sharex=True)
+    grouped = histories_by_shape(results, names)
+    figure, axes = plt.subplots(2, len(grouped), figsize=(3.7 * len(grouped), 6.6), squeeze=False, sharex=True)
     colours = {"lstm": "tab:blue", "gru": "tab:orange"}
-    after_first = [results["configs"][name]["history"]["val_accuracy"] for name in names]
+    after_first = [history["val_accuracy"] for by_cell in grouped.values() for history in by_cell.values()]
     lowest = min(min(values[1:] or values) for values in after_first)  # one-epoch (smoke) runs keep epoch 1
-    for column, shape in enumerate(shapes):
-        for cell, colour in colours.items():
-            name = f"{cell}_{shape}"
-            if name not in names:
-                continue
-            history = results["configs"][name]["history"]
+    for column, (shape, by_cell) in enumerate(grouped.items()):
+        for cell, history in by_cell.items():
             epochs = np.arange(1, len(history["loss"]) + 1)
             for row, key in enumerate(("loss", "accuracy")):
-                axes[row, column].plot(epochs, history[f"val_{key}"], "-o", color=colour, markersize=3,
+                axes[row, column].plot(epochs, history[f"val_{key}"], "-o", color=colours[cell], markersize=3,
                                        label=f"{cell.upper()} validation")
-                axes[row, column].plot(epochs, history[key], "--", color=colour, label=f"{cell.upper()} training")
+                axes[row, column].plot(epochs, history[key], "--", color=colours[cell], label=f"{cell.upper()} training")
         layers, units = shape.split("x")
         axes[0, column].set(title=f"{layers} layer{'s' if layers != '1' else ''}, {units} units", yscale="log")
         axes[1, column].set(xlabel="epoch", ylim=(np.floor(lowest * 100) / 100, 1.0))
@@ -151,12 +168,14 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
     internals: arrays (N, 28, units); `cell_limit`: the cell state's colour scale, the same for
     every image (values beyond it are drawn at the end of the scale); `unit_order` as for the GRU.
     """
-    panels = (("i", "input $i_t$"), ("f", "forget $f_t$"), ("o", "output $o_t$"), ("c", "cell $c_t$"), ("h", "$h_t$"))
+    panels = (("i", "input i"), ("f", "forget f"), ("o", "output o"), ("c", "cell c"),
+              ("h", "state h"))  # plain letters: mathtext subscripts would print below 8 pt
     order = list(range(internals["h"].shape[-1])) if unit_order is None else list(unit_order)
-    figure, axes = plt.subplots(1, 6, figsize=(PRINT_WIDTH, 3.9), layout="constrained",
-                                gridspec_kw={"width_ratios": [1.25, 1, 1, 1, 1.2, 1.2]})
-    axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
+    figure, axes = plt.subplots(1, 6, figsize=(PRINT_WIDTH, 2.8), layout="constrained", sharey=True,
+                                gridspec_kw={"width_ratios": [1, 1, 1, 1, 1.15, 1.15]})
+    axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1, aspect="auto")  # rows level with the heatmaps' rows
     axes[0].set_title(f"test image {index}")
+    axes[0].set_xticks([0, 27], [1, 28])
     axes[0].set_xlabel("pixel")
     _label_steps(axes[0])
     gate_image = None
@@ -172,7 +191,7 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
         _label_units(axis, unit_order, narrow=True)
         _label_steps(axis, label=False)
     figure.colorbar(gate_image, ax=axes[1:4], fraction=0.03, label="gate")
-    figure.suptitle(f"LSTM (1x32) gates and states over time, test image {index} (label {label})")
+    figure.suptitle(f"LSTM 1x32 gates and states, test image {index} (label {label})")
     return figure
 
 
@@ -207,41 +226,6 @@ def plot_stepwise_accuracy(results: Mapping, names: Iterable[str]) -> plt.Figure
         axis.grid(alpha=0.3)
     axes[0][0].set_ylabel("test accuracy")
     figure.tight_layout()
-    return figure
-
-
-@printable
-def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Sequence[str],
-                         reference: Mapping[str, float]) -> plt.Figure:
-    """Test accuracy of every seed (dots) and their mean (bar) per model: LSTM and GRU side by side
-    for each shape, the whole-image baselines on the right, the earlier solution as crosses."""
-    figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 3.9), layout="constrained")
-    columns = [(f"{cell}_{shape}", position + offset, colour)
-               for position, shape in enumerate(shapes)
-               for cell, offset, colour in (("lstm", -0.18, "tab:blue"), ("gru", 0.18, "tab:orange"))]
-    columns += [(name, len(shapes) + position, "tab:grey") for position, name in enumerate(baselines)]
-    for name, x, colour in columns:
-        values = seed_values(results, name)
-        axis.hlines(values.mean(), x - 0.15, x + 0.15, color=colour, linewidth=2.5)
-        axis.plot(np.full(len(values), x) + np.linspace(-0.08, 0.08, len(values)), values, "o", color=colour,
-                  markersize=5, alpha=0.8)
-        if name in reference:
-            axis.plot(x, reference[name], "x", color="black", markersize=8)
-    axis.plot([], [], "o", color="tab:blue", label="LSTM, dots: seeds, line: mean")
-    axis.plot([], [], "o", color="tab:orange", label="GRU")
-    axis.plot([], [], "o", color="tab:grey", label="whole image")
-    axis.plot([], [], "x", color="black", label="earlier solution")
-    axis.set_xticks(range(len(shapes) + len(baselines)), list(shapes) + list(baselines))
-    low = min(min(reference.values()), min(results["seeds"][name]["0"]["test_accuracy"] for name, _, _ in columns[:8]))
-    axis.set(ylabel="test accuracy", ylim=(low - 0.005, 0.99), title="Test accuracy of every seed",
-             xlabel="recurrent shape (layers x units), then whole-image models")
-    for name, x, colour in columns:  # models below the axis (softmax regression) get their mean written
-        mean = float(seed_values(results, name).mean())
-        if mean < low - 0.005:
-            axis.annotate(f"mean {mean:.4f}\n(below the axis)", (x, low - 0.004), ha="center", va="bottom",
-                          fontsize=9, color=colour)
-    axis.grid(alpha=0.3, axis="y")
-    axis.legend(loc="lower right", ncol=2)
     return figure
 
 

@@ -1,5 +1,5 @@
-"""Printing: answers.md to answers.pdf the way a grader prints it (A4, 2 cm margins, 11 pt body text,
-9 pt tables, figures at most 8.5 cm tall), offline. Markdown becomes HTML with markdown-it-py, the
+"""Printing: answers.md to answers.pdf the way a grader prints it (A4, 2 cm margins, 10.5 pt body text,
+9 pt tables, figures at their drawn size, at most 9.5 cm tall), offline. Markdown becomes HTML with markdown-it-py, the
 TeX math becomes MathML (latex2mathml), which Chromium draws natively, and headless Chromium
 (Debian's package, driven by Playwright) prints the page. The bonus starts on a new page, so the
 pages before it are the homework's page count.
@@ -23,19 +23,26 @@ from hw3.settings import RunSettings
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 BONUS_HEADING = "Bonus: the gates"  # the section printed from a new page
-PAGE_CSS = """
-@page { size: A4; margin: 2cm; }
-body { font-family: "DejaVu Serif", "Liberation Serif", serif; font-size: 11pt; line-height: 1.35; }
-h1 { font-size: 17pt; margin: 0 0 0.4em; }
-h2 { font-size: 14pt; margin: 1.1em 0 0.3em; break-after: avoid; }
-h3 { font-size: 12pt; margin: 0.9em 0 0.25em; break-after: avoid; }
-p, li { margin: 0.3em 0; orphans: 2; widows: 2; }
-table { border-collapse: collapse; font-size: 9pt; margin: 0.5em 0; break-inside: avoid; }
-th, td { border-bottom: 0.5pt solid #999; padding: 1pt 5pt; text-align: left; vertical-align: top; }
-img { display: block; max-width: 100%; max-height: 8.5cm; margin: 0.4em auto; break-inside: avoid; }
-code { font-size: 9.5pt; }
-math[display="block"] { margin: 0.4em 0; }
-h2.bonus { break-before: page; }
+# Figures print at their natural size (the SVG's width and height, in points) unless that exceeds the
+# text width or FIGURE_MAX_HEIGHT_CM; tests/test_printing.py computes that scale to check the label sizes.
+TEXT_WIDTH_CM = 17.0
+FIGURE_MAX_HEIGHT_CM = 9.5
+PAGE_CSS = f"""
+@page {{ size: A4; margin: 2cm; }}
+body {{ font-family: "DejaVu Serif", "Liberation Serif", serif; font-size: 10.5pt; line-height: 1.3; }}
+h1 {{ font-size: 17pt; margin: 0 0 0.4em; }}
+h2 {{ font-size: 14pt; margin: 1.1em 0 0.3em; break-after: avoid; }}
+h3 {{ font-size: 12pt; margin: 0.9em 0 0.25em; break-after: avoid; }}
+p, li {{ margin: 0.3em 0; orphans: 2; widows: 2; }}
+table {{ border-collapse: collapse; font-size: 9pt; margin: 0.3em 0 0.6em; break-inside: avoid; }}
+th, td {{ border-bottom: 0.5pt solid #999; padding: 1pt 4pt; text-align: left; vertical-align: top; }}
+td + td {{ white-space: nowrap; }}  /* no number breaks across lines */
+img {{ display: block; max-width: 100%; max-height: {FIGURE_MAX_HEIGHT_CM}cm; margin: 0.4em auto 0; break-inside: avoid; }}
+p:has(> img), p:has(+ table) {{ break-after: avoid; margin-bottom: 0.1em; }}
+p:has(> img) + p, p:has(+ table) {{ font-size: 9.5pt; }}
+code {{ font-size: 9.5pt; }}
+math[display="block"] {{ margin: 0.4em 0; }}
+h2.bonus {{ break-before: page; }}
 """
 
 

@@ -102,6 +102,12 @@ def seed_statistics(results: Mapping, predictions: Mapping[str, np.ndarray], lab
                            for shape in ("1x32", "1x64", "1x128", "3x32")},
         "width_minus_depth": {cell: _paired(results, predictions, labels, f"{cell}_1x64", f"{cell}_3x32")
                               for cell in ("lstm", "gru")},
+        "depth_minus_one_layer": {cell: _paired(results, predictions, labels, f"{cell}_3x32", f"{cell}_1x32")
+                                  for cell in ("lstm", "gru")},
+        "gru_parameter_saving": {  # 1 - GRU parameters / LSTM parameters, per shape, where both were trained
+            shape: round(1.0 - configs[f"gru_{shape}"]["parameters"] / configs[f"lstm_{shape}"]["parameters"], 4)
+            for configs in [results.get("configs", {})] for shape in ("1x32", "1x64", "1x128", "3x32")
+            if f"gru_{shape}" in configs and f"lstm_{shape}" in configs},
         "against_earlier_solution": {name: margin_over(seed_values(results, name), reference)
                                      for name, reference in reference_accuracy.items()},
     }

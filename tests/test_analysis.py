@@ -259,3 +259,41 @@ def test_state_over_time_works_in_float64_and_names_the_shape_it_needs():
 def test_row_features_step_is_a_float64_count_from_1():
     step = row_features(np.zeros((2, 28, 28), np.float32))["step"]
     assert step.dtype == np.float64 and step[1].tolist() == list(range(1, 29))
+
+
+def test_gate_flatness_separates_the_rows_above_the_ink_from_the_ink_rows():
+    """Two images of four rows: image 0's ink starts at row 3 (F = 3), image 1's at row 2 (F = 2). Above
+    the ink the gate's one unit takes 0.2 and 0.4 (steps 1, 2 of image 0) and 0.6 (step 1 of image 1);
+    on ink rows (image 0's rows 3 and 4, image 1's row 2) it takes 0.5, 0.9 and 0.1."""
+    from hw3.analysis import gate_flatness
+
+    images = np.zeros((2, 4, 3))
+    images[0, 2:, 0] = 1  # rows 3 and 4
+    images[1, 1, 1] = 1  # row 2 only (row 3, 4 blank after the ink: neither above nor on ink)
+    gate = np.array([[0.2, 0.4, 0.5, 0.9], [0.6, 0.1, 0.7, 0.7]])[..., None]  # (2, 4, 1)
+    found = gate_flatness(gate, images)
+    assert found["sd_above_ink"] == pytest.approx(np.std([0.2, 0.4, 0.6]))
+    assert found["sd_on_ink"] == pytest.approx(np.std([0.5, 0.9, 0.1]))
+    assert found["largest_step_change_above_ink"] == pytest.approx(0.2)  # 0.2 -> 0.4; image 1 has one step above
+    with pytest.raises(ValueError, match="must share"):
+        gate_flatness(gate[:, :3], images)
+
+
+def test_blank_path_measures_each_step_from_the_one_before_and_names_the_heads_class():
+    from hw3.analysis import blank_path
+
+    hidden = np.array([[0.5, -0.1], [0.5, 0.2], [0.45, 0.2]])  # changes from h_0 = 0: 0.5, then 0.3, then 0.05
+    logits = np.full((3, 10), 0.0)
+    logits[0, 7] = np.log(9.0)  # class 7 with 9 / (9 + 9) = 0.5
+    logits[1, 3] = 10.0
+    logits[2, 1] = 10.0
+    found = blank_path(hidden, logits)
+    assert found["largest_change"] == pytest.approx([0.5, 0.3, 0.05])
+    assert found["class"] == [7, 3, 1]
+    assert (found["settled_class"], found["settled_from_step"]) == (1, 3)
+    logits[1] = logits[2]  # class 1 from step 2 on
+    assert blank_path(hidden, logits)["settled_from_step"] == 2
+    assert blank_path(hidden, np.tile(logits[2], (3, 1)))["settled_from_step"] == 1
+    assert found["probability"][0] == pytest.approx(0.5, abs=1e-4)
+    with pytest.raises(ValueError, match="expected hidden"):
+        blank_path(hidden, logits[:2])

@@ -7,8 +7,8 @@ import pytest
 from hw3.settings import PROJECT_DIR
 
 STAGES = ["settings", "data", "models", "readout", "training", "cells", "q1", "analysis", "ablation", "controls",
-          "probes", "statistics", "experiments", "gate_experiments", "plots", "control_plots", "report", "printing", "widgets", "explorer"]
-NO_TRAINING = {"plots", "control_plots", "report", "printing", "widgets", "explorer"}  # they take arrays and results, never train or load models
+          "probes", "statistics", "experiments", "gate_experiments", "plots", "control_plots", "report_plots", "report", "printing", "widgets", "explorer"]
+NO_TRAINING = {"plots", "control_plots", "report_plots", "report", "printing", "widgets", "explorer"}  # they take arrays and results, never train or load models
 
 
 def package_imports(path):

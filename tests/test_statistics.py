@@ -161,15 +161,19 @@ def test_seed_values_come_in_numeric_seed_order():
 def test_seed_statistics_stores_every_section_the_report_reads():
     rng = np.random.default_rng(1)
     labels = rng.integers(0, 10, 40)
-    results, predictions = {"seeds": {}}, {}
+    results, predictions = {"seeds": {}, "configs": {"gru_1x32": {"parameters": 75}, "lstm_1x32": {"parameters": 100}}}, {}
     for index, name in enumerate(CONFIG_NAMES + BASELINE_NAMES):
         results["seeds"][name] = {str(seed): {"test_accuracy": 0.9 + 0.004 * index + 0.001 * seed, "test_loss": 0.1 + 0.01 * seed}
                                   for seed in range(3)}
         predictions[f"{name}_seed0"] = labels.copy()
     statistics = seed_statistics(results, predictions, labels, {"gru_1x32": 0.9})
     assert set(statistics) == {"confidence", "interval_method", "binomial_standard_error", "per_model", "gru_minus_lstm",
-                               "width_minus_depth", "against_earlier_solution", "comparisons", "lowest_recurrent_run",
+                               "width_minus_depth", "depth_minus_one_layer", "gru_parameter_saving",
+                               "against_earlier_solution", "comparisons", "lowest_recurrent_run",
                                "best_recurrent", "baseline_minus_recurrent", "ranking"}
+    assert statistics["gru_parameter_saving"] == {"1x32": 0.25}  # 1 - 75 / 100; the other shapes have no parameters here
+    depth = statistics["depth_minus_one_layer"]["gru"]  # gru_3x32 (index 7) minus gru_1x32 (index 4): 3 * 0.004
+    assert depth["difference"] == pytest.approx(0.012)
     assert statistics["confidence"] == 0.95 and statistics["interval_method"] == "Welch's t over seeds"
     accuracy = results["seeds"]["gru_1x32"]["0"]["test_accuracy"]
     assert statistics["binomial_standard_error"]["gru_1x32"] == round(float(np.sqrt(accuracy * (1 - accuracy) / 40)), 6)
@@ -274,6 +278,7 @@ def test_seed_statistics_passes_the_labels_to_every_mcnemar_test_and_ranks_by_me
     for shape in ("1x32", "1x64", "1x128", "3x32"):
         assert statistics["gru_minus_lstm"][shape]["mcnemar_seed0"]["first_only"] == 8
     assert statistics["width_minus_depth"]["gru"]["mcnemar_seed0"]["first_only"] == 0
+    assert statistics["depth_minus_one_layer"]["lstm"]["mcnemar_seed0"]["first_only"] == 0
     assert statistics["baseline_minus_recurrent"]["cnn"]["gru_1x128"]["mcnemar_seed0"]["second_only"] == 8
     assert statistics["comparisons"]["gru_1x32 - mlp_small"]["mcnemar_seed0"]["first_only"] == 8
     ranked = [name for name in statistics["ranking"] if name in names]
