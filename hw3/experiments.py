@@ -31,7 +31,8 @@ from hw3.probes import (class_separation, class_trajectories, fair_probe_experim
 from hw3.q1 import q1_demonstrations
 from hw3.readout import decision_step_summary, decision_steps, softmax, stepwise_accuracy, stepwise_logits, stepwise_readout
 from hw3.settings import RunSettings, cached_result, load_results, store_results
-from hw3.statistics import COMPARED_NAMES, last_steps_over_seeds, replication_summary, seed_statistics
+from hw3.statistics import (COMPARED_NAMES, learning_curve_summary, last_steps_over_seeds, replication_summary,
+                             seed_statistics)
 from hw3.training import initial_model, load_seed_model, load_test_predictions
 
 PROBE_IMAGES = 10_000  # the probes are fitted on the first 10,000 training images
@@ -79,10 +80,12 @@ def q1_experiment(data: MnistSplits, settings: RunSettings) -> dict[str, float]:
 
 def q2_seed_statistics(data: MnistSplits, settings: RunSettings) -> dict:
     """Every model's seeds summarised and compared (intervals, exact McNemar tests, the margin over the
-    earlier solution), from the stored runs and test predictions; stores and returns `statistics`."""
-    statistics = seed_statistics(load_results(settings), load_test_predictions(settings), data.y_test,
-                                 REFERENCE_ACCURACY)
-    store_results(settings, {"statistics": statistics})
+    earlier solution), from the stored runs and test predictions; stores and returns `statistics`, and
+    stores what each configuration's learning curves say (`analysis.learning_curves`)."""
+    results = load_results(settings)
+    statistics = seed_statistics(results, load_test_predictions(settings), data.y_test, REFERENCE_ACCURACY)
+    curves = {name: learning_curve_summary(results["configs"][name]["history"]) for name in CONFIG_NAMES}
+    store_results(settings, {"statistics": statistics, "analysis.learning_curves": curves})
     return statistics
 
 

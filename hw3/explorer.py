@@ -1,7 +1,9 @@
 """Explorer: `explorer.html`, one self-contained page in which the trained GRU (1x32) and LSTM (1x32)
 run in the browser (no server, no network, no install): the template `web/explorer.html` with the
-JavaScript `web/explorer.js` and the data (the two models' weights and a few binarized test images)
-inlined. Takes trained models and arrays; never trains.
+three scripts inlined (`web/forward.js`, the networks and the Q3 experiments; `web/drawing.js`, the
+drawing pad's preprocessing and its reading rule; `web/page.js`, the page) and the data (the two
+models' weights, a few binarized test images, the ink limit of the reading rule). Takes trained models
+and arrays; never trains.
 
 Imports from the package: settings, data, models.
 """
@@ -19,7 +21,7 @@ from hw3.models import model_spec, recurrent_layers
 from hw3.settings import PROJECT_DIR, RunSettings, write_text_atomically
 
 TEMPLATE = PROJECT_DIR / "web" / "explorer.html"
-SCRIPT = PROJECT_DIR / "web" / "explorer.js"
+SCRIPTS = tuple(PROJECT_DIR / "web" / name for name in ("forward.js", "drawing.js", "page.js"))  # in this order
 PAGE_MODELS = ("gru_1x32", "lstm_1x32")
 PAGE_IMAGES = 50  # the first test images
 
@@ -48,10 +50,16 @@ def page_weights(model: keras.Model) -> dict:
         ("hidden_bias", hidden_bias), ("logits_kernel", logits_kernel), ("logits_bias", logits_bias))}
 
 
+def ink_limit(train_images: np.ndarray, percentile: float = 99.9) -> int:
+    """The drawing pad's scribble rule: the `percentile` of the ink pixels per training image (N, 28, 28)."""
+    return int(np.percentile(check_image_batch(train_images).sum(axis=(1, 2)), percentile))
+
+
 def explorer_data(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray,
-                  accuracies: Mapping[str, float]) -> dict:
+                  accuracies: Mapping[str, float], ink_pixels_limit: int) -> dict:
     """What the page embeds: {'models': {name: {cell, units, title, weights}}, 'images': [{index,
-    label, pixels (784 zeros and ones)}], 'source': one line on where it all comes from}."""
+    label, pixels (784 zeros and ones)}], 'inkLimit': the most ink pixels a drawing may have to be
+    read (ink_limit), 'source': one line on where it all comes from}."""
     images = check_image_batch(images)
     page_models = {}
     for name, model in models.items():
@@ -64,13 +72,13 @@ def explorer_data(models: Mapping[str, keras.Model], images: np.ndarray, labels:
                                      for name in models)
               + f". Weights from models/*.keras, the first {len(samples)} binarized MNIST test images, "
                 "accuracies from results/results.json; page written by hw3/explorer.py.")
-    return {"models": page_models, "images": samples, "source": source}
+    return {"models": page_models, "images": samples, "inkLimit": int(ink_pixels_limit), "source": source}
 
 
-def build_explorer_page(data: Mapping, template: Path = TEMPLATE, script: Path = SCRIPT) -> str:
-    """The self-contained page: the template with the data and the script inlined."""
+def build_explorer_page(data: Mapping, template: Path = TEMPLATE, scripts: tuple[Path, ...] = SCRIPTS) -> str:
+    """The self-contained page: the template with the data and the scripts inlined, in order."""
     page = template.read_text(encoding="utf-8")
-    code = script.read_text(encoding="utf-8")
+    code = "\n".join(script.read_text(encoding="utf-8") for script in scripts)
     if "<!--HW3_DATA-->" not in page or "<!--HW3_SCRIPT-->" not in page:
         raise ValueError(f"{template.name} lacks the <!--HW3_DATA--> or <!--HW3_SCRIPT--> placeholder.")
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")  # never closes the script tag
@@ -79,10 +87,10 @@ def build_explorer_page(data: Mapping, template: Path = TEMPLATE, script: Path =
 
 
 def write_explorer(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray,
-                   accuracies: Mapping[str, float], settings: RunSettings) -> Path:
+                   accuracies: Mapping[str, float], settings: RunSettings, ink_pixels_limit: int) -> Path:
     """explorer.html in the run's output folder (the project in full mode), written atomically."""
     path = settings.output_dir / "explorer.html"
-    write_text_atomically(build_explorer_page(explorer_data(models, images, labels, accuracies)), path)
+    write_text_atomically(build_explorer_page(explorer_data(models, images, labels, accuracies, ink_pixels_limit)), path)
     return path
 
 
@@ -101,7 +109,8 @@ def main() -> None:
     data = load_binarized_mnist(settings)
     results = load_results(settings)
     accuracies = {name: results["configs"][name]["test_accuracy"] for name in PAGE_MODELS}
-    path = write_explorer(models, data.x_test[:PAGE_IMAGES], data.y_test[:PAGE_IMAGES], accuracies, settings)
+    path = write_explorer(models, data.x_test[:PAGE_IMAGES], data.y_test[:PAGE_IMAGES], accuracies, settings,
+                          ink_limit(data.x_train))
     print(f"wrote {path.name} ({path.stat().st_size / 1e6:.2f} MB)")
 
 

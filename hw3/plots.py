@@ -6,6 +6,8 @@ Imports from the package: settings, analysis, statistics.
 from __future__ import annotations
 
 import functools
+import io
+import re
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -47,8 +49,14 @@ def save_figure(figure: plt.Figure, name: str, settings: RunSettings) -> str:
     path = settings.figures_dir / f"{name}.png"
     figure.savefig(path, dpi=100, bbox_inches="tight")
     if figure.get_label() == PRINTABLE:
+        buffer = io.StringIO()
         with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
-            figure.savefig(path.with_suffix(".svg"), format="svg", bbox_inches="tight", metadata={"Date": None})
+            figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        svg = buffer.getvalue()
+        # matplotlib names some clip paths after object ids, which change from run to run: number them in order
+        for number, clip in enumerate(dict.fromkeys(re.findall(r'clipPath id="(p[0-9a-f]+)"', svg))):
+            svg = svg.replace(f'"{clip}"', f'"clip{number}"').replace(f"#{clip})", f"#clip{number})")
+        path.with_suffix(".svg").write_text(svg, encoding="utf-8")
     return str(path.relative_to(settings.output_dir))
 
 

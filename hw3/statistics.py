@@ -29,6 +29,19 @@ def seed_values(results: Mapping, name: str, metric: str = "test_accuracy") -> n
     return np.array([runs[seed][metric] for seed in sorted(runs, key=int)], dtype=np.float64)
 
 
+def learning_curve_summary(history: Mapping[str, Sequence[float]]) -> dict:
+    """What one run's curves say about convergence: its last epoch E, the validation loss at the epoch
+    before (E itself for a one-epoch run) and at E, the (first) epoch of the lowest validation loss and
+    that loss, and the training loss at E."""
+    validation, training = list(history["val_loss"]), list(history["loss"])
+    if not validation or len(validation) != len(training):
+        raise ValueError(f"a history needs one loss and one val_loss per epoch; got {len(training)} and {len(validation)}.")
+    last, previous = len(validation), max(1, len(validation) - 1)
+    return {"last_epoch": last, "previous_epoch": previous, "val_loss_previous": validation[previous - 1],
+            "val_loss_last": validation[-1], "best_epoch": int(np.argmin(validation)) + 1,
+            "val_loss_best": min(validation), "train_loss_last": training[-1]}
+
+
 def summary(values: Sequence[float]) -> dict[str, float]:
     """Mean, sample standard deviation, min, max and count of a few numbers."""
     values = np.asarray(values, dtype=np.float64)

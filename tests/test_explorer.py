@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from hw3.explorer import PAGE_IMAGES, PAGE_MODELS, build_explorer_page, explorer_data, page_weights
+from hw3.explorer import PAGE_IMAGES, PAGE_MODELS, build_explorer_page, explorer_data, ink_limit, page_weights
 from hw3.models import build_model
 from hw3.settings import PROJECT_DIR
 
@@ -19,7 +19,8 @@ def fresh_page(mnist):
     models = {name: keras.models.load_model(PROJECT_DIR / "models" / f"{name}.keras") for name in PAGE_MODELS}
     results = json.loads((PROJECT_DIR / "results" / "results.json").read_text())
     accuracies = {name: results["configs"][name]["test_accuracy"] for name in PAGE_MODELS}
-    return build_explorer_page(explorer_data(models, mnist.x_test[:PAGE_IMAGES], mnist.y_test[:PAGE_IMAGES], accuracies))
+    return build_explorer_page(explorer_data(models, mnist.x_test[:PAGE_IMAGES], mnist.y_test[:PAGE_IMAGES], accuracies,
+                                             ink_limit(mnist.x_train)))
 
 
 def test_committed_page_is_the_one_the_code_builds(fresh_page):
@@ -32,6 +33,8 @@ def test_page_is_self_contained_and_under_one_megabyte(fresh_page):
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", fresh_page), "the page must not load anything"
     assert "<!--HW3_DATA-->" not in fresh_page and "<!--HW3_SCRIPT-->" not in fresh_page
     assert "window.HW3_DATA = {" in fresh_page and "function run(model, image)" in fresh_page
+    for part in ("function run(model, image)", "function drawingVerdict(strokes, inkLimit)", "function makePanels()"):
+        assert fresh_page.count(part) == 1, part  # forward.js, drawing.js and page.js, each inlined once
 
 
 def test_page_weights_keep_keras_layouts_and_float32_values():
@@ -51,3 +54,11 @@ def test_page_refuses_models_it_cannot_run():
         page_weights(build_model("gru_1x32_bottom_up"))
     with pytest.raises(ValueError, match="reset_after=True"):
         page_weights(build_model("gru_1x32_tf1_cell"))
+
+
+def test_the_ink_limit_is_the_percentile_of_ink_pixels_per_image():
+    images = np.zeros((1000, 28, 28), np.float32)
+    for k in range(1000):
+        images[k].flat[: k + 1] = 1  # 1 to 1000 ink pixels... capped at 784
+    assert ink_limit(images, 50) == int(np.percentile(np.minimum(np.arange(1, 1001), 784), 50))
+    assert ink_limit(images[:100], 99.9) == 99  # 1..100 pixels: the 99.9th percentile is 99.901

@@ -284,3 +284,15 @@ def test_seed_statistics_passes_the_labels_to_every_mcnemar_test_and_ranks_by_me
     ranked = [name for name in statistics["ranking"] if name in names]
     assert ranked == sorted(names, key=lambda name: -results["seeds"][name]["0"]["test_accuracy"])
     assert ranked != sorted(ranked)
+
+
+def test_learning_curve_summary_reads_the_last_epochs_and_the_lowest_validation_loss():
+    from hw3.statistics import learning_curve_summary
+
+    found = learning_curve_summary({"loss": [0.9, 0.5, 0.4, 0.3], "val_loss": [0.8, 0.45, 0.45, 0.5]})
+    assert found == {"last_epoch": 4, "previous_epoch": 3, "val_loss_previous": 0.45, "val_loss_last": 0.5,
+                     "best_epoch": 2, "val_loss_best": 0.45, "train_loss_last": 0.3}  # a tie: the first epoch
+    single = learning_curve_summary({"loss": [0.9], "val_loss": [0.7]})
+    assert (single["previous_epoch"], single["val_loss_previous"], single["best_epoch"]) == (1, 0.7, 1)
+    with pytest.raises(ValueError, match="one loss and one val_loss per epoch"):
+        learning_curve_summary({"loss": [0.9, 0.5], "val_loss": [0.7]})
