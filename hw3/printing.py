@@ -37,6 +37,7 @@ p, li {{ margin: 0.3em 0; orphans: 2; widows: 2; }}
 table {{ border-collapse: collapse; font-size: 9pt; margin: 0.3em 0 0.6em; break-inside: avoid; }}
 th, td {{ border-bottom: 0.5pt solid #999; padding: 1pt 4pt; text-align: left; vertical-align: top; }}
 td + td {{ white-space: nowrap; }}  /* no number breaks across lines */
+td:first-child {{ min-width: 7.5em; }}  /* row labels such as "Test accuracy" on one line */
 img {{ display: block; max-width: 100%; max-height: {FIGURE_MAX_HEIGHT_CM}cm; margin: 0.4em auto 0; break-inside: avoid; }}
 p:has(> img), p:has(+ table) {{ break-after: avoid; margin-bottom: 0.1em; }}
 p:has(> img) + p, p:has(+ table) {{ font-size: 9.5pt; }}
