@@ -12,10 +12,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from hw3.models import MODELS
-from hw3.plots import PRINT_WIDTH, STEP_TICKS, printable
+from hw3.plots import CELL_COLOURS, PRINT_WIDTH, STEP_TICKS, printable
 from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH
 
-CELL_COLOURS = {"lstm": "tab:blue", "gru": "tab:orange"}
 SHAPE_STYLES = {"1x32": "-", "1x64": "--", "1x128": "-.", "3x32": ":"}
 BASELINE_STYLES = {"linear": ("tab:grey", ":"), "mlp": ("black", "--"), "cnn": ("black", "-")}
 
@@ -94,8 +93,10 @@ def _training_legend(figure: plt.Figure, probe: bool) -> None:
 
 
 def _training(name: str) -> str:
-    """'' for the plain 1x32 models, else what follows '1x32_' in the name."""
-    return name.split("1x32")[1].lstrip("_")
+    """How model `name` was trained, as TRAINING_STYLES keys it: '' (the loss on step 28 only),
+    'every_step_loss' or 'trailing_blanks' (the registry's objective and trailing blank rows)."""
+    spec = MODELS[name]
+    return "every_step_loss" if spec.objective == "every_step" else "trailing_blanks" if spec.trailing_blanks else ""
 
 
 @printable

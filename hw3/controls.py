@@ -203,8 +203,6 @@ def decision_after_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.n
     return per_class
 
 
-
-
 def weights_fingerprint(models: Mapping[str, keras.Model], *settings_parts) -> str:
     """A digest of the models' weights and of the experiment's settings, for the analysis cache."""
     digest = hashlib.sha256(repr(settings_parts).encode())

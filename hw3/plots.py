@@ -19,14 +19,14 @@ from hw3.statistics import seed_values
 from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings
 
 STEP_TICKS = [1, 5, 10, 15, 20, 25, 28]
-# Report figures are drawn at their printed size: at most PRINT_WIDTH x PRINT_HEIGHT inches (17 x 9 cm,
-# the printed page's text width and the printer's largest figure height), so they print at scale 1 and
-# every label prints at its font size, 8 pt or more (tests/test_report.py reads the sizes from the SVG).
+# Report figures are drawn at their printed size: PRINT_WIDTH inches wide, within the printed text width
+# (17 cm) and no taller than printing.FIGURE_MAX_HEIGHT_CM, so they print at scale 1 and every label
+# prints at its font size, 8 pt or more (tests/test_printing.py reads the sizes from the SVG files).
 PRINT_WIDTH = 6.5
-PRINT_HEIGHT = 3.5
 PRINT_STYLE = {"font.size": 8, "axes.titlesize": 8.5, "axes.labelsize": 8, "xtick.labelsize": 8,
                "ytick.labelsize": 8, "legend.fontsize": 8, "figure.titlesize": 9, "legend.title_fontsize": 8}
 PRINTABLE = "printable"  # the label a printable figure carries: save_figure also writes it as SVG
+CELL_COLOURS = {"lstm": "tab:blue", "gru": "tab:orange"}  # one colour per cell in every figure
 
 
 def printable(function):
@@ -60,7 +60,8 @@ def save_figure(figure: plt.Figure, name: str, settings: RunSettings) -> str:
     return str(path.relative_to(settings.output_dir))
 
 
-def _label_steps(axis, which: str = "y", label: bool = True) -> None:
+def label_steps(axis, which: str = "y", label: bool = True) -> None:
+    """Step ticks (1, 5, ..., 28) on a heatmap's y axis (or x axis), one row per step."""
     ticks = [t - 1 for t in STEP_TICKS]
     if which == "y":
         axis.set_yticks(ticks, STEP_TICKS)
@@ -79,7 +80,7 @@ def plot_digits_as_sequences(images: np.ndarray, labels: np.ndarray) -> plt.Figu
         axes[0, column].set_title(f"label {labels[column]}")
         axes[0, column].axis("off")
         axes[1, column].imshow(images[column].T, cmap="gray_r", vmin=0, vmax=1, aspect="auto")
-        _label_steps(axes[1, column], "x")
+        label_steps(axes[1, column], "x")
         axes[1, column].set_yticks([0, 27], [1, 28])
         axes[1, column].set_ylabel("pixel in row" if column == 0 else "")
     figure.suptitle("Binarized digits (threshold 0.1) and the 28-step sequence of rows read by the RNN")
@@ -101,16 +102,15 @@ def plot_learning_curves(results: Mapping, names: Iterable[str]) -> plt.Figure:
     validation solid with dots, training dashed. The accuracy axes show only the top of the range."""
     grouped = histories_by_shape(results, names)
     figure, axes = plt.subplots(2, len(grouped), figsize=(3.7 * len(grouped), 6.6), squeeze=False, sharex=True)
-    colours = {"lstm": "tab:blue", "gru": "tab:orange"}
     after_first = [history["val_accuracy"] for by_cell in grouped.values() for history in by_cell.values()]
     lowest = min(min(values[1:] or values) for values in after_first)  # one-epoch (smoke) runs keep epoch 1
     for column, (shape, by_cell) in enumerate(grouped.items()):
         for cell, history in by_cell.items():
             epochs = np.arange(1, len(history["loss"]) + 1)
             for row, key in enumerate(("loss", "accuracy")):
-                axes[row, column].plot(epochs, history[f"val_{key}"], "-o", color=colours[cell], markersize=3,
+                axes[row, column].plot(epochs, history[f"val_{key}"], "-o", color=CELL_COLOURS[cell], markersize=3,
                                        label=f"{cell.upper()} validation")
-                axes[row, column].plot(epochs, history[key], "--", color=colours[cell], label=f"{cell.upper()} training")
+                axes[row, column].plot(epochs, history[key], "--", color=CELL_COLOURS[cell], label=f"{cell.upper()} training")
         layers, units = shape.split("x")
         axes[0, column].set(title=f"{layers} layer{'s' if layers != '1' else ''}, {units} units", yscale="log")
         axes[1, column].set(xlabel="epoch", ylim=(np.floor(lowest * 100) / 100, 1.0))
@@ -149,19 +149,19 @@ def plot_gru_over_time(image: np.ndarray, label: int, outputs: np.ndarray, hidde
                                 gridspec_kw={"width_ratios": [1, 1.1, 1.1, 0.75]})
     axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
     axes[0].set_title(f"test image {index}")
-    _label_steps(axes[0])
+    label_steps(axes[0])
     axes[0].set_xlabel("pixel")
     for axis, values, title in ((axes[1], outputs, "layer output $y_t$"), (axes[2], hidden, "hidden state $h_t$")):
         shown = axis.imshow(values, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
         axis.set_title(title)
         _label_units(axis, unit_order)
-        _label_steps(axis, label=False)
+        label_steps(axis, label=False)
     figure.colorbar(shown, ax=axes[1:3], fraction=0.04, label="activation")
     shown = axes[3].imshow(probabilities, cmap="viridis", vmin=0, vmax=1, aspect="auto")
     axes[3].set_xticks(range(0, NUM_CLASSES, 3))
     axes[3].set_xlabel("class")
     axes[3].set_title("P(class) at t")
-    _label_steps(axes[3], label=False)
+    label_steps(axes[3], label=False)
     figure.colorbar(shown, ax=axes[3], fraction=0.12, label="probability")
     final = int(probabilities[-1].argmax())
     figure.suptitle(f"GRU (1x32) reading test image {index}: label {label}, prediction {final}")
@@ -185,7 +185,7 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
     axes[0].set_title(f"test image {index}")
     axes[0].set_xticks([0, 27], [1, 28])
     axes[0].set_xlabel("pixel")
-    _label_steps(axes[0])
+    label_steps(axes[0])
     gate_image = None
     for axis, (key, title) in zip(axes[1:], panels):
         values = internals[key][index][:, order]
@@ -197,7 +197,7 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
             figure.colorbar(state_image, ax=axis, fraction=0.1, extend="both" if key == "c" else "neither")
         axis.set_title(title)
         _label_units(axis, unit_order, narrow=True)
-        _label_steps(axis, label=False)
+        label_steps(axis, label=False)
     figure.colorbar(gate_image, ax=axes[1:4], fraction=0.03, label="gate")
     figure.suptitle(f"LSTM 1x32 gates and states, test image {index} (label {label})")
     return figure
@@ -375,7 +375,7 @@ def plot_drawing_readout(image: np.ndarray, readouts: Mapping[str, Mapping], tit
     axes = [figure.add_subplot(grid[0, column]) for column in range(1 + count)]
     axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
     axes[0].set_title(title or "what the networks read")
-    _label_steps(axes[0])
+    label_steps(axes[0])
     axes[0].set_xlabel("pixel")
     shown = None
     for axis, (label, readout) in zip(axes[1:], readouts.items()):
@@ -384,7 +384,7 @@ def plot_drawing_readout(image: np.ndarray, readouts: Mapping[str, Mapping], tit
         axis.set_xticks(range(NUM_CLASSES))
         axis.set_xlabel("class")
         axis.set_title(f"{label}: {readout['prediction']}, decided at t = {readout['decision_step']}", fontsize=10)
-        _label_steps(axis, label=False)
+        label_steps(axis, label=False)
     colour_axis = figure.add_axes((0.9, 0.14, 0.015, 0.76))
     figure.colorbar(shown, cax=colour_axis, label="P(class) read out at t")
     return figure

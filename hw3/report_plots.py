@@ -11,9 +11,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
-from hw3.control_plots import CELL_COLOURS, FAMILY_STYLES, model_family
+from hw3.control_plots import FAMILY_STYLES, model_family
 from hw3.models import MODELS
-from hw3.plots import PRINT_WIDTH, STEP_TICKS, histories_by_shape, printable
+from hw3.plots import CELL_COLOURS, PRINT_WIDTH, histories_by_shape, label_steps, printable
 from hw3.settings import NUM_CLASSES
 from hw3.statistics import seed_values
 
@@ -26,7 +26,7 @@ def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Seq
     figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 2.4), layout="constrained")
     columns = [(f"{cell}_{shape}", position + offset, colour)
                for position, shape in enumerate(shapes)
-               for cell, offset, colour in (("lstm", -0.18, "tab:blue"), ("gru", 0.18, "tab:orange"))]
+               for cell, offset in (("lstm", -0.18), ("gru", 0.18)) for colour in [CELL_COLOURS[cell]]]
     columns += [(name, len(shapes) + position, "tab:grey") for position, name in enumerate(baselines)]
     for name, x, colour in columns:
         values = seed_values(results, name)
@@ -35,8 +35,8 @@ def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Seq
                   markersize=5, alpha=0.8)
         if name in reference:
             axis.plot(x, reference[name], "x", color="black", markersize=8)
-    axis.plot([], [], "o", color="tab:blue", label="LSTM, dots: seeds, line: mean")
-    axis.plot([], [], "o", color="tab:orange", label="GRU")
+    axis.plot([], [], "o", color=CELL_COLOURS["lstm"], label="LSTM, dots: seeds, line: mean")
+    axis.plot([], [], "o", color=CELL_COLOURS["gru"], label="GRU")
     axis.plot([], [], "o", color="tab:grey", label="whole image")
     axis.plot([], [], "x", color="black", label="earlier solution")
     axis.set_xticks(range(len(shapes) + len(baselines)), list(shapes) + [MODELS[name].short_name for name in baselines])
@@ -133,7 +133,7 @@ def plot_gru_over_time_pair(images: np.ndarray, labels: Sequence[int], hidden: n
         class_axis.set_title("P(class)")
         class_axis.set_xticks([0, 5, 9], [0, 5, 9])
         class_axis.set_xlabel("class")
-    axes[0].set_yticks([t - 1 for t in STEP_TICKS], STEP_TICKS)
+    label_steps(axes[0], label=False)
     axes[0].set_ylabel("step t = image row")
     figure.colorbar(state, ax=axes[:3], location="bottom", shrink=0.8, aspect=35, label="h, each unit's value after step t")
     figure.colorbar(chance, ax=axes[3:], location="bottom", shrink=0.8, aspect=35, label="P(class), the head's probability")

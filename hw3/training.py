@@ -397,4 +397,3 @@ def load_seed_model(name: str, seed: int, settings: RunSettings) -> keras.Model:
     model = build_model(name)
     model.load_weights(path)
     return model
-
