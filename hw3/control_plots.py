@@ -104,7 +104,7 @@ def plot_objective_readout(heads: Mapping[str, Sequence[float]], probes: Mapping
     """Q3.3, the objective as the cause: the head read out after every step, one panel per cell, for the
     plain model and its variants trained differently (`heads`: {name: (28,)}), with the plain model's
     linear probe on h_t (`probes`: {cell: (28,)})."""
-    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 2.6), sharey=True, layout="constrained")
+    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 2.35), sharey=True, layout="constrained")
     steps = np.arange(1, SEQUENCE_LENGTH + 1)
     for axis, cell in zip(axes, ("gru", "lstm")):
         for name, values in heads.items():
@@ -124,7 +124,7 @@ def plot_objective_readout(heads: Mapping[str, Sequence[float]], probes: Mapping
 def plot_appended_blank_rows(over_seeds: Mapping[str, Mapping[str, float]]) -> plt.Figure:
     """Accuracy read after the last row against k blank rows appended after row 28, mean over seeds:
     one panel per cell, one line per way of training (plain, loss after every row, trailing blanks)."""
-    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 2.3), sharey=True, layout="constrained")
+    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 2.1), sharey=True, layout="constrained")
     for axis, cell in zip(axes, ("gru", "lstm")):
         for name, mean in over_seeds.items():
             if name.startswith(cell):
