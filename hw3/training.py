@@ -31,12 +31,13 @@ def seed_everything(seed: int) -> None:
     tf.config.experimental.enable_op_determinism()
 
 
-def compile_for_training(model: keras.Model, learning_rate: float) -> keras.Model:
-    """Adam with the given learning rate (other settings default), cross-entropy on logits, accuracy."""
+def compile_for_training(model: keras.Model, learning_rate: float, eager: bool = False) -> keras.Model:
+    """Adam (other settings default), cross-entropy on logits, accuracy; `eager`: no graph (smoke mode)."""
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
+        run_eagerly=eager,
     )
     return model
 
@@ -198,13 +199,12 @@ def _every_step_twin(model: keras.Model) -> keras.Model:
 
 def _fit(model: keras.Model, name: str, data: MnistSplits, settings: RunSettings, callbacks: list) -> tuple[dict, float]:
     """Fit model `name` as its registry entry says; returns the per-epoch history and the seconds.
-
     "every_step" objective: an every-step twin is fitted on labels repeated for each step, so its loss
     is the mean over the 28 steps of the cross-entropy of the head read after that step; the trained
     weights then go back into `model`. Trailing blanks: batches of `TrailingBlankBatches`."""
     spec = model_spec(name)
     trained = _every_step_twin(model) if spec.objective == "every_step" else model
-    compile_for_training(trained, settings.learning_rate)
+    compile_for_training(trained, settings.learning_rate, settings.eager)
     x, y, validation = data.x_train, data.y_train, (data.x_validation, data.y_validation)
     options = {"batch_size": settings.batch_size, "shuffle": True}
     if spec.objective == "every_step":
@@ -223,6 +223,7 @@ def _fit(model: keras.Model, name: str, data: MnistSplits, settings: RunSettings
                 layer.set_weights(trained.get_layer(f"{layer.name}_copy").get_weights())
         compile_for_training(model, settings.learning_rate)
         model.optimizer.build(model.trainable_variables)  # saved and loaded like any trained model's optimizer
+    model.run_eagerly = False  # what the caller does next (predictions over many batches) pays for a graph
     return history.history, seconds
 
 

@@ -13,10 +13,11 @@ def tiny_settings(tmp_path):
 
 def test_smoke_settings_cut_the_splits_and_write_outside_the_project():
     settings = run_settings()
-    assert settings.smoke and settings.epochs == 1
+    assert settings.smoke and settings.epochs == 1 and settings.eager
+    assert not RunSettings(smoke=False, output_dir=PROJECT_DIR).eager, "the full run traces its graphs"
     assert PROJECT_DIR not in settings.output_dir.resolve().parents
     splits = load_binarized_mnist(settings)
-    assert splits.sizes() == {"train": 2000, "validation": 500, "test": 1000}
+    assert splits.sizes() == {"train": 512, "validation": 256, "test": 1000}
 
 
 def test_description_names_no_machine_path(tmp_path):

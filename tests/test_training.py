@@ -8,8 +8,9 @@ import pytest
 
 from hw3.settings import RunSettings
 from hw3.data import MnistSplits
+from hw3 import training
 from hw3.models import build_model
-from hw3.training import (load_test_predictions, readable_saved_model, save_model_atomically, seed_weights_path,
+from hw3.training import (compile_for_training, load_test_predictions, readable_saved_model, save_model_atomically, seed_weights_path,
                            train_model, train_or_load, train_seeds)
 
 
@@ -21,16 +22,22 @@ def tiny_data(mnist):
 
 
 def tiny_settings(tmp_path, **changes):
-    settings = RunSettings(smoke=True, output_dir=tmp_path, epochs=1, batch_size=128)
+    """Smoke settings (run eagerly, as the smoke run does); the tests of the full run's properties pass
+    eager=False and trace graphs as the full run does."""
+    settings = RunSettings(smoke=True, output_dir=tmp_path, epochs=1, batch_size=128, eager=True)
     return dataclasses.replace(settings, **changes)
 
 
-def test_resume_trains_only_what_is_missing_or_stale(tmp_path, tiny_data):
+def test_resume_trains_only_what_is_missing_or_stale(tmp_path, tiny_data, monkeypatch):
     settings = tiny_settings(tmp_path)
     names = ["gru_1x32", "lstm_1x32"]
-    lines = []
+    lines, compiled = [], []
+    monkeypatch.setattr(training, "compile_for_training",
+                        lambda model, rate, eager=False: compiled.append(eager) or compile_for_training(model, rate, eager))
     models, results = train_or_load(names, tiny_data, settings, log=lines.append)
     assert set(models) == set(names)
+    assert compiled == [True, True], "smoke settings fit eagerly"
+    assert not any(model.run_eagerly for model in models.values()), "and hand back models that predict through a graph"
     assert sorted(p.name for p in settings.models_dir.iterdir()) == ["gru_1x32.keras", "lstm_1x32.keras"]
     stored = json.loads(settings.results_path.read_text())
     entry = stored["configs"]["gru_1x32"]
@@ -61,8 +68,9 @@ def test_resume_trains_only_what_is_missing_or_stale(tmp_path, tiny_data):
 
 
 def test_training_is_reproducible_and_saved_model_loads_with_plain_keras(tmp_path, tiny_data):
-    first_model, first = train_model("gru_1x32", tiny_data, tiny_settings(tmp_path))
-    _, second = train_model("gru_1x32", tiny_data, tiny_settings(tmp_path))
+    first_model, first = train_model("gru_1x32", tiny_data, tiny_settings(tmp_path, eager=False))
+    _, second = train_model("gru_1x32", tiny_data, tiny_settings(tmp_path, eager=False))
+    assert not first_model.run_eagerly, "the full run's settings trace a graph"
     assert first["history"] == second["history"]
     assert first["test_loss"] == second["test_loss"]
     path = tmp_path / "saved.keras"
@@ -108,7 +116,7 @@ def test_extra_seeds_do_not_depend_on_the_number_of_workers(tmp_path, tiny_data)
     predictions; a rerun trains nothing; seed 0 is the model train_or_load made."""
     stored = {}
     for workers in (1, 2):
-        settings = dataclasses.replace(tiny_settings(tmp_path / f"workers{workers}"), train_limit=512,
+        settings = dataclasses.replace(tiny_settings(tmp_path / f"workers{workers}", eager=False), train_limit=512,
                                        validation_limit=128, test_limit=256, seeds=(0, 1, 2), workers=workers)
         models, _ = train_or_load(["gru_1x32"], tiny_data, settings)
         lines = []
