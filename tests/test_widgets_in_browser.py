@@ -281,9 +281,11 @@ def test_sliders_and_drawing_pad_work_in_jupyterlab(chromium, tmp_path):
                 summary, _, shown = pad_state(pad)
             assert summary.startswith(DRAW_PROMPT_START) and not shown, summary
             released = draw_on_pad(page, pad, SEVEN)
-            try:
+            try:  # the reading is the figure and the summary, two widgets that update one after the other
                 page.wait_for_function("(element) => { const img = element.querySelector('img'); "
-                                       "return img && img.offsetParent !== null && img.getAttribute('src'); }",
+                                       "const text = element.querySelector('.widget-html-content'); "
+                                       "return img && img.offsetParent !== null && img.getAttribute('src') "
+                                       "&& text && text.innerText.includes('LSTM'); }",
                                        arg=pad.element_handle(), timeout=20_000, polling=20)
             except PlaywrightTimeoutError:
                 pytest.fail(f"the drawing pad did not show a reading after the stroke: {pad_state(pad)}")
