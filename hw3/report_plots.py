@@ -24,9 +24,8 @@ def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Seq
     """Test accuracy of every seed (dots) and their mean (bar) per model: LSTM and GRU side by side
     for each shape, the whole-image baselines on the right, the earlier solution as crosses."""
     figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 2.4), layout="constrained")
-    columns = [(f"{cell}_{shape}", position + offset, colour)
-               for position, shape in enumerate(shapes)
-               for cell, offset in (("lstm", -0.18), ("gru", 0.18)) for colour in [CELL_COLOURS[cell]]]
+    columns = [(f"{cell}_{shape}", position + offset, CELL_COLOURS[cell])
+               for position, shape in enumerate(shapes) for cell, offset in (("lstm", -0.18), ("gru", 0.18))]
     columns += [(name, len(shapes) + position, "tab:grey") for position, name in enumerate(baselines)]
     for name, x, colour in columns:
         values = seed_values(results, name)

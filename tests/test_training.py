@@ -10,8 +10,8 @@ from hw3.settings import RunSettings
 from hw3.data import MnistSplits
 from hw3 import training
 from hw3.models import build_model
-from hw3.training import (compile_for_training, load_test_predictions, readable_saved_model, save_model_atomically, seed_weights_path,
-                           train_model, train_or_load, train_seeds)
+from hw3.training import (compile_for_training, load_test_predictions, readable_saved_model, save_model_atomically,
+                           seed_weights_path, train_model, train_or_load, train_seeds)
 
 
 @pytest.fixture(scope="module")
