@@ -338,13 +338,14 @@ def q3_3_readers_step_logits(models: Mapping[str, keras.Model], data: MnistSplit
 
 
 def q3_3_objective_readout(settings: RunSettings) -> dict:
-    """What the notebook draws for the objective's test, read from the stored results (nothing new is
-    stored): the head's per-step test accuracy (28,) of the plain 1x32 models and of their variants
-    trained differently, and each plain model's probe on h_t. Returns {'heads': {name: (28,)}, 'probes': {cell: (28,)}}."""
+    """The objective's test from the stored results: {'heads': (28,) per plain or differently trained 1x32 model,
+    'probes': (28,) per plain cell, 'at_step_16': the head at step 16 over seeds, stored as `analysis.objective_readout_at_step_16`}."""
     results = load_results(settings)
     heads = {name: results[model_spec(name).section][name]["stepwise_test_accuracy"] for name in APPENDED_ROW_MODELS}
     probes = {cell: results["analysis"]["probes"][f"{cell}_1x32"]["h"] for cell in ("gru", "lstm")}
-    return {"heads": heads, "probes": probes}
+    at_step_16 = {name: last_steps_over_seeds(results, name, steps=(16,))["16"] for name in OBJECTIVE_READERS}
+    store_results(settings, {"analysis.objective_readout_at_step_16": at_step_16})
+    return {"heads": heads, "probes": probes, "at_step_16": at_step_16}
 
 
 def q3_3_fair_probes(gru: keras.Model, data: MnistSplits, settings: RunSettings) -> dict:

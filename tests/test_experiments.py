@@ -159,3 +159,23 @@ def test_appended_blank_rows_store_seed_0_and_the_mean_over_seeds_for_each_k(tmp
     assert stored["appended_blank_rows"] == {"gru_1x32": {"0": 1.0, "1": 0.5}}  # seed 0, not seed 1
     assert stored["appended_blank_rows_over_seeds"]["gru_1x32"] == pytest.approx({"0": 0.8, "1": 0.3})
     assert returned["over_seeds"] == stored["appended_blank_rows_over_seeds"]
+
+
+def test_objective_readout_stores_the_head_at_step_16_over_seeds(tmp_path):
+    from hw3.experiments import OBJECTIVE_READERS, q3_3_objective_readout
+    from hw3.models import model_spec
+    from hw3.settings import store_results
+
+    def curve(seed):  # step t reads (100 * seed + t) / 1000: each step and seed tells itself apart
+        return [(100 * seed + t) / 1000 for t in range(1, 29)]
+
+    settings = RunSettings(smoke=True, output_dir=tmp_path)
+    names = OBJECTIVE_READERS + ("gru_1x32_trailing_blanks", "lstm_1x32_trailing_blanks")
+    store_results(settings, {f"{model_spec(name).section}.{name}": {"stepwise_test_accuracy": curve(0)} for name in names})
+    store_results(settings, {f"seeds.{name}.{seed}": {"stepwise_test_accuracy": curve(seed)}
+                             for name in OBJECTIVE_READERS for seed in (0, 1, 2)})
+    store_results(settings, {"analysis.probes": {f"{cell}_1x32": {"h": curve(0)} for cell in ("gru", "lstm")}})
+    returned = q3_3_objective_readout(settings)
+    stored = load_results(settings)["analysis"]["objective_readout_at_step_16"]
+    assert stored == returned["at_step_16"] and set(stored) == set(OBJECTIVE_READERS)
+    assert stored["gru_1x32_every_step_loss"] == pytest.approx({"mean": 0.116, "min": 0.016, "max": 0.216})
