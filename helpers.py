@@ -5,10 +5,13 @@ No logic lives here. Each line says where a name comes from; open that module to
 # settings: run mode (full or smoke), constants, where outputs go, results.json
 from hw3.settings import (NUM_CLASSES, PROJECT_DIR, ROW_WIDTH, SEQUENCE_LENGTH, RunSettings, load_results,
                           run_settings, store_results)
+# cache: the analysis cache, keyed on the code, inputs and run mode that made each result
+from hw3.cache import cache_report
 # data: the shipped MNIST file, binarization, the 55,000 / 5,000 / 10,000 splits, ink rows, accuracy
 from hw3.data import (DATA_PATH, MnistSplits, accuracy, binarize, canvas_to_mnist, first_ink_rows, last_ink_rows,
                       load_binarized_mnist, strokes_to_canvas)
-# models: the registry (eight configurations, four GRU variants, five whole-image baselines) and builders
+# models: the registry of 24 models (eight configurations, four GRU variants, three TF1 parts, four 1x32 models
+# trained differently, five whole-image baselines) and their builders
 from hw3.models import (BASELINE_NAMES, CONFIG_NAMES, MODELS, OBJECTIVE_NAMES, PERMUTED_ROW_ORDER, REFERENCE_ACCURACY,
                         SMALL_BASELINE_NAMES, TF1_PART_NAMES, VARIANT_NAMES, WHOLE_IMAGE_NAMES, build_model, columns_left_to_right,
                         model_spec, permute_rows, reading_transform, recurrent_layers, rows_bottom_up)
@@ -46,21 +49,17 @@ from hw3.experiments import (q1_experiment, q2_seed_statistics, q3_1_translation
                              q3_3_tf1_conventions, q3_3_decision_after_ink, q3_3_decision_steps,
                              q3_3_decision_vs_ink, q3_3_errors, q3_3_last_steps, q3_3_probe_baselines, q3_3_probes,
                              q3_3_readout_after_ink, q3_3_readout_after_ink_checks, q3_3_readout_shares,
-                             q3_3_replication, q3_3_row_occlusion, q3_3_state_geometry)
-# gate_experiments: the bonus's experiments (gates, memory, units), in the same shape
-from hw3.gate_experiments import (bonus_gate_statistics, bonus_gates_by_row, bonus_important_units, bonus_lstm_inside,
-                                  bonus_lstm_memory, bonus_unit_ablation)
-# plots: every figure
-from hw3.plots import (plot_decision_steps, plot_digits_as_sequences, plot_drawing_readout, plot_gate_statistics,
-                       plot_gates_by_row_kind, plot_gru_over_time, plot_learning_curves, plot_lstm_gates,
-                       plot_lstm_memory, plot_stepwise_accuracy, plot_unit_ablation,
-                       plot_unit_time_courses, save_figure)
-# control_plots: the figures of the Q3 controls
-from hw3.control_plots import (plot_appended_blank_rows, plot_confusions, plot_objective_readout, plot_error_gallery,
-                               plot_probes, plot_translation, plot_readout_after_ink, plot_readout_shares, plot_row_occlusion, plot_shifts,
-                               plot_state_geometry)
-# report_plots: figures drawn for the printed report only, at their printed size
-from hw3.report_plots import plot_gru_over_time_pair, plot_loss_curves, plot_seed_accuracies, plot_size_comparison
+                             q3_3_replication, q3_3_row_occlusion, q3_3_state_geometry, bonus_gate_statistics,
+                             bonus_gates_by_row, bonus_important_units, bonus_lstm_inside, bonus_lstm_memory,
+                             bonus_unit_ablation)
+# figures: every figure of the notebooks and the report
+from hw3.figures import (plot_appended_blank_rows, plot_confusions, plot_decision_steps, plot_digits_as_sequences,
+                         plot_drawing_readout, plot_error_gallery, plot_gate_statistics, plot_gates_by_row_kind,
+                         plot_gru_over_time, plot_gru_over_time_pair, plot_learning_curves, plot_loss_curves,
+                         plot_lstm_gates, plot_lstm_memory, plot_objective_readout, plot_probes, plot_readout_after_ink,
+                         plot_readout_shares, plot_row_occlusion, plot_seed_accuracies, plot_shifts, plot_size_comparison,
+                         plot_state_geometry, plot_stepwise_accuracy, plot_translation, plot_unit_ablation,
+                         plot_unit_time_courses, save_figure)
 # report: tables and answers.md
 from hw3.report import (baseline_table_rows, comparison_rows, decision_after_ink_rows, drawing_summary,
                         earlier_solution_rows, explanation_rows, gate_summary_rows, gates_by_row_rows, html_table,

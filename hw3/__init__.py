@@ -2,13 +2,15 @@
 
 One module per stage, in the order the data flows; a module imports only the ones above it:
 
-    settings   run mode, constants, where outputs go, the one atomic write, results.json, the cache
+    settings   run mode, constants, where outputs go, the one atomic write, results.json
+    cache      the analysis cache, keyed on the code, inputs and run mode that made each result
+               (`python -m hw3.cache` says which entries are current)
     data       the shipped MNIST file, checksum, binarization, splits, ink rows, accuracy
     models     the registry: eight configurations, the GRU variants, the 1x32 models trained
                differently, five whole-image baselines; their builders
     readout    copies of a model that read out every step; decision steps
     training   seeded training (the loss after row 28 or after every row, trailing blank rows),
-               saved models, train-or-load with resume, extra seeds in worker processes
+               saved models with their recipes, train-or-load with resume, extra seeds in worker processes
     cells      LSTM and GRU cells that mirror Keras's and expose their gates
     q1         hand-set cells behind the Q1 answers
     analysis   statistics of states and gates
@@ -17,10 +19,8 @@ One module per stage, in the order the data flows; a module imports only the one
     probes     linear probes on the states (C fixed, or chosen on validation images); class
                separation and PCA of the GRU's state
     statistics seeds summarised and compared: intervals, exact McNemar tests
-    experiments       one function per section of Q1-Q3: computes, stores its results, returns them
-    gate_experiments  the bonus's experiments, in the same shape
-    plots      every figure
-    control_plots  the figures of the Q3 controls
+    experiments  one function per section of Q1-Q3 and the bonus: computes, stores its results, returns them
+    figures    every figure of the notebook and the report
     report     tables and the answers.md template
     printing   answers.md printed to answers.pdf
     widgets    ipywidgets explorers

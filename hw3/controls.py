@@ -2,11 +2,10 @@
 or down, blank rows appended after the last row, single rows blanked out, what the read-out says at
 each step, confusion matrices, and the decision step against the last ink row.
 
-Imports from the package: settings, data, readout.
+Imports from the package: settings, cache, data, readout.
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Iterable, Mapping
 
 import keras
@@ -15,7 +14,8 @@ from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
 from hw3.data import accuracy, check_image_batch, first_ink_rows, last_ink_rows, with_blank_rows
 from hw3.readout import decision_steps, every_step_model
-from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings, cached_result
+from hw3.cache import cached_call
+from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings
 
 SHIFTS = tuple(range(-4, 5))  # rows moved down (> 0) or up (< 0)
 EXTRA_BLANK_ROWS = 4  # k = 0..4 blank rows appended after row 28 (with shifted digits)
@@ -203,65 +203,58 @@ def decision_after_ink(step_logits: np.ndarray, images: np.ndarray, labels: np.n
     return per_class
 
 
-def weights_fingerprint(models: Mapping[str, keras.Model], *settings_parts) -> str:
-    """A digest of the models' weights and of the experiment's settings, for the analysis cache."""
-    digest = hashlib.sha256(repr(settings_parts).encode())
-    for name in sorted(models):
-        digest.update(name.encode())
-        for weight in models[name].get_weights():
-            digest.update(np.ascontiguousarray(weight).tobytes())
-    return digest.hexdigest()
+def shift_values(recurrent_models: Mapping[str, keras.Model], baseline_models: Mapping[str, keras.Model],
+                 images: np.ndarray, labels: np.ndarray) -> dict:
+    """Shifted digits and extra blank rows: {'ink_pushed_out': {s: ink_pushed_out(...)}, 'shift': {name:
+    {s: accuracy}}, 'extra_blank_rows': {recurrent name: {s: {k: accuracy after 28 + k steps}}}}, s in SHIFTS."""
+    shift, extra = {}, {}
+    for name, model in recurrent_models.items():
+        by_shift = shift_and_blank_row_accuracy(model, images, labels)
+        shift[name] = {s: values[0] for s, values in by_shift.items()}
+        extra[name] = {s: {str(k): value for k, value in enumerate(values)} for s, values in by_shift.items()}
+    for name, model in baseline_models.items():
+        shift[name] = accuracy_by_shift(model, images, labels, "rows")
+    return {"ink_pushed_out": {str(s): ink_pushed_out(images, s) for s in SHIFTS}, "shift": shift,
+            "extra_blank_rows": extra}
 
 
 def shift_experiment(recurrent_models: Mapping[str, keras.Model], baseline_models: Mapping[str, keras.Model],
                      images: np.ndarray, labels: np.ndarray, settings: RunSettings) -> dict:
-    """Shifted digits and extra blank rows, cached with the models (about two minutes the first time).
+    """`shift_values`, through the analysis cache (about two minutes the first time)."""
+    return cached_call(settings, "shift_experiment", shift_values, recurrent_models=recurrent_models,
+                       baseline_models=baseline_models, images=check_image_batch(images), labels=labels)
 
-    Returns {'ink_pushed_out': {s: ink_pushed_out(...)}, 'shift': {name: {s: accuracy}},
-    'extra_blank_rows': {recurrent name: {s: {k: accuracy after 28 + k steps}}}}, s in SHIFTS.
-    """
-    images = check_image_batch(images)
-    fingerprint = weights_fingerprint({**recurrent_models, **baseline_models}, "shift", SHIFTS, EXTRA_BLANK_ROWS,
-                                      len(images), int(images.sum()))
 
-    def compute() -> dict:
-        shift, extra = {}, {}
-        for name, model in recurrent_models.items():
-            by_shift = shift_and_blank_row_accuracy(model, images, labels)
-            shift[name] = {s: values[0] for s, values in by_shift.items()}
-            extra[name] = {s: {str(k): value for k, value in enumerate(values)} for s, values in by_shift.items()}
-        for name, model in baseline_models.items():
-            shift[name] = accuracy_by_shift(model, images, labels, "rows")
-        return {"ink_pushed_out": {str(s): ink_pushed_out(images, s) for s in SHIFTS}, "shift": shift,
-                "extra_blank_rows": extra}
+def shifted_accuracies(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray,
+                       direction: str = "rows") -> dict[str, dict[str, float]]:
+    """{name: accuracy_by_shift(model, images, labels, direction)}: {s: accuracy} for s in SHIFTS."""
+    return {name: accuracy_by_shift(model, images, labels, direction) for name, model in models.items()}
 
-    return cached_result(settings, "shift_experiment", fingerprint, compute)
+
+def horizontal_shift_values(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray) -> dict:
+    """Every image moved s columns right (s > 0) or left, s in SHIFTS, for models mapping (N, 28, 28) to
+    logits: {'accuracy': {name: {s: accuracy}}, 'ink_pushed_out': {s: ink_pushed_out(..., 'columns')}}."""
+    return {"accuracy": shifted_accuracies(models, images, labels, "columns"),
+            "ink_pushed_out": {str(s): ink_pushed_out(images, s, "columns") for s in SHIFTS}}
 
 
 def horizontal_shift_experiment(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray,
                                 settings: RunSettings) -> dict:
-    """Every test image moved s columns right (s > 0) or left, s in SHIFTS, for any models that map
-    images (N, 28, 28) to logits; cached with the models.
+    """`horizontal_shift_values`, through the analysis cache."""
+    return cached_call(settings, "horizontal_shift_experiment", horizontal_shift_values, models=models,
+                       images=check_image_batch(images), labels=labels)
 
-    Returns {'accuracy': {name: {s: accuracy}}, 'ink_pushed_out': {s: ink_pushed_out(..., 'columns')}}.
-    """
-    images = check_image_batch(images)
-    fingerprint = weights_fingerprint(models, "horizontal_shift", SHIFTS, len(images), int(images.sum()))
 
-    def compute() -> dict:
-        return {"accuracy": {name: accuracy_by_shift(model, images, labels, "columns") for name, model in models.items()},
-                "ink_pushed_out": {str(s): ink_pushed_out(images, s, "columns") for s in SHIFTS}}
-
-    return cached_result(settings, "horizontal_shift_experiment", fingerprint, compute)
+def occlusion_values(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray) -> dict[str, list[float]]:
+    """{name: row_occlusion_accuracy(...)} (28 values each)."""
+    return {name: row_occlusion_accuracy(model, images, labels) for name, model in models.items()}
 
 
 def occlusion_experiment(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray,
                          settings: RunSettings) -> dict[str, list[float]]:
-    """{name: row_occlusion_accuracy(...)} (28 values each), cached with the models."""
-    images = check_image_batch(images)
-    fingerprint = weights_fingerprint(models, "occlusion", len(images), int(images.sum()))
-    return cached_result(settings, "occlusion_experiment", fingerprint,
-                         lambda: {name: row_occlusion_accuracy(model, images, labels) for name, model in models.items()})
+    """`occlusion_values`, through the analysis cache."""
+    return cached_call(settings, "occlusion_experiment", occlusion_values, models=models,
+                       images=check_image_batch(images), labels=labels)
 
 
 def extra_row_summary(extra_blank_rows: Mapping[str, Mapping[str, Mapping[str, float]]], shift: int = 4,
@@ -276,12 +269,15 @@ def extra_row_summary(extra_blank_rows: Mapping[str, Mapping[str, Mapping[str, f
             "smallest_loss_unshifted": min(lost), "largest_loss_unshifted": max(lost)}
 
 
+def appended_blank_rows_values(seed_models: Mapping[str, Mapping[int, keras.Model]], images: np.ndarray,
+                               labels: np.ndarray) -> dict:
+    """{name: {seed: appended_blank_row_accuracy(...)}} for every seed model given."""
+    return {name: {str(seed): appended_blank_row_accuracy(model, images, labels) for seed, model in by_seed.items()}
+            for name, by_seed in seed_models.items()}
+
+
 def appended_blank_rows_experiment(seed_models: Mapping[str, Mapping[int, keras.Model]], images: np.ndarray,
                                    labels: np.ndarray, settings: RunSettings) -> dict:
-    """{name: {seed: appended_blank_row_accuracy(...)}} for every seed model given, cached with their weights."""
-    images = check_image_batch(images)
-    flat = {f"{name}_seed{seed}": model for name, by_seed in seed_models.items() for seed, model in by_seed.items()}
-    fingerprint = weights_fingerprint(flat, "appended blank rows", APPENDED_BLANK_ROWS, len(images), int(images.sum()))
-    return cached_result(settings, "appended_blank_rows_experiment", fingerprint, lambda: {
-        name: {str(seed): appended_blank_row_accuracy(model, images, labels) for seed, model in by_seed.items()}
-        for name, by_seed in seed_models.items()})
+    """`appended_blank_rows_values`, through the analysis cache."""
+    return cached_call(settings, "appended_blank_rows_experiment", appended_blank_rows_values, seed_models=seed_models,
+                       images=check_image_batch(images), labels=labels)

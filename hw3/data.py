@@ -23,7 +23,10 @@ _MNIST_ARRAYS = {"x_train": (60_000, 28, 28), "y_train": (60_000,),
                  "x_test": (10_000, 28, 28), "y_test": (10_000,)}
 
 
-def binarize(images: np.ndarray, threshold: float = 0.1) -> np.ndarray:
+BINARIZE_THRESHOLD = 0.1  # the assignment's: a pixel is ink where its intensity on [0, 1] is above it
+
+
+def binarize(images: np.ndarray, threshold: float = BINARIZE_THRESHOLD) -> np.ndarray:
     """Pixels above `threshold` (on the [0, 1] scale) become 1.0, the rest 0.0.
 
     Accepts uint8 images in 0..255 or float images in [0, 1], shaped (28, 28) or (N, 28, 28).
@@ -214,7 +217,7 @@ def strokes_to_canvas(strokes: list[list[tuple[float, float]]], size: int = CANV
     return canvas.astype(np.float32)
 
 
-def canvas_to_mnist(canvas: np.ndarray, threshold: float = 0.1) -> np.ndarray:
+def canvas_to_mnist(canvas: np.ndarray, threshold: float = BINARIZE_THRESHOLD) -> np.ndarray:
     """A drawing (H, W) in [0, 1] (ink = 1) as MNIST was made, then binarized: (28, 28) float32.
 
     The ink's bounding box is scaled (aspect kept, anti-aliased) so its longer side is 20 pixels,

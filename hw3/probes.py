@@ -1,7 +1,7 @@
 """What the recurrent state already knows at each step: linear probes (multinomial logistic regression
 on standardized states, scikit-learn) and the geometry of the GRU's state (class separation, PCA).
 
-Imports from the package: settings, data, readout, cells, controls.
+Imports from the package: settings, cache, data, readout, cells, controls.
 """
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from sklearn.preprocessing import StandardScaler
 from hw3.cells import gru_internals, lstm_internals
 from hw3.data import accuracy, check_image_batch
 from hw3.readout import every_step_model, stepwise_readout
-from hw3.controls import readout_by_steps_after_ink, row_occlusion_accuracy, weights_fingerprint
-from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings, cached_result
+from hw3.cache import cached_call
+from hw3.controls import readout_by_steps_after_ink, row_occlusion_accuracy
+from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings
 
 PROBE_MAX_ITERATIONS = 2000
 
@@ -101,41 +102,41 @@ def class_trajectories(states: np.ndarray, labels: np.ndarray, components: int =
     return {"trajectories": trajectories, "explained": pca.explained_variance_ratio_}
 
 
+def probe_values(gru: keras.Model, lstm: keras.Model, train_images: np.ndarray, train_labels: np.ndarray,
+                 test_images: np.ndarray, test_labels: np.ndarray) -> dict:
+    """Probe accuracy per step on the GRU's h_t and the LSTM's h_t and c_t, trained on `train_images`'
+    states and tested on `test_images`'. Returns {'gru_1x32': {'h': [28]}, 'lstm_1x32': {'h': [28], 'c': [28]}}."""
+    gru_train, gru_test = gru_internals(gru, train_images), gru_internals(gru, test_images)
+    lstm_train, lstm_test = lstm_internals(lstm, train_images), lstm_internals(lstm, test_images)
+    return {"gru_1x32": {"h": probe_accuracy(gru_train["h"], train_labels, gru_test["h"], test_labels)},
+            "lstm_1x32": {part: probe_accuracy(lstm_train[part], train_labels, lstm_test[part], test_labels)
+                          for part in ("h", "c")}}
+
+
 def probe_experiment(gru: keras.Model, lstm: keras.Model, train_images: np.ndarray, train_labels: np.ndarray,
                      test_images: np.ndarray, test_labels: np.ndarray, settings: RunSettings) -> dict:
-    """Probe accuracy per step on the GRU's h_t and the LSTM's h_t and c_t, trained on `train_images`'
-    states and tested on `test_images`', cached with the models (about a minute the first time).
+    """`probe_values`, through the analysis cache (about a minute the first time)."""
+    return cached_call(settings, "probe_experiment", probe_values, gru=gru, lstm=lstm, train_images=train_images,
+                       train_labels=train_labels, test_images=test_images, test_labels=test_labels)
 
-    Returns {'gru_1x32': {'h': [28]}, 'lstm_1x32': {'h': [28], 'c': [28]}}.
-    """
-    fingerprint = weights_fingerprint({"gru_1x32": gru, "lstm_1x32": lstm}, "probes", PROBE_MAX_ITERATIONS,
-                                      len(train_images), int(np.sum(train_images)), len(test_images))
 
-    def compute() -> dict:
-        gru_train, gru_test = gru_internals(gru, train_images), gru_internals(gru, test_images)
-        lstm_train, lstm_test = lstm_internals(lstm, train_images), lstm_internals(lstm, test_images)
-        return {"gru_1x32": {"h": probe_accuracy(gru_train["h"], train_labels, gru_test["h"], test_labels)},
-                "lstm_1x32": {part: probe_accuracy(lstm_train[part], train_labels, lstm_test[part], test_labels)
-                              for part in ("h", "c")}}
-
-    return cached_result(settings, "probe_experiment", fingerprint, compute)
+def probe_baseline_values(untrained_gru: keras.Model, train_images: np.ndarray, train_labels: np.ndarray,
+                          test_images: np.ndarray, test_labels: np.ndarray) -> dict:
+    """The probes' controls, same protocol as `probe_values`: a probe on the pixels of rows 1..t, and a
+    probe on the hidden state of an untrained GRU (1x32). Returns {'pixels_so_far': [28],
+    'untrained_gru_1x32': {'h': [28]}}."""
+    untrained_train, untrained_test = gru_internals(untrained_gru, train_images), gru_internals(untrained_gru, test_images)
+    return {"pixels_so_far": pixel_probe_accuracy(train_images, train_labels, test_images, test_labels),
+            "untrained_gru_1x32": {"h": probe_accuracy(untrained_train["h"], train_labels, untrained_test["h"],
+                                                       test_labels)}}
 
 
 def probe_baselines_experiment(untrained_gru: keras.Model, train_images: np.ndarray, train_labels: np.ndarray,
                                test_images: np.ndarray, test_labels: np.ndarray, settings: RunSettings) -> dict:
-    """The probes' controls, same protocol and images as `probe_experiment`, cached (a few minutes the
-    first time): a probe on the pixels of rows 1..t, and a probe on the hidden state of an untrained
-    GRU (1x32). Returns {'pixels_so_far': [28], 'untrained_gru_1x32': {'h': [28]}}."""
-    fingerprint = weights_fingerprint({"untrained_gru_1x32": untrained_gru}, "probe baselines", PROBE_MAX_ITERATIONS,
-                                      len(train_images), int(np.sum(train_images)), len(test_images))
-
-    def compute() -> dict:
-        untrained_train, untrained_test = gru_internals(untrained_gru, train_images), gru_internals(untrained_gru, test_images)
-        return {"pixels_so_far": pixel_probe_accuracy(train_images, train_labels, test_images, test_labels),
-                "untrained_gru_1x32": {"h": probe_accuracy(untrained_train["h"], train_labels, untrained_test["h"],
-                                                           test_labels)}}
-
-    return cached_result(settings, "probe_baselines_experiment", fingerprint, compute)
+    """`probe_baseline_values`, through the analysis cache (a few minutes the first time)."""
+    return cached_call(settings, "probe_baselines_experiment", probe_baseline_values, untrained_gru=untrained_gru,
+                       train_images=train_images, train_labels=train_labels, test_images=test_images,
+                       test_labels=test_labels)
 
 
 def probe_gains(trained: list[float], pixels: list[float], untrained: list[float], from_step: int = 5) -> dict:
@@ -184,26 +185,27 @@ def tuned_probes_per_step(features, labels: Mapping[str, np.ndarray], steps: int
     return {key: [fit[key] for fit in fits] for key in ("test_accuracy", "validation_accuracy", "C")}
 
 
-def fair_probe_experiment(gru: keras.Model, untrained_gru: keras.Model, data, settings: RunSettings) -> dict:
+def fair_probe_values(gru: keras.Model, untrained_gru: keras.Model, images: Mapping[str, np.ndarray],
+                      labels: Mapping[str, np.ndarray]) -> dict:
     """Probes on the trained GRU's h_t, on the pixels of rows 1..t and on the untrained GRU's h_t, each
-    with its C chosen on the validation images and fitted on all training images (cached; slow the first
-    time). Returns {'gru_1x32', 'pixels_so_far', 'untrained_gru_1x32': tuned_probes_per_step(...)}."""
+    with its C chosen on the validation images and fitted on all training images; `images` and `labels`
+    keyed 'train', 'validation', 'test'. Returns {'gru_1x32', 'pixels_so_far', 'untrained_gru_1x32':
+    tuned_probes_per_step(...)}."""
+    result = {}
+    for name, model in (("gru_1x32", gru), ("untrained_gru_1x32", untrained_gru)):
+        states = {split: gru_internals(model, x)["h"] for split, x in images.items()}
+        result[name] = tuned_probes_per_step(lambda split, t: states[split][:, t - 1], labels, SEQUENCE_LENGTH)
+    result["pixels_so_far"] = tuned_probes_per_step(lambda split, t: pixels_so_far(images[split], t), labels,
+                                                    SEQUENCE_LENGTH)
+    return {name: result[name] for name in ("gru_1x32", "pixels_so_far", "untrained_gru_1x32")}
+
+
+def fair_probe_experiment(gru: keras.Model, untrained_gru: keras.Model, data, settings: RunSettings) -> dict:
+    """`fair_probe_values` on the run's three splits, through the analysis cache (slow the first time)."""
     images = {"train": data.x_train, "validation": data.x_validation, "test": data.x_test}
     labels = {"train": data.y_train, "validation": data.y_validation, "test": data.y_test}
-    fingerprint = weights_fingerprint({"gru_1x32": gru, "untrained_gru_1x32": untrained_gru}, "fair probes",
-                                      PROBE_C_VALUES, PROBE_MAX_ITERATIONS,
-                                      *[(len(x), int(np.sum(x))) for x in images.values()])
-
-    def compute() -> dict:
-        result = {}
-        for name, model in (("gru_1x32", gru), ("untrained_gru_1x32", untrained_gru)):
-            states = {split: gru_internals(model, x)["h"] for split, x in images.items()}
-            result[name] = tuned_probes_per_step(lambda split, t: states[split][:, t - 1], labels, SEQUENCE_LENGTH)
-        result["pixels_so_far"] = tuned_probes_per_step(lambda split, t: pixels_so_far(images[split], t), labels,
-                                                        SEQUENCE_LENGTH)
-        return {name: result[name] for name in ("gru_1x32", "pixels_so_far", "untrained_gru_1x32")}
-
-    return cached_result(settings, "fair_probe_experiment", fingerprint, compute)
+    return cached_call(settings, "fair_probe_experiment", fair_probe_values, gru=gru, untrained_gru=untrained_gru,
+                       images=images, labels=labels)
 
 
 REPLICATION_STEP = 16  # the middle step where Q3.3 compares the probe with the head
@@ -234,16 +236,17 @@ def replication_numbers(model: keras.Model, train_images: np.ndarray, train_labe
     }
 
 
+def replication_values(models: Mapping[str, Mapping[int, keras.Model]], train_images: np.ndarray,
+                       train_labels: np.ndarray, test_images: np.ndarray, test_labels: np.ndarray) -> dict:
+    """{name: {seed: replication_numbers(...)}} for every seed model given."""
+    return {name: {str(seed): replication_numbers(model, train_images, train_labels, test_images, test_labels)
+                   for seed, model in by_seed.items()} for name, by_seed in models.items()}
+
+
 def replication_experiment(models: Mapping[str, Mapping[int, keras.Model]], train_images: np.ndarray,
                            train_labels: np.ndarray, test_images: np.ndarray, test_labels: np.ndarray,
                            settings: RunSettings) -> dict:
-    """{name: {seed: replication_numbers(...)}} for every seed model given, cached with their weights."""
-    flat = {f"{name}_seed{seed}": model for name, by_seed in models.items() for seed, model in by_seed.items()}
-    fingerprint = weights_fingerprint(flat, "replication", PROBE_MAX_ITERATIONS, REPLICATION_STEP, len(train_images),
-                                      int(np.sum(train_images)), len(test_images))
-
-    def compute() -> dict:
-        return {name: {str(seed): replication_numbers(model, train_images, train_labels, test_images, test_labels)
-                       for seed, model in by_seed.items()} for name, by_seed in models.items()}
-
-    return cached_result(settings, "replication_experiment", fingerprint, compute)
+    """`replication_values`, through the analysis cache."""
+    return cached_call(settings, "replication_experiment", replication_values, models=models,
+                       train_images=train_images, train_labels=train_labels, test_images=test_images,
+                       test_labels=test_labels)

@@ -1,6 +1,6 @@
 """Run settings: full or smoke mode, the constants of the task, where outputs go, and how they are
 written (atomically, by `write_atomically`) and read back; `store_results` fills results.json one
-entry at a time (its schema: results/README.md).
+entry at a time (its schema: results/README.md). The analysis cache beside it: hw3/cache.py.
 
 Imports from the package: nothing; every other module may import it.
 """
@@ -33,7 +33,8 @@ class RunSettings:
     train_limit: int | None = None  # None: all 55,000 training images
     validation_limit: int | None = None
     test_limit: int | None = None
-    retrain: bool = False
+    retrain: bool = False  # train every model again
+    retrain_names: tuple[str, ...] = ()  # train just these models again (every seed of each)
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)  # seed 0 is the model Q3 and the bonus analyse
     workers: int = 2  # processes that train the extra seeds, one TensorFlow thread each
     # Keras runs each training step eagerly instead of tracing it into a graph first. Smoke mode only:
@@ -67,6 +68,10 @@ class RunSettings:
         """Per-image test predictions of every run, keys '{name}_seed{k}'."""
         return self.output_dir / "results" / "test_predictions.npz"
 
+    def retrains(self, name: str) -> bool:
+        """True when model `name` must be trained again whatever is saved."""
+        return self.retrain or name in self.retrain_names
+
     def describe(self) -> str:
         mode = "SMOKE (small subset, 1 epoch, eager; numbers are meaningless)" if self.smoke else "FULL"
         where = "the project folder" if self.output_dir == PROJECT_DIR else f"a temporary folder ({self.output_dir.name})"
@@ -97,11 +102,15 @@ def run_settings() -> RunSettings:
 
     `HW3_SMOKE=1`: 512 training, 256 validation and 1,000 test images, one epoch run eagerly, outputs
     in a fresh temporary folder (or `HW3_OUTPUT_DIR`), never in the repository.
-    `HW3_RETRAIN=1`: train every model again even when a matching saved model exists.
+    `HW3_RETRAIN=1`: train every model again even when a matching saved model exists;
+    `HW3_RETRAIN=gru_1x32,lstm_1x32`: train just those models again (every seed of each).
     `HW3_SEEDS=k`: train seeds 0..k-1 of every model (default 5; 2 in smoke mode).
     `HW3_WORKERS=w`: processes that train the extra seeds (default 2).
     """
     retrain = _env_flag("HW3_RETRAIN")
+    text = os.environ.get("HW3_RETRAIN", "").strip()
+    retrain_names = () if retrain or text.lower() in {"", "0", "false", "no", "off"} else \
+        tuple(name.strip() for name in text.split(",") if name.strip())
     smoke = _env_flag("HW3_SMOKE")
     seeds = tuple(range(_env_count("HW3_SEEDS", 2 if smoke else 5)))
     workers = _env_count("HW3_WORKERS", 2)
@@ -111,9 +120,10 @@ def run_settings() -> RunSettings:
         if output_dir.resolve() == PROJECT_DIR:
             raise ValueError("HW3_OUTPUT_DIR must not be the project folder in smoke mode; unset it.")
         return RunSettings(smoke=True, output_dir=output_dir, epochs=1, train_limit=512,
-                           validation_limit=256, test_limit=1000, retrain=retrain, seeds=seeds, workers=workers,
-                           eager=True)
-    return RunSettings(smoke=False, output_dir=PROJECT_DIR, retrain=retrain, seeds=seeds, workers=workers)
+                           validation_limit=256, test_limit=1000, retrain=retrain, retrain_names=retrain_names,
+                           seeds=seeds, workers=workers, eager=True)
+    return RunSettings(smoke=False, output_dir=PROJECT_DIR, retrain=retrain, retrain_names=retrain_names, seeds=seeds,
+                       workers=workers)
 
 
 def partial_path(path: Path) -> Path:
@@ -181,22 +191,3 @@ def store_results(settings: RunSettings, entries: Mapping[str, Any]) -> dict:
         section[keys[-1]] = value
     save_results(results, settings)
     return results
-
-
-def cached_result(settings: RunSettings, key: str, fingerprint: str, compute: Callable[[], Any]) -> Any:
-    """`compute()`'s JSON-able value, reused from the analysis cache when `key` was stored with the same
-    `fingerprint` (a digest of the model weights and the experiment's settings), else computed and stored."""
-    path = settings.analysis_cache_path
-    cache = {}
-    if path.exists():
-        try:
-            cache = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            cache = {}  # a damaged cache is only a slower run: recompute everything
-    entry = cache.get(key)
-    if entry is not None and entry.get("fingerprint") == fingerprint and not settings.retrain:
-        return entry["value"]
-    value = compute()
-    cache[key] = {"fingerprint": fingerprint, "value": value}
-    write_json_atomically(cache, path)
-    return value

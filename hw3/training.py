@@ -1,11 +1,18 @@
 """Training: seeded, deterministic training of one model, its results entry, and `train_or_load`,
-which reuses a saved model when its stored settings match and resumes an interrupted run.
+which reuses a saved model when its recipe matches and resumes an interrupted run.
 
-Imports from the package: settings, data, models, readout.
+Every saved model carries its recipe beside it (`models/{name}.recipe.json`, seeds
+`models/seeds/{name}_seed{k}.recipe.json`): the model's registry entry and head width, the training
+settings and the data's checksum, with the digest of the weights that came out. A saved model whose
+recipe differs from the one asked for is never reused silently: the run stops and says which setting
+differs and how to retrain just that model (`HW3_RETRAIN=name`).
+
+Imports from the package: settings, cache, data, models, readout.
 """
 from __future__ import annotations
 
 import dataclasses
+import json
 import multiprocessing
 import os
 import platform
@@ -19,8 +26,10 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from hw3.data import MnistSplits, accuracy, load_binarized_mnist, with_blank_rows
-from hw3.models import PERMUTED_ROW_ORDER, build_model, model_spec, trainable_parameters
+from hw3.cache import recipe_path, weights_digest
+from hw3.data import BINARIZE_THRESHOLD, MNIST_SHA256, MnistSplits, accuracy, load_binarized_mnist, with_blank_rows
+from hw3.models import (ALL_MODEL_NAMES, CONVENTIONS, HEAD_UNITS, PERMUTED_ROW_ORDER, build_model, model_spec,
+                        trainable_parameters)
 from hw3.readout import every_step_model, stepwise_accuracy, stepwise_logits
 from hw3.settings import RunSettings, load_results, store_results, write_atomically
 
@@ -124,6 +133,83 @@ def can_reuse(stored: Mapping | None, requested: Mapping, model_path: Path) -> b
 def save_model_atomically(model: keras.Model, path: Path) -> None:
     """The whole model (architecture, weights, optimizer state) at `path`, never half-written."""
     write_atomically(path, model.save)
+
+
+# --- Recipes: how a saved model was made ----------------------------------------------------------
+
+RECIPE_SPEC_FIELDS = ("name", "kind", "cell", "layers", "units", "reading", "convention", "objective",
+                      "trailing_blanks", "widths")  # what of a registry entry shapes the trained weights
+
+
+def model_recipe(name: str, settings: RunSettings, data: MnistSplits) -> dict:
+    """What makes model `name` as `settings` would train it: {'model': its registry entry's fields,
+    head width and layer options; 'training': epochs, batch size, learning rate, seed, eager; 'data':
+    the MNIST file's checksum, the binarization threshold and the split sizes}."""
+    spec = model_spec(name)
+    model = {field: getattr(spec, field) for field in RECIPE_SPEC_FIELDS}
+    model.update(widths=list(spec.widths), head_units=HEAD_UNITS)
+    if spec.is_recurrent:
+        options, gate_bias_one = CONVENTIONS[spec.convention]
+        model.update(layer_options=dict(options), gate_bias_one=gate_bias_one)
+    training = {"epochs": settings.epochs, "batch_size": settings.batch_size, "learning_rate": settings.learning_rate,
+                "seed": settings.seed, "eager": settings.eager}
+    data_part = {"mnist_sha256": MNIST_SHA256, "binarize_threshold": BINARIZE_THRESHOLD,
+                 "train_examples": int(len(data.x_train)), "validation_examples": int(len(data.x_validation))}
+    return {"model": model, "training": training, "data": data_part}
+
+
+def write_recipe(model_path: Path, recipe: Mapping, model: keras.Model) -> None:
+    """The recipe beside the saved model, with the digest of the weights it made (`cache.weights_digest`)."""
+    write_atomically(recipe_path(model_path), lambda temporary: temporary.write_text(
+        json.dumps({**recipe, "weights_sha256": weights_digest(model)}, indent=1) + "\n", encoding="utf-8"))
+
+
+def saved_recipe(model_path: Path) -> dict | None:
+    """The recipe stored beside `model_path`, or None when the model was saved without one."""
+    path = recipe_path(model_path)
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path.name} is not valid JSON ({error}); restore it with `git checkout -- "
+                         f"{path.parent.name}/{path.name}` or retrain the model.") from error
+
+
+def recipe_differences(saved: Mapping, requested: Mapping, prefix: str = "") -> list[str]:
+    """Each setting where two recipes differ, as 'training.epochs: saved 10, asked for 5' (the weights'
+    digest, an outcome rather than a setting, is not compared)."""
+    differences = []
+    for key in sorted(saved.keys() | requested.keys()):
+        if key == "weights_sha256":
+            continue
+        old, new = saved.get(key), requested.get(key)
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            differences += recipe_differences(old, new, f"{prefix}{key}.")
+        elif old != new:
+            differences.append(f"{prefix}{key}: saved {old!r}, asked for {new!r}")
+    return differences
+
+
+def check_recipe(name: str, model_path: Path, recipe: Mapping) -> bool:
+    """True when the model saved at `model_path` was made by `recipe`; False when it has no recipe yet
+    (saved before recipes); ValueError naming the differing settings and how to retrain it otherwise."""
+    saved = saved_recipe(model_path)
+    if saved is None:
+        return False
+    differences = recipe_differences(saved, recipe)
+    if differences:
+        raise ValueError(
+            f"{model_path.parent.name}/{model_path.name} was trained with another recipe than this run asks for: "
+            f"{'; '.join(differences)}. Retrain just this model with HW3_RETRAIN={name} (every seed of it), or put "
+            f"the setting back; `git checkout -- {model_path.parent.name}` restores the committed models.")
+    return True
+
+
+def mark_saved_as(model: keras.Model, model_path: Path) -> keras.Model:
+    """Tag `model` with the saved model it is ('gru_1x32', 'gru_1x32_seed3'), which the cache records."""
+    model.hw3_saved_as = model_path.name.split(".")[0]
+    return model
 
 
 def readable_saved_model(path: Path) -> keras.Model:
@@ -254,36 +340,63 @@ def train_model(name: str, data: MnistSplits, settings: RunSettings,
     return model, entry
 
 
+def check_retrain_names(settings: RunSettings) -> None:
+    """ValueError when HW3_RETRAIN names a model the registry does not know."""
+    unknown = sorted(set(settings.retrain_names) - set(ALL_MODEL_NAMES))
+    if unknown:
+        raise ValueError(f"HW3_RETRAIN names unknown models {unknown}; known: {', '.join(ALL_MODEL_NAMES)}.")
+
+
+def reusable_model(name: str, path: Path, recipe: Mapping, stored: Mapping | None, requested: Mapping,
+                   settings: RunSettings, load: Callable[[], keras.Model]) -> keras.Model | None:
+    """The saved model at `path` when this run may reuse it, else None (train it).
+
+    Reused when its recipe matches `recipe` (`check_recipe` stops the run when it differs). A model
+    saved before recipes existed is reused when its results entry `stored` matches the `requested`
+    one, and its recipe is written then."""
+    if settings.retrains(name) or not path.exists():
+        return None
+    if check_recipe(name, path, recipe):
+        return mark_saved_as(load(), path)
+    if not can_reuse(stored, requested, path):
+        return None
+    model = mark_saved_as(load(), path)
+    write_recipe(path, recipe, model)
+    return model
+
+
 def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings,
                   log: Callable[[str], None] = print) -> tuple[dict[str, keras.Model], dict]:
-    """Trained models for `names`, reusing saved ones whose stored settings match.
+    """Trained models for `names`, reusing saved ones whose recipe matches (`reusable_model`).
 
-    A model is retrained when its file is missing, its stored settings differ from the requested
-    ones, or `settings.retrain` is set. A saved file that exists but cannot be read raises
-    ValueError with the ways out. Each finished model is saved at once and its entry stored in
-    results.json under `{section}.{name}` (configs, variants or baselines, from the model registry),
-    both atomically, so an interrupted run resumes where it stopped. Returns ({name: model}, the
-    results as stored).
+    A model is trained when its file is missing or `settings.retrains(name)`. A saved file that exists
+    but cannot be read, or whose recipe differs, raises ValueError with the ways out. Each finished
+    model is saved at once with its recipe and its entry stored in results.json under
+    `{section}.{name}` (configs, variants or baselines, from the model registry), all atomically, so
+    an interrupted run resumes where it stopped. Returns ({name: model}, the results as stored).
     """
+    check_retrain_names(settings)
     specs = [model_spec(name) for name in names]
     results = store_results(settings, {"environment": environment_summary()})
     models: dict[str, keras.Model] = {}
     for spec in specs:
         name, path = spec.name, settings.models_dir / f"{spec.name}.keras"
-        requested = requested_entry(name, settings, data)
         stored = results.get(spec.section, {}).get(name)
-        if not settings.retrain and can_reuse(stored, requested, path):
-            models[name] = readable_saved_model(path)
+        reused = reusable_model(name, path, model_recipe(name, settings, data), stored,
+                                requested_entry(name, settings, data), settings, lambda: readable_saved_model(path))
+        if reused is not None:
+            models[name] = reused
             log(f"{name:>22} reused {path.name} (test accuracy {stored['test_accuracy']:.4f}, "
                 f"trained in {stored['train_seconds']:.0f} s)")
             continue
         line = ProgressLine(name, settings.epochs, log)
         model, entry = train_model(name, data, settings, progress=line)
         save_model_atomically(model, path)
+        write_recipe(path, model_recipe(name, settings, data), model)
         results = store_results(settings, {f"{spec.section}.{name}": entry})
         line.close(f"{line.postfix}; test loss {entry['test_loss']:.4f}, test accuracy {entry['test_accuracy']:.4f}, "
                    f"{entry['parameters']:,} parameters")
-        models[name] = model
+        models[name] = mark_saved_as(model, path)
     return models, results
 
 
@@ -307,10 +420,13 @@ def seed_weights_path(settings: RunSettings, name: str, seed: int) -> Path:
 def _train_seed_in_worker(name: str, seed: int, settings: RunSettings) -> tuple[str, int, dict, np.ndarray]:
     """Train `name` with `seed` in a worker; save its weights atomically; return its results entry
     and its test predictions (N,) as class indices."""
-    model, entry = train_model(name, _WORKER_DATA, dataclasses.replace(settings, seed=seed))
+    seed_settings = dataclasses.replace(settings, seed=seed)
+    model, entry = train_model(name, _WORKER_DATA, seed_settings)
     plain = build_model(name)  # not compiled, so the file holds the weights without Adam's state
     plain.set_weights(model.get_weights())
-    write_atomically(seed_weights_path(settings, name, seed), plain.save_weights)
+    path = seed_weights_path(settings, name, seed)
+    write_atomically(path, plain.save_weights)
+    write_recipe(path, model_recipe(name, seed_settings, _WORKER_DATA), plain)
     predictions = model.predict(_WORKER_DATA.x_test, batch_size=1000, verbose=0).argmax(-1).astype(np.uint8)
     return name, seed, entry, predictions
 
@@ -355,10 +471,12 @@ def train_seeds(names: Iterable[str], data: MnistSplits, settings: RunSettings, 
         for seed in settings.seeds:
             if seed == 0:
                 continue
-            requested = requested_entry(name, dataclasses.replace(settings, seed=seed), data)
-            reusable = (not settings.retrain and can_reuse(runs.get(str(seed)), requested, seed_weights_path(settings, name, seed))
-                        and f"{name}_seed{seed}" in predictions)
-            if not reusable:
+            seed_settings = dataclasses.replace(settings, seed=seed)
+            reused = f"{name}_seed{seed}" in predictions and reusable_model(
+                name, seed_weights_path(settings, name, seed), model_recipe(name, seed_settings, data),
+                runs.get(str(seed)), requested_entry(name, seed_settings, data), settings,
+                lambda: _seed_model_from(seed_weights_path(settings, name, seed), name)) is not None
+            if not reused:
                 missing.append((name, seed))
     save_test_predictions(predictions, settings)
     reused = len(names) * len(settings.seeds) - len(missing)
@@ -391,10 +509,15 @@ def load_seed_model(name: str, seed: int, settings: RunSettings) -> keras.Model:
         path = settings.models_dir / f"{name}.keras"
         if not path.exists():
             raise FileNotFoundError(f"{path.name} is missing: train {name} first (helpers.train_or_load).")
-        return readable_saved_model(path)
+        return mark_saved_as(readable_saved_model(path), path)
     path = seed_weights_path(settings, model_spec(name).name, seed)
     if not path.exists():
         raise FileNotFoundError(f"{path.name} is missing: train seed {seed} of {name} first (helpers.train_seeds).")
+    return _seed_model_from(path, name)
+
+
+def _seed_model_from(path: Path, name: str) -> keras.Model:
+    """Model `name` with the weights saved at `path`, tagged with the saved model it is."""
     model = build_model(name)
     model.load_weights(path)
-    return model
+    return mark_saved_as(model, path)

@@ -256,8 +256,7 @@ def test_cached_probe_experiments_recompute_when_the_training_images_change(expe
     assert computed(one_more, test)
     assert not computed(one_more, test)
     assert computed(one_more, np.zeros((3, 28, 28), np.float32))  # one more test image
-    monkeypatch.setattr(probes, "PROBE_MAX_ITERATIONS", 1000)  # another probe protocol
-    assert computed(one_more, np.zeros((3, 28, 28), np.float32))
+    assert computed(one_more, np.ones((3, 28, 28), np.float32))  # other test images, same count
     stored_under = {"probes": "probe_experiment", "baselines": "probe_baselines_experiment",
                     "replication": "replication_experiment"}[experiment]
     assert list(json.loads(settings.analysis_cache_path.read_text())) == [stored_under]

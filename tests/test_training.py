@@ -1,11 +1,13 @@
 """Seeded training, saved models that load with plain Keras, results.json and resume."""
 import dataclasses
 import json
+import re
 
 import keras
 import numpy as np
 import pytest
 
+from hw3.cache import weights_digest
 from hw3.settings import RunSettings
 from hw3.data import MnistSplits
 from hw3 import training
@@ -38,7 +40,8 @@ def test_resume_trains_only_what_is_missing_or_stale(tmp_path, tiny_data, monkey
     assert set(models) == set(names)
     assert compiled == [True, True], "smoke settings fit eagerly"
     assert not any(model.run_eagerly for model in models.values()), "and hand back models that predict through a graph"
-    assert sorted(p.name for p in settings.models_dir.iterdir()) == ["gru_1x32.keras", "lstm_1x32.keras"]
+    assert sorted(p.name for p in settings.models_dir.iterdir()) == ["gru_1x32.keras", "gru_1x32.recipe.json",
+                                                                      "lstm_1x32.keras", "lstm_1x32.recipe.json"]
     stored = json.loads(settings.results_path.read_text())
     entry = stored["configs"]["gru_1x32"]
     assert {"cell": "gru", "layers": 1, "units": 32, "epochs": 1, "batch_size": 128, "learning_rate": 0.001,
@@ -56,15 +59,60 @@ def test_resume_trains_only_what_is_missing_or_stale(tmp_path, tiny_data, monkey
     train_or_load(names, tiny_data, settings, log=lines.append)
     assert [line.split()[0].rstrip(":") for line in lines if "epoch" in line] == ["lstm_1x32"]  # one progress line
 
+    changed = dataclasses.replace(settings, learning_rate=0.002)
+    with pytest.raises(ValueError, match=r"learning_rate: saved 0\.001, asked for 0\.002.*HW3_RETRAIN=gru_1x32"):
+        train_or_load(["gru_1x32"], tiny_data, changed, log=lines.append)  # never reused silently
     lines.clear()
-    train_or_load(["gru_1x32"], tiny_data, dataclasses.replace(settings, learning_rate=0.002),
-                          log=lines.append)
-    assert any("epoch" in line for line in lines), "changed hyper-parameters must retrain"
+    train_or_load(names, tiny_data, dataclasses.replace(changed, retrain_names=("gru_1x32",)), log=lines.append)
+    assert [line.split()[0].rstrip(":") for line in lines if "epoch" in line] == ["gru_1x32"], "just that model"
+    recipe = json.loads((settings.models_dir / "gru_1x32.recipe.json").read_text())
+    assert recipe["training"]["learning_rate"] == 0.002
+    assert recipe["weights_sha256"] == weights_digest(readable_saved_model(settings.models_dir / "gru_1x32.keras"))
 
     lines.clear()
     train_or_load(names, tiny_data, dataclasses.replace(settings, retrain=True), log=lines.append)
     assert sum("epoch" in line for line in lines) == 2
     assert not list(settings.models_dir.glob(".*partial*")), "no temporary files are left behind"
+
+
+@pytest.mark.parametrize("change, difference", [
+    ({"training": {"epochs": 2}}, "training.epochs: saved 1, asked for 2"),
+    ({"model": {"head_units": 32}}, "model.head_units: saved 64, asked for 32"),
+    ({"data": {"binarize_threshold": 0.5}}, "data.binarize_threshold: saved 0.1, asked for 0.5"),
+    ({"data": {"mnist_sha256": "0" * 64}}, "data.mnist_sha256: saved"),
+])
+def test_a_saved_model_whose_recipe_differs_in_one_setting_is_caught(tmp_path, tiny_data, change, difference):
+    """Each part of the recipe (training settings, the model's spec, the data) is compared: a saved model
+    whose recipe differs in one setting stops the run with that setting named."""
+    settings = tiny_settings(tmp_path)
+    path = settings.models_dir / "gru_1x32.keras"
+    path.parent.mkdir(parents=True)
+    requested = training.model_recipe("gru_1x32", settings, tiny_data)
+    model = build_model("gru_1x32")
+    save_model_atomically(model, path)
+    saved = {part: {**values, **change.get(part, {})} for part, values in requested.items()}
+    training.write_recipe(path, saved, model)
+    with pytest.raises(ValueError, match=re.escape(difference)):
+        training.check_recipe("gru_1x32", path, requested)
+    training.write_recipe(path, requested, model)
+    assert training.check_recipe("gru_1x32", path, requested)
+
+
+def test_a_model_saved_before_recipes_gets_one_when_its_results_entry_matches(tmp_path, tiny_data):
+    settings = tiny_settings(tmp_path)
+    train_or_load(["gru_1x32"], tiny_data, settings, log=lambda line: None)
+    recipe_file = settings.models_dir / "gru_1x32.recipe.json"
+    written = json.loads(recipe_file.read_text())
+    recipe_file.unlink()
+    lines = []
+    models, _ = train_or_load(["gru_1x32"], tiny_data, settings, log=lines.append)
+    assert "reused" in lines[0] and json.loads(recipe_file.read_text()) == written
+    assert models["gru_1x32"].hw3_saved_as == "gru_1x32"
+
+
+def test_an_unknown_model_in_hw3_retrain_is_refused(tmp_path, tiny_data):
+    with pytest.raises(ValueError, match="unknown models.*gru_1x33"):
+        train_or_load(["gru_1x32"], tiny_data, tiny_settings(tmp_path, retrain_names=("gru_1x33",)))
 
 
 def test_training_is_reproducible_and_saved_model_loads_with_plain_keras(tmp_path, tiny_data):
