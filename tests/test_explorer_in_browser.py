@@ -685,9 +685,9 @@ def test_every_label_is_at_least_12_px(sized):
 
 
 def take_screenshot(target: Path) -> None:
-    """The README's figure: the tour's third stop at 1280 x 900, the step bar, the digit read and both networks."""
+    """The README's figure: the tour's third stop at 1280 x 1240, the step bar, the digit read and both networks."""
     with explorer_page("desktop") as (page, errors):
-        page.set_viewport_size({"width": 1280, "height": 900})
+        page.set_viewport_size({"width": 1280, "height": 1240})
         page.locator("[data-stop='3']").click()
         page.wait_for_timeout(1200)  # the live line
         page.evaluate("() => window.scrollTo(0, document.getElementById('stepbar').offsetTop)")
