@@ -365,7 +365,7 @@
     const slider = $("step-slider");
     slider.max = String(rows); slider.value = String(state.step);
     slider.setAttribute("aria-valuetext", `step ${state.step} of ${rows}`);
-    $("step-label").textContent = `${state.step} of ${rows}`;
+    $("step-label").textContent = `${state.step} of ${rows} rows`;
     const sample = data.images[state.image];
     $("image-slider").value = String(state.image);
     $("image-slider").setAttribute("aria-valuetext", `test image ${sample.index} of ${data.images.length}, a ${sample.label}`);
@@ -436,7 +436,7 @@
   function firstInkRow(index) { const p = data.images[index].pixels; for (let r = 0; r < 28; r++) if (p.slice(r * 28, r * 28 + 28).some((v) => v)) return r + 1; return 1; }
   const STOPS = [
     { title: "The first rows", setup: { image: 1, step: 4 },
-      text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image (across test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3). On those blank rows the head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
+      text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image (across test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
       watch: "Step from 1 to 8 with the step slider, then change the test image: the top of every picture stays the same until the ink begins." },
     { title: "When the decision is made", setup: { image: 2, step: 16 },
       text: () => `The state knows long before the head says. After row 16 a simple probe reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)}: it was trained to answer after row 28 only, so it waits. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink; trained to answer after every row, it reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16.`,
@@ -448,7 +448,7 @@
       text: () => `One missing row can cost a lot. Over the test set, blanking row ${whole(facts.gru_worst_row)} alone costs the GRU ${pts(facts.gru_worst_row_cost)} points of accuracy; the LSTM's worst row (${whole(facts.lstm_worst_row)}) costs it ${pts(facts.lstm_worst_row_cost)}, a convolutional network's ${pts(facts.cnn_worst_row_cost)}. Here row ${whole(facts.gru_worst_row)} of test image 7, a ${data.images[7].label}, is blanked (shaded red): ${finalWords()}.`,
       watch: "The bars beside the digit show, for this image, what blanking each row alone costs each network's final class, both on one scale. Click rows of the digit to blank or restore them." },
     { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 },
-      text: () => `Above the ink the LSTM's gates hardly move: over images and steps they vary by ${facts.lstm_i_sd_above_ink.toFixed(3)} (input i), ${facts.lstm_f_sd_above_ink.toFixed(3)} (forget f) and ${facts.lstm_o_sd_above_ink.toFixed(3)} (output o). At the first row with ink they switch: the output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one step before it, ${facts.lstm_o_at_ink.toFixed(2)} at it and ${facts.lstm_o_after_ink.toFixed(2)} two steps after, while the forget gate stays high (${facts.lstm_f_at_ink.toFixed(2)}).`,
+      text: () => `Above the ink the LSTM's gates hardly move: a unit's spread over images and steps averages ${facts.lstm_i_sd_above_ink.toFixed(3)} (input i), ${facts.lstm_f_sd_above_ink.toFixed(3)} (forget f) and ${facts.lstm_o_sd_above_ink.toFixed(3)} (output o). At the first row with ink they switch: the output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one step before it, ${facts.lstm_o_at_ink.toFixed(2)} at it and ${facts.lstm_o_after_ink.toFixed(2)} two steps after, while the forget gate stays high (${facts.lstm_f_at_ink.toFixed(2)}).`,
       watch: `Test image 0's ink starts at row ${firstInkRow(0)}: compare the LSTM's i, f and o pictures above and below it, and read the equations below for each gate's job.` },
   ];
   function finalWords() { // what each network ends on for the input shown
@@ -482,11 +482,16 @@
   STOPS.forEach((stop, k) => {
     const button = document.createElement("button");
     button.type = "button"; button.dataset.stop = String(k + 1); button.textContent = `${k + 1}. ${stop.title}`;
-    button.addEventListener("click", () => { startStop(k); $("tour-text").scrollIntoView({ block: "nearest" }); $("tour-title").focus(); });
+    button.addEventListener("click", () => { startStop(k); showTourText(); });
     $("tour-stops").appendChild(button);
   });
   $("tour-title").tabIndex = -1;
-  $("tour-next").addEventListener("click", () => { if (tour && tour.stop < STOPS.length - 1) { startStop(tour.stop + 1); $("tour-title").focus(); } });
+  function showTourText() { // the stop's text at the top of the screen, under the step bar, the pictures below it
+    $("tour-text").scrollIntoView({ block: "start" });
+    $("tour-title").focus({ preventScroll: true });
+  }
+  $("start-tour").addEventListener("click", () => { startStop(0); showTourText(); });
+  $("tour-next").addEventListener("click", () => { if (tour && tour.stop < STOPS.length - 1) { startStop(tour.stop + 1); showTourText(); } });
   $("tour-end").addEventListener("click", () => { endTour(); show(); });
 
   // --- Drawing pad ---------------------------------------------------------------------------------
@@ -552,7 +557,7 @@
     endTour(); stopPlay();
     state.source = "drawing"; state.refused = "";
     state.drawing = verdict.read ? verdict.image : null;
-    setPadStatus(verdict.read ? "Read: your drawing, prepared as MNIST was (shown beside the pictures)." : verdict.reason, String(verdict.read));
+    setPadStatus(verdict.read ? "Read: your drawing, prepared as MNIST was (28 x 28: see The digit being read)." : verdict.reason, String(verdict.read));
     if (verdict.read) state.step = 28 + state.appended;
     show();
     $("pad-status").dataset.readMs = String(performance.now() - started);
