@@ -369,7 +369,7 @@
     const sample = data.images[state.image];
     $("image-slider").value = String(state.image);
     $("image-slider").setAttribute("aria-valuetext", `test image ${sample.index} of ${data.images.length}, a ${sample.label}`);
-    $("image-label").textContent = state.source === "drawing" ? `reading your drawing (test image ${sample.index} is a ${sample.label})` : `test image ${sample.index}, a ${sample.label}`;
+    $("image-label").textContent = state.source === "drawing" ? "reading your drawing" : `test image ${sample.index}, a ${sample.label}`;
     $("digit-title").textContent = state.source === "drawing" ? "Your drawing, as the networks read it" : `Test image ${sample.index}, a ${sample.label}`;
     for (const [id, value, unit] of [["down", state.down, "rows"], ["right", state.right, "columns"], ["append", state.appended, "blank rows"]]) {
       $(id).value = String(value);
