@@ -2,8 +2,8 @@
 run in the browser (no server, no network, no install): the template `web/explorer.html` with the
 three scripts inlined (`web/forward.js`, the networks and the Q3 experiments; `web/drawing.js`, the
 drawing pad's preprocessing and its reading rule; `web/page.js`, the page) and the data (the two
-models' weights, a few binarized test images, the ink limit of the reading rule). Takes trained models
-and arrays; never trains.
+models' weights, a few binarized test images, the ink limit of the reading rule, and the numbers its tour
+quotes, read from results.json by path). Takes trained models and arrays; never trains.
 
 Imports from the package: settings, data, models.
 """
@@ -24,6 +24,39 @@ TEMPLATE = PROJECT_DIR / "web" / "explorer.html"
 SCRIPTS = tuple(PROJECT_DIR / "web" / name for name in ("forward.js", "drawing.js", "page.js"))  # in this order
 PAGE_MODELS = ("gru_1x32", "lstm_1x32")
 PAGE_IMAGES = 50  # the first test images
+# The numbers the page's tour quotes: name -> path into results.json (the report's Q3 and bonus answers).
+TOUR_FACTS = {
+    "blank_row_3": "analysis/gru_1x32/blank_row_fraction/2",
+    "spread_step_3": "analysis/gru_1x32/state_over_time/spread_across_images/2",
+    "spread_step_24": "analysis/gru_1x32/state_over_time/spread_across_images/23",
+    "blank_path_first_class": "analysis/gru_1x32/blank_path/class/0",
+    "blank_path_settled_from": "analysis/gru_1x32/blank_path/settled_from_step",
+    "blank_path_settled_class": "analysis/gru_1x32/blank_path/settled_class",
+    "probe_step_16": "analysis/probes_fair/gru_1x32/test_accuracy/15",
+    "head_step_16": "configs/gru_1x32/stepwise_test_accuracy/15",
+    "every_step_loss_step_16_min": "analysis/objective_readout_at_step_16/gru_1x32_every_step_loss/min",
+    "every_step_loss_step_16_max": "analysis/objective_readout_at_step_16/gru_1x32_every_step_loss/max",
+    "median_decision_step": "analysis/decision_vs_ink/gru_1x32/all/median_decision_step",
+    "median_last_ink_row": "analysis/decision_vs_ink/gru_1x32/all/median_last_ink_row",
+    "gru_accuracy": "configs/gru_1x32/test_accuracy",
+    "lstm_accuracy": "configs/lstm_1x32/test_accuracy",
+    "gru_appended_4": "analysis/appended_blank_rows/gru_1x32/4",
+    "lstm_appended_4": "analysis/appended_blank_rows/lstm_1x32/4",
+    "gru_trailing_blanks_appended_4": "analysis/appended_blank_rows/gru_1x32_trailing_blanks/4",
+    "gru_worst_row": "analysis/row_occlusion_summary/gru_1x32/worst_row",
+    "gru_worst_row_cost": "analysis/row_occlusion_summary/gru_1x32/largest_cost",
+    "lstm_worst_row": "analysis/row_occlusion_summary/lstm_1x32/worst_row",
+    "lstm_worst_row_cost": "analysis/row_occlusion_summary/lstm_1x32/largest_cost",
+    "cnn_worst_row_cost": "analysis/row_occlusion_summary/cnn/largest_cost",
+    "lstm_i_sd_above_ink": "analysis/gate_flatness/LSTM i/sd_above_ink",
+    "lstm_f_sd_above_ink": "analysis/gate_flatness/LSTM f/sd_above_ink",
+    "lstm_o_sd_above_ink": "analysis/gate_flatness/LSTM o/sd_above_ink",
+    "lstm_o_sd_on_ink": "analysis/gate_flatness/LSTM o/sd_on_ink",
+    "lstm_o_before_ink": "analysis/gates_at_first_ink/LSTM o/before",
+    "lstm_o_at_ink": "analysis/gates_at_first_ink/LSTM o/at",
+    "lstm_o_after_ink": "analysis/gates_at_first_ink/LSTM o/after",
+    "lstm_f_at_ink": "analysis/gates_at_first_ink/LSTM f/at",
+}
 
 
 def _numbers(array: np.ndarray) -> list[float]:
@@ -55,11 +88,23 @@ def ink_limit(train_images: np.ndarray, percentile: float = 99.9) -> int:
     return int(np.percentile(check_image_batch(train_images).sum(axis=(1, 2)), percentile))
 
 
+def tour_facts(results: Mapping) -> dict[str, float]:
+    """The numbers the tour quotes (TOUR_FACTS), each looked up in results.json by its path."""
+    facts = {}
+    for name, path in TOUR_FACTS.items():
+        value = results
+        for key in path.split("/"):
+            value = value[int(key)] if isinstance(value, list) else value[key]
+        facts[name] = float(value)
+    return facts
+
+
 def explorer_data(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray,
-                  accuracies: Mapping[str, float], ink_pixels_limit: int) -> dict:
+                  accuracies: Mapping[str, float], ink_pixels_limit: int, facts: Mapping[str, float] | None = None) -> dict:
     """What the page embeds: {'models': {name: {cell, units, title, weights}}, 'images': [{index,
     label, pixels (784 zeros and ones)}], 'inkLimit': the most ink pixels a drawing may have to be
-    read (ink_limit), 'source': one line on where it all comes from}."""
+    read (ink_limit), 'facts': the tour's numbers (tour_facts), 'source': one line on where it all
+    comes from}."""
     images = check_image_batch(images)
     page_models = {}
     for name, model in models.items():
@@ -72,7 +117,8 @@ def explorer_data(models: Mapping[str, keras.Model], images: np.ndarray, labels:
                                      for name in models)
               + f". Weights from models/*.keras, the first {len(samples)} binarized MNIST test images, "
                 "accuracies from results/results.json; page written by hw3/explorer.py.")
-    return {"models": page_models, "images": samples, "inkLimit": int(ink_pixels_limit), "source": source}
+    return {"models": page_models, "images": samples, "inkLimit": int(ink_pixels_limit), "facts": dict(facts or {}),
+            "source": source}
 
 
 def build_explorer_page(data: Mapping, template: Path = TEMPLATE, scripts: tuple[Path, ...] = SCRIPTS) -> str:
@@ -87,10 +133,12 @@ def build_explorer_page(data: Mapping, template: Path = TEMPLATE, scripts: tuple
 
 
 def write_explorer(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray,
-                   accuracies: Mapping[str, float], settings: RunSettings, ink_pixels_limit: int) -> Path:
+                   accuracies: Mapping[str, float], settings: RunSettings, ink_pixels_limit: int,
+                   facts: Mapping[str, float] | None = None) -> Path:
     """explorer.html in the run's output folder (the project in full mode), written atomically."""
     path = settings.output_dir / "explorer.html"
-    write_text_atomically(build_explorer_page(explorer_data(models, images, labels, accuracies, ink_pixels_limit)), path)
+    write_text_atomically(build_explorer_page(explorer_data(models, images, labels, accuracies, ink_pixels_limit, facts)),
+                          path)
     return path
 
 
@@ -110,7 +158,7 @@ def main() -> None:
     results = load_results(settings)
     accuracies = {name: results["configs"][name]["test_accuracy"] for name in PAGE_MODELS}
     path = write_explorer(models, data.x_test[:PAGE_IMAGES], data.y_test[:PAGE_IMAGES], accuracies, settings,
-                          ink_limit(data.x_train))
+                          ink_limit(data.x_train), tour_facts(results))
     print(f"wrote {path.name} ({path.stat().st_size / 1e6:.2f} MB)")
 
 

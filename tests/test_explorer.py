@@ -7,7 +7,8 @@ import keras
 import numpy as np
 import pytest
 
-from hw3.explorer import PAGE_IMAGES, PAGE_MODELS, build_explorer_page, explorer_data, ink_limit, page_weights
+from hw3.explorer import (PAGE_IMAGES, PAGE_MODELS, TOUR_FACTS, build_explorer_page, explorer_data, ink_limit, page_weights,
+                          tour_facts)
 from hw3.models import build_model
 from hw3.settings import PROJECT_DIR
 
@@ -20,7 +21,7 @@ def fresh_page(mnist):
     results = json.loads((PROJECT_DIR / "results" / "results.json").read_text())
     accuracies = {name: results["configs"][name]["test_accuracy"] for name in PAGE_MODELS}
     return build_explorer_page(explorer_data(models, mnist.x_test[:PAGE_IMAGES], mnist.y_test[:PAGE_IMAGES], accuracies,
-                                             ink_limit(mnist.x_train)))
+                                             ink_limit(mnist.x_train), tour_facts(results)))
 
 
 def test_committed_page_is_the_one_the_code_builds(fresh_page):
@@ -62,3 +63,26 @@ def test_the_ink_limit_is_the_percentile_of_ink_pixels_per_image():
         images[k].flat[: k + 1] = 1  # 1 to 1000 ink pixels... capped at 784
     assert ink_limit(images, 50) == int(np.percentile(np.minimum(np.arange(1, 1001), 784), 50))
     assert ink_limit(images[:100], 99.9) == 99  # 1..100 pixels: the 99.9th percentile is 99.901
+
+
+def test_the_tour_facts_are_looked_up_in_results_by_path():
+    results = {"configs": {"gru_1x32": {"stepwise_test_accuracy": [0.1, 0.2, 0.3]}}, "analysis": {"x": {"LSTM o": {"at": 0.66}}}}
+    from hw3 import explorer
+    original = dict(explorer.TOUR_FACTS)
+    try:
+        explorer.TOUR_FACTS.clear()
+        explorer.TOUR_FACTS.update({"third": "configs/gru_1x32/stepwise_test_accuracy/2", "gate": "analysis/x/LSTM o/at"})
+        found = tour_facts(results)
+    finally:
+        explorer.TOUR_FACTS.clear()
+        explorer.TOUR_FACTS.update(original)
+    assert found == {"third": 0.3, "gate": 0.66}
+
+
+def test_the_page_embeds_every_tour_fact_from_results_json():
+    results = json.loads((PROJECT_DIR / "results" / "results.json").read_text())
+    html = PAGE.read_text(encoding="utf-8")
+    embedded = json.loads(re.search(r"window\.HW3_DATA = (\{.*?\});</script>", html, re.S).group(1))["facts"]
+    assert set(embedded) == set(TOUR_FACTS)
+    assert embedded == tour_facts(results)
+    assert embedded["gru_appended_4"] == results["analysis"]["appended_blank_rows"]["gru_1x32"]["4"]

@@ -8,7 +8,9 @@ Screenshot mode (the README's figure): python tests/test_explorer_in_browser.py 
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
@@ -222,6 +225,14 @@ def draw(page, strokes=(SEVEN,), button: str = "left") -> None:
         page.mouse.up(button=button)
 
 
+def in_view(page, selector: str, below_step_bar: bool = False) -> bool:
+    """Whether the element is wholly inside the viewport (and, if asked, not under the sticky step bar)."""
+    return page.locator(selector).first.evaluate("""(element, below) => { const box = element.getBoundingClientRect();
+        const top = below ? document.getElementById('stepbar').getBoundingClientRect().bottom : 0;
+        return box.height > 0 && box.top >= top - 0.5 && box.bottom <= window.innerHeight + 0.5 && box.left >= 0 && box.right <= window.innerWidth + 0.5; }""",
+        below_step_bar)
+
+
 def pad_position(page) -> tuple[float, float]:
     """The pad's place on the page (not on the screen), and the scroll position."""
     return tuple(page.evaluate("() => { const box = document.getElementById('pad').getBoundingClientRect();"
@@ -232,9 +243,10 @@ def test_draw_clear_and_draw_again_never_move_the_pad_and_the_reading_is_in_view
     page, errors, size = sized
     draw(page)
     first = pad_position(page)
-    reading = page.locator("#reading").bounding_box()
-    height = page.viewport_size["height"]
-    assert 0 <= reading["y"] and reading["y"] + reading["height"] <= height, f"{size}: reading at {reading}"
+    expect(page.locator("#live")).to_contain_text("GRU 7", timeout=2000)  # the live line speaks at most once a second
+    assert in_view(page, "#live"), f"{size}: the live reading is out of view"
+    if size == "desktop":
+        assert in_view(page, "#reading") and in_view(page, "#digit"), "the reading and the digit read are out of view"
     assert "your drawing" in page.locator("#reading").inner_text() and "GRU: 7" in page.locator("#reading").inner_text()
     page.locator("#clear").click()
     assert pad_position(page) == first, f"{size}: Clear moved the pad"
@@ -320,16 +332,49 @@ def test_the_url_hash_restores_a_view(browser):
     assert not errors
 
 
-def test_a_drawing_travels_in_the_url(browser):
-    page, errors = browser
-    page.locator("#clear").click()
+def pad_cells(page) -> list[int]:
+    """The pad as 28 x 28 cells of 10 x 10 pad pixels: 1 where the cell's centre is dark."""
+    return page.locator("#pad").evaluate("""(pad) => { const ratio = pad.width / 280, g = pad.getContext('2d');
+        return Array.from({length: 784}, (_, p) => g.getImageData(Math.floor(((p % 28) * 10 + 5) * ratio),
+            Math.floor((Math.floor(p / 28) * 10 + 5) * ratio), 1, 1).data[0] < 128 ? 1 : 0); }""")
+
+
+def test_a_shared_drawing_url_shows_the_drawing_on_the_pad_and_its_reading_until_cleared(sized):
+    page, errors, size = sized
     draw(page, FOUR)
     fragment, reading = page.evaluate("() => location.hash"), page.locator("#reading").inner_text()
+    drawing = page.evaluate("() => Array.from(window.hw3Page.state.drawing)")
     assert "source=drawing" in fragment and "drawing=" in fragment
     other = page.context.new_page()
     try:
         other.goto(PAGE.as_uri() + fragment, wait_until="load")
         assert other.locator("#reading").inner_text() == reading
+        assert pad_cells(other) == drawing, f"{size}: the pad does not show the shared drawing"
+        assert "shared drawing" in other.locator("#pad-status").inner_text()
+        draw(other)  # a stroke on the shared drawing neither replaces it nor is read
+        assert other.locator("#reading").inner_text() == reading and pad_cells(other) == drawing
+        assert "press Clear" in other.locator("#pad-status").inner_text()
+        other.locator("#clear").click()
+        assert sum(pad_cells(other)) == 0 and "drawing=" not in other.evaluate("() => location.hash")
+        draw(other)
+        assert "GRU: 7" in other.locator("#reading").inner_text()
+    finally:
+        other.close()
+    assert not errors
+
+
+@pytest.mark.parametrize("garbled", ["AAAA", "%25%25%25", "not*base64", "A" * 130 + "%3D%3D"])
+def test_a_garbled_drawing_url_is_refused_with_a_message(browser, garbled):
+    page, errors = browser
+    other = page.context.new_page()
+    try:
+        other.goto(PAGE.as_uri() + f"#source=drawing&step=28&drawing={garbled}", wait_until="load")
+        reading = other.locator("#reading").inner_text()
+        assert reading.startswith("Refused: this link's drawing cannot be read"), reading
+        assert "GRU:" not in reading and "GRU" not in other.locator("#live").inner_text()
+        assert other.locator("#pad-status").inner_text() == reading
+        assert other.locator("#pad-status").get_attribute("data-read") == "false"
+        assert sum(pad_cells(other)) == 0
     finally:
         other.close()
     assert not errors
@@ -347,7 +392,9 @@ def test_every_control_is_labelled_every_slider_speaks_and_every_picture_is_name
     assert page.locator("#image-slider").get_attribute("aria-valuetext") == "test image 0 of 50, a 7"
     nameless = page.evaluate("() => Array.from(document.querySelectorAll('canvas')).filter((c) => !c.getAttribute('aria-label')).length")
     assert nameless == 0
-    assert page.locator("#reading").get_attribute("aria-live") == "polite"
+    assert page.locator("#live").get_attribute("role") == "status" and page.locator("#live").get_attribute("aria-live") == "polite"
+    assert page.locator("#reading").get_attribute("aria-live") is None  # the long summary is not announced at every step
+    page.locator("[data-stop='1']").click()  # the tour's own buttons shown too
     small = page.evaluate("""() => Array.from(document.querySelectorAll('input[type=range], button, select'))
         .filter((e) => e.getBoundingClientRect().height < 24).map((e) => e.id || e.textContent)""")
     assert not small, f"{size}: touch targets under 24 px: {small}"
@@ -373,21 +420,278 @@ def test_the_test_images_and_the_controls_work_from_the_keyboard(browser):
     assert not errors
 
 
-def test_the_guided_start_puts_the_page_in_each_state(browser):
+# --- The tour, one view per step, honest pictures ------------------------------------------------------
+
+EXAMPLE_VIEW = "#source=test&image=13&step=12&down=-2&right=1&append=3&blank=10,11"
+# What each tour stop sets up, from a clean state: (test image, step, experiments)
+TOUR_SETUPS = {1: (1, 4, {}), 2: (2, 16, {}), 3: (3, 32, {"appended": 4}), 4: (7, 28, {"blanked": [11]}), 5: (0, None, {})}
+
+
+def page_state(page) -> dict:
+    return page.evaluate("() => { const s = window.hw3Page.state; return {source: s.source, image: s.image, step: s.step,"
+                         " down: s.down, right: s.right, appended: s.appended, blanked: [...s.blanked]}; }")
+
+
+def test_each_tour_stop_resets_the_experiments_sets_its_own_and_shows_its_text(sized):
+    page, errors, size = sized
+    results = json.loads((PROJECT_DIR / "results" / "results.json").read_text())
+    assert page.locator("#tour-text").is_hidden()
+    for stop, (image, step, setup) in TOUR_SETUPS.items():
+        page.evaluate("() => window.hw3Page.open('#source=test&image=5&step=9&down=2&right=-3&append=2&blank=4,20')")
+        page.locator(f"[data-stop='{stop}']").click()
+        found = page_state(page)
+        expected = {"source": "test", "image": image, "down": 0, "right": 0, "appended": 0, "blanked": [], **setup}
+        assert {key: found[key] for key in expected} == expected, f"stop {stop}: {found}"
+        if step:
+            assert found["step"] == step
+        assert page.locator("#tour-text").is_visible() and in_view(page, "#tour-title")
+        assert page.locator("#tour-title").inner_text().startswith(f"Stop {stop} of 5")
+        body = page.locator("#tour-body").inner_text()
+        assert 2 <= body.count(". ") + 1 <= 5 and len(body) > 150, body
+        assert page.locator("#tour-hand-over").inner_text().startswith("What to watch:")
+        on = page.locator("#experiments-on").inner_text()
+        assert (f"set by tour stop {stop}" in on) == bool(setup), on
+    # the numbers the stops quote are results.json's
+    analysis = results["analysis"]
+    page.locator("[data-stop='3']").click()
+    body = page.locator("#tour-body").inner_text()
+    assert f"{analysis['appended_blank_rows']['gru_1x32']['4']:.3f}" in body and "the head's read-out falls" in body
+    assert f"{results['configs']['lstm_1x32']['test_accuracy']:.3f}" in body
+    page.locator("[data-stop='2']").click()
+    assert f"{round(100 * analysis['probes_fair']['gru_1x32']['test_accuracy'][15])}%" in page.locator("#tour-body").inner_text()
+    page.locator("#tour-end").click()
+    assert page.locator("#tour-text").is_hidden()
+    assert not errors
+
+
+def test_the_tour_then_a_drawing_gives_the_drawings_own_reading(sized):
+    page, errors, size = sized
+    expected = page.evaluate("""(strokes) => { const image = hw3.prepareDrawing(strokes);
+        return ['gru_1x32', 'lstm_1x32'].map((name) => { const steps = hw3.run(window.HW3_DATA.models[name], image),
+            p = hw3.softmax(steps[27].logits), k = hw3.argmax(p); return `${k} (${(100 * p[k]).toFixed(0)}%)`; }); }""",
+                             [[list(point) for point in SEVEN]])
+    for stop in (3, 4):  # blank rows appended, a row blanked
+        page.locator(f"[data-stop='{stop}']").click()
+        page.locator("#clear").click()
+        draw(page)
+        reading = page.locator("#reading").inner_text()
+        assert reading.startswith("Reading your drawing, no experiment on."), f"{size}, stop {stop}: {reading}"
+        assert f"GRU: {expected[0]}" in reading and f"LSTM: {expected[1]}" in reading
+        assert page_state(page)["appended"] == 0 and page_state(page)["blanked"] == []
+        assert page.locator("#tour-text").is_hidden()
+    # an experiment the visitor set during the tour stays, and is named beside the reading
+    page.locator("[data-stop='3']").click()
+    page.locator("#append").focus()
+    for _ in range(2):
+        page.keyboard.press("ArrowLeft")
+    page.locator("#clear").click()
+    draw(page)
+    reading = page.locator("#reading").inner_text()
+    assert reading.startswith("Reading your drawing, with 2 blank rows appended."), reading
+    assert page.locator("#experiments-on").inner_text() == "Experiment on: 2 blank rows appended."
+    assert not errors
+
+
+def test_the_reading_is_never_clipped(sized):
+    page, errors, size = sized
+    page.evaluate(f"() => window.hw3Page.open('{EXAMPLE_VIEW}')")
+    page.locator("[data-stop='4']").click()
+    page.evaluate(f"() => window.hw3Page.open('{EXAMPLE_VIEW}')")
+    for selector in ("#reading", "#live", "#experiments-on", "#tour-body", "#importance-note"):
+        element = page.locator(selector)
+        height, client, width, client_width = element.evaluate("(e) => [e.scrollHeight, e.clientHeight, e.scrollWidth, e.clientWidth]")
+        assert height <= client and width <= client_width, f"{size}: {selector} clipped ({height} > {client} or {width} > {client_width})"
+    assert "At step 12" in page.locator("#reading").inner_text()
+    assert not errors
+
+
+def test_both_networks_importance_bars_share_one_scale(browser):
     page, errors = browser
-    page.locator("[data-guide='1']").click()
-    assert page.locator("#step-slider").input_value() == "1" and page.locator("#image-slider").input_value() == "0"
-    page.locator("[data-guide='2']").click()
-    assert page.locator("#append").input_value() == "4" and page.locator("#step-slider").input_value() == "32"
-    page.locator("[data-guide='3']").click()
-    assert page.locator("#source-drawing").is_checked()
+    page.evaluate("() => window.hw3Page.open('#source=test&image=7&step=28')")
+    bars = page.evaluate("() => window.hw3Page.importanceBars()")
+    scales = {name: [bar["length"] / bar["drop"] for bar in bars if bar["name"] == name and abs(bar["drop"]) > 1e-3]
+              for name in ("gru_1x32", "lstm_1x32")}
+    largest = {name: max(abs(bar["drop"]) for bar in bars if bar["name"] == name) for name in scales}
+    assert largest["gru_1x32"] > 5 * largest["lstm_1x32"]  # so that per-network scales would differ
+    assert scales["gru_1x32"] and scales["lstm_1x32"]
+    assert np.allclose(scales["gru_1x32"] + scales["lstm_1x32"], scales["gru_1x32"][0]), "the two networks' bars are scaled apart"
+    longest = max(abs(bar["length"]) for bar in bars)
+    assert longest == pytest.approx(max(abs(bar["length"]) for bar in bars if bar["name"] == "gru_1x32"))
+    note = page.locator("#importance-note").inner_text()
+    assert "on one scale" in note and f"{100 * largest['gru_1x32']:.1f} points" in note
+    assert not errors
+
+
+def test_a_row_that_raises_the_final_class_is_worded_as_raising_it(browser):
+    page, errors = browser
+    image, row, name = page.evaluate("""() => { for (let k = 0; k < 50; k++) for (const name of ['gru_1x32', 'lstm_1x32']) {
+        const drops = hw3.rowImportance(window.HW3_DATA.models[name], Float64Array.from(window.HW3_DATA.images[k].pixels)).drops;
+        const row = drops.findIndex((d) => d < -0.002); if (row >= 0) return [k, row + 1, name]; } return [null, null, null]; }""")
+    assert image is not None
+    page.evaluate(f"() => window.hw3Page.open('#source=test&image={image}&step=28')")
+    page.locator("#digit").focus()
+    for _ in range(28 - row):
+        page.keyboard.press("ArrowUp")
+    said = page.locator("#probe").inner_text()
+    short = "GRU" if name == "gru_1x32" else "LSTM"
+    assert said.startswith(f"row {row}:") and f"raises the {short}'s final class" in said and "-" not in said, said
+    assert not errors
+
+
+def test_the_step_control_and_a_picture_of_each_network_are_in_view_together(sized):
+    page, errors, size = sized
+    page.locator("[data-stop='2']").click()
+    gru, lstm = "#panels [data-model='gru_1x32']", "#panels [data-model='lstm_1x32']"
+    if size == "desktop":
+        page.locator(gru).evaluate("(panel) => panel.scrollIntoView({block: 'start'})")
+        assert in_view(page, "#step-slider") and in_view(page, "#play")
+        assert in_view(page, f"{gru} canvas.h", True) and in_view(page, f"{lstm} canvas.h", True) and in_view(page, f"{lstm} canvas.readout", True)
+        assert in_view(page, "#digit", True) and in_view(page, "#bars", True)
+    else:
+        for panel in (gru, lstm):
+            page.locator(panel).evaluate("(panel) => panel.scrollIntoView({block: 'start'})")
+            assert in_view(page, "#step-slider") and in_view(page, "#live")
+            assert in_view(page, f"{panel} canvas.h", True), f"{panel}'s first picture is not in view under the step bar"
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    assert in_view(page, "#step-slider"), "the step bar leaves the screen"
+    assert not errors
+
+
+def test_during_three_seconds_of_play_the_live_region_changes_at_most_four_times(sized):
+    page, errors, size = sized
+    page.evaluate("() => window.hw3Page.open('#source=test&image=1&step=28')")
+    page.wait_for_timeout(1100)
+    page.evaluate("""() => { window.liveChanges = []; new MutationObserver((records) => records.forEach(() =>
+        window.liveChanges.push(document.getElementById('live').textContent))).observe(document.getElementById('live'),
+        {childList: true, characterData: true, subtree: true}); }""")
+    page.locator("#play").click()
+    page.wait_for_timeout(3000)
+    changes, step = page.evaluate("() => [window.liveChanges, window.hw3Page.state.step]")
+    page.locator("#play").click()
+    assert step >= 8, "Play did not advance"
+    assert 2 <= len(changes) <= 4, changes
+    assert all(len(text) <= 60 for text in changes), changes  # only what changed: the step, and a network whose answer moved
+    assert not errors
+
+
+def test_hovering_or_focusing_a_step_outlines_it_in_every_picture(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    pictures = ["#digit"] + [f"#panels [data-model='{name}'] canvas.{key}" for name, keys in
+                             (("gru_1x32", "h z r readout"), ("lstm_1x32", "h c i f o readout")) for key in keys.split()]
+    before = [canvas_picture(page, selector) for selector in pictures]
+    page.locator("#panels [data-model='gru_1x32']").evaluate("(panel) => panel.scrollIntoView({block: 'start'})")
+    box = page.locator("#panels [data-model='gru_1x32'] canvas.z").bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + 3 + 9.5 * 7)  # step 10
+    after = [canvas_picture(page, selector) for selector in pictures]
+    assert all(a != b for a, b in zip(before, after)), [s for s, a, b in zip(pictures, before, after) if a == b]
+    assert "step 10" in page.locator("#tooltip").inner_text()
+    page.mouse.move(0, 0)
+    page.locator("#panels [data-model='lstm_1x32'] canvas.o").focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowRight")
+    said = page.locator("#probe").inner_text()
+    assert said.startswith("LSTM output gate o, step 27, unit 2: "), said
+    page.locator("#panels [data-model='gru_1x32'] canvas.readout").focus()
+    assert page.locator("#probe").inner_text().startswith("GRU P(class), step 28: class 1 ")
+    assert not errors
+
+
+def test_the_units_can_be_ordered(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    state = "#panels [data-model='gru_1x32'] canvas.h"
+    by_number = canvas_picture(page, state)
+    page.locator("#order").select_option("class")
+    assert canvas_picture(page, state) != by_number and "order=class" in page.evaluate("() => location.hash")
+    page.locator("#order").select_option("change")
+    assert canvas_picture(page, state) != by_number
+    page.locator("#order").select_option("index")
+    assert canvas_picture(page, state) == by_number
+    page.locator("#order").select_option("class")
+    page.locator(state).focus()
+    assert "favours" in page.locator("#probe").inner_text()
+    page.locator(state).blur()
+    page.locator("#order").select_option("index")
+    assert not errors
+
+
+def touch(page, kind: str, pointer: int, x: float, y: float, primary: bool) -> None:
+    page.locator("#pad").evaluate("""(pad, [kind, pointer, x, y, primary]) => { const box = pad.getBoundingClientRect();
+        pad.dispatchEvent(new PointerEvent(kind, {pointerId: pointer, pointerType: 'touch', isPrimary: primary, button: kind === 'pointermove' ? -1 : 0,
+            clientX: box.left + x, clientY: box.top + y, bubbles: true, cancelable: true})); }""", [kind, pointer, x, y, primary])
+
+
+def test_a_two_finger_touch_is_ignored(browser):
+    page, errors = browser
+    page.locator("#clear").click()
+    touch(page, "pointerdown", 21, 60, 60, True)
+    for k in range(1, 6):
+        touch(page, "pointermove", 21, 60 + 30 * k, 60 + 10 * k, True)
+    touch(page, "pointerdown", 22, 200, 200, False)
+    for k in range(1, 6):
+        touch(page, "pointermove", 22, 200 - 20 * k, 200 + 5 * k, False)
+        touch(page, "pointermove", 21, 210 - 20 * k, 110 + 20 * k, True)
+    touch(page, "pointerup", 21, 110, 210, True)
+    touch(page, "pointerup", 22, 100, 225, False)
+    assert page.locator("#pad-status").inner_text().startswith("Two fingers on the pad: ignored")
+    assert "GRU:" not in page.locator("#reading").inner_text()
+    assert sum(pad_cells(page)) == 0
+    touch(page, "pointerdown", 23, 60, 60, True)  # the next one-finger stroke draws again
+    for x, y in SEVEN[1:]:
+        touch(page, "pointermove", 23, x, y, True)
+    touch(page, "pointerup", 23, *SEVEN[-1], True)
+    assert "GRU: 7" in page.locator("#reading").inner_text()
+    assert not errors
+
+
+def test_clear_tapped_right_after_a_stroke_always_clears(chromium):
+    page, errors = _open(chromium, "phone")
+    try:
+        assert page.locator("#clear").evaluate("(b) => getComputedStyle(b).touchAction") == "manipulation"
+        for _ in range(5):
+            draw(page)
+            page.locator("#clear").tap()
+            assert page.locator("#pad-status").inner_text() == "Draw a digit on the pad."
+            assert sum(pad_cells(page)) == 0
+    finally:
+        page.context.close()
+    assert not errors
+
+
+def test_the_pad_and_the_pictures_are_drawn_at_the_screens_pixel_ratio(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=2)
+    context.set_offline(True)
+    page = context.new_page()
+    try:
+        page.goto(PAGE.as_uri(), wait_until="load")
+        for selector in ("#pad", "#digit", "#bars", "#panels [data-model='lstm_1x32'] canvas.f"):
+            width, css = page.locator(selector).evaluate("(c) => [c.width, c.clientWidth]")  # clientWidth: without the border
+            assert width == pytest.approx(2 * css, abs=1), selector
+    finally:
+        context.close()
+
+
+def test_every_label_is_at_least_12_px(sized):
+    page, errors, size = sized
+    page.locator("[data-stop='1']").click()
+    small = page.evaluate("""() => Array.from(document.querySelectorAll('body *')).filter((e) => e.offsetParent !== null &&
+        Array.from(e.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim()) && parseFloat(getComputedStyle(e).fontSize) < 12)
+        .map((e) => e.tagName + '#' + e.id + ' ' + e.textContent.slice(0, 30))""")
+    assert not small, small
+    fonts = [int(size) for size in re.findall(r'(\d+)px system-ui', (PROJECT_DIR / "web" / "page.js").read_text())]
+    assert fonts and min(fonts) >= 12, fonts  # the text drawn inside the pictures
     assert not errors
 
 
 def take_screenshot(target: Path) -> None:
-    with explorer_page("desktop", "#source=test&image=3&step=24&append=4") as (page, errors):
-        page.set_viewport_size({"width": 1280, "height": 1000})
-        page.screenshot(path=str(target), full_page=True)
+    """The README's figure: the tour's third stop at 1280 x 1240, the step bar, the digit read and both networks."""
+    with explorer_page("desktop") as (page, errors):
+        page.set_viewport_size({"width": 1280, "height": 1240})
+        page.locator("[data-stop='3']").click()
+        page.wait_for_timeout(1200)  # the live line
+        page.evaluate("() => window.scrollTo(0, document.getElementById('stepbar').offsetTop)")
+        page.screenshot(path=str(target))
         if errors:
             raise RuntimeError(f"console errors: {errors}")
     print(f"saved {target}")
