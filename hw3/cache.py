@@ -5,9 +5,10 @@ A result is computed by one module-level function of the package, called through
 with keyword inputs. Its key digests
   - the code: the source of the function's module and of every hw3 module it imports, through their
     own imports (the one-way import rule keeps this set small: a figure or the report is never in it);
-  - the inputs: a Keras model by its weights (and which saved model it came from, when it was
-    loaded from one), an array by its dtype, shape and bytes, anything else by its `repr`, mappings
-    and sequences entry by entry;
+  - the inputs: a Keras model by its weights, an array by its dtype, shape and bytes, a number or
+    string by its `repr`, mappings and sequences entry by entry (anything else is refused); which
+    saved model a model came from is recorded beside the key, so that the command below can compare
+    it with the model's recipe;
   - the run mode (full or smoke).
 Editing a module the result depends on, retraining a model it read, or calling it on other images
 recomputes it on the next run; editing any other module reuses it.
@@ -23,6 +24,7 @@ import argparse
 import ast
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -107,8 +109,7 @@ def input_digests(value: Any, label: str) -> dict[str, dict]:
         for key in value:
             found.update(input_digests(value[key], f"{label}.{key}"))
         return found or {label: {"kind": "empty", "sha256": hashlib.sha256(b"{}").hexdigest()}}
-    if isinstance(value, (list, tuple)) and any(hasattr(item, "get_weights") or isinstance(item, np.ndarray)
-                                                  for item in value):
+    if isinstance(value, (list, tuple)):
         found = {}
         for index, item in enumerate(value):
             found.update(input_digests(item, f"{label}.{index}"))
@@ -120,6 +121,9 @@ def input_digests(value: Any, label: str) -> dict[str, dict]:
         array = np.ascontiguousarray(value)
         digest = hashlib.sha256(repr((array.dtype.str, array.shape)).encode() + array.tobytes())
         return {label: {"kind": "array", "sha256": digest.hexdigest(), "shape": list(array.shape)}}
+    if not isinstance(value, (bool, int, float, str, type(None), np.generic)):
+        raise TypeError(f"cached_call cannot key the input {label} of type {type(value).__name__}: pass models, "
+                        "arrays, numbers, strings, or mappings and lists of them.")
     text = repr(value)
     return {label: {"kind": "value", "sha256": hashlib.sha256(text.encode()).hexdigest(), "repr": text[:80]}}
 
@@ -144,11 +148,26 @@ def load_cache(settings: RunSettings) -> dict:
     return cache if isinstance(cache, dict) else {}
 
 
+_CODE_AT_FIRST_USE: dict[str, str] = {}  # module -> digest of its source when this process first keyed on it
+
+
+def code_this_process_runs(module: str) -> dict[str, str]:
+    """`code_digests(module)`, checked against the digests this process saw first: ValueError when a
+    module's file changed after this process loaded it (a kernel would compute with the old code and
+    store the result under the new code's key)."""
+    code = code_digests(module)
+    for name, digest in code.items():
+        if _CODE_AT_FIRST_USE.setdefault(name, digest) != digest:
+            raise ValueError(f"{name}'s source changed after this process loaded it; restart the kernel (or the "
+                             "process) so that the cache stores what the new code computes.")
+    return code
+
+
 def cached_call(settings: RunSettings, name: str, function: Callable[..., Any], **inputs) -> Any:
     """`function(**inputs)`, a JSON-able value, stored in the analysis cache under `name` with its key
     (`entry_key`) and reused while the key holds (and `settings.retrain` is not set)."""
     qualified = function_name(function)
-    code = code_digests(function.__module__)
+    code = code_this_process_runs(function.__module__)
     digests = {}
     for argument, value in inputs.items():
         digests.update(input_digests(value, argument))
@@ -235,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clear", metavar="NAME", help="drop the entry NAME (it is recomputed on the next run)")
     arguments = parser.parse_args(argv)
     settings = run_settings()
+    if settings.smoke and not os.environ.get("HW3_OUTPUT_DIR"):
+        print("in smoke mode, set HW3_OUTPUT_DIR to the smoke run's output folder (each smoke run has its own)")
+        return 2
     if arguments.clear:
         cache = load_cache(settings)
         if arguments.clear not in cache:

@@ -163,7 +163,7 @@ def q3_3_last_steps(step_logits: np.ndarray, data: MnistSplits, settings: RunSet
     step_accuracy = stepwise_accuracy(step_logits, data.y_test)
     results = load_results(settings)
     if not np.allclose(step_accuracy, results["configs"]["gru_1x32"]["stepwise_test_accuracy"], atol=1e-6):
-        raise ValueError("the per-step accuracy differs from results.json: retrain with HW3_RETRAIN=1")
+        raise ValueError("the per-step accuracy differs from results.json: retrain that model with HW3_RETRAIN=gru_1x32")
     results = store_results(settings, {"analysis.last_steps": {
         name: last_steps_over_seeds(results, name) for name in ("gru_1x32", "gru_1x32_tf1_cell")}})
     return {"step_accuracy": step_accuracy, "results": results}

@@ -224,7 +224,7 @@ def readable_saved_model(path: Path) -> keras.Model:
         raise ValueError(
             f"{path.parent.name}/{path.name} exists but is not a readable Keras model (truncated or corrupt: "
             f"{type(error).__name__}). Restore it with `git checkout -- {path.parent.name}/{path.name}`, or "
-            "retrain it (delete the file, or run with HW3_RETRAIN=1).") from error
+            f"retrain just that model (HW3_RETRAIN={path.name.split('.')[0].split('_seed')[0]}).") from error
 
 
 def initial_model(name: str, seed: int = 0) -> keras.Model:
@@ -351,13 +351,21 @@ def reusable_model(name: str, path: Path, recipe: Mapping, stored: Mapping | Non
                    settings: RunSettings, load: Callable[[], keras.Model]) -> keras.Model | None:
     """The saved model at `path` when this run may reuse it, else None (train it).
 
-    Reused when its recipe matches `recipe` (`check_recipe` stops the run when it differs). A model
-    saved before recipes existed is reused when its results entry `stored` matches the `requested`
-    one, and its recipe is written then."""
-    if settings.retrains(name) or not path.exists():
-        return None
+    Reused when its results entry `stored` exists and its recipe matches `recipe` (`check_recipe` stops
+    the run when it differs, and so do weights other than the ones the recipe recorded). A model saved
+    before recipes existed is reused when its results entry matches the `requested` one, and its recipe
+    is written then: that check covers the training settings and the cell's shape, not the head width,
+    layer options or data, which the committed models' recipes were written from when recipes came in."""
+    if settings.retrains(name) or not path.exists() or stored is None:
+        return None  # nothing saved, or no results entry to go with it: train it
     if check_recipe(name, path, recipe):
-        return mark_saved_as(load(), path)
+        model = mark_saved_as(load(), path)
+        if weights_digest(model) != saved_recipe(path)["weights_sha256"]:
+            raise ValueError(
+                f"{path.parent.name}/{path.name} does not hold the weights its recipe recorded (restored or copied "
+                f"without it?). Restore both with `git checkout -- {path.parent.name}`, or retrain just this model "
+                f"with HW3_RETRAIN={name}.")
+        return model
     if not can_reuse(stored, requested, path):
         return None
     model = mark_saved_as(load(), path)

@@ -195,3 +195,21 @@ def test_the_committed_cache_is_current_for_the_committed_code_and_models():
     rows = cache.cache_report(settings)
     assert rows, "models/analysis_cache.json is part of the repository"
     assert {row["name"]: row["stale"] for row in rows if row["stale"]} == {}
+
+
+def test_an_input_the_key_cannot_describe_is_refused():
+    class Opaque:
+        pass
+
+    with pytest.raises(TypeError, match="cannot key the input options.1 of type Opaque"):
+        input_digests([1, Opaque()], "options")
+    assert list(input_digests([1, "a"], "options")) == ["options.0", "options.1"]
+
+
+def test_a_module_edited_after_the_process_loaded_it_is_not_cached_under_the_new_key(tmp_path, monkeypatch):
+    from hw3.data import binarize
+
+    monkeypatch.setattr(cache, "_CODE_AT_FIRST_USE", {"hw3.data": "the digest this process saw first"})
+    with pytest.raises(ValueError, match="hw3.data's source changed after this process loaded it"):
+        cached_call(RunSettings(smoke=True, output_dir=tmp_path), "b", binarize, images=np.zeros((1, 28, 28)))
+    assert not (tmp_path / "models" / "analysis_cache.json").exists()

@@ -5,6 +5,7 @@ import ast
 import importlib
 import io
 import re
+import subprocess
 import tokenize
 
 import pytest
@@ -55,11 +56,17 @@ def test_the_pattern_finds_paths_and_leaves_out_templates_and_urls():
     assert not _exists("hw3/plots.py", "README.md") and _exists("answers_template.md", "hw3/report.py")
 
 
+TRACKED = subprocess.run(["git", "ls-files"], cwd=PROJECT_DIR, capture_output=True, text=True).stdout.split()
+
+
 def _exists(path: str, source: str) -> bool:
-    """The path from the project's top, from the citing file's folder, or (a bare file name) anywhere in it."""
-    if (PROJECT_DIR / path).exists() or (PROJECT_DIR / source).parent.joinpath(path).exists():
-        return True
-    if "/" not in path and any(found for found in PROJECT_DIR.rglob(path) if ".venv" not in found.parts):
+    """The path, as a clone has it (git's tracked files): from the project's top, from the citing file's
+    folder, or (a bare file name) anywhere in it."""
+    folder = str((PROJECT_DIR / source).parent.relative_to(PROJECT_DIR))
+    for candidate in (path, f"{folder}/{path}" if folder != "." else path):
+        if candidate in TRACKED or any(tracked.startswith(candidate.rstrip("/") + "/") for tracked in TRACKED):
+            return True
+    if "/" not in path and any(tracked.split("/")[-1] == path for tracked in TRACKED):
         return True
     return path.split("/")[-1] in ELSEWHERE
 

@@ -63,10 +63,18 @@ def test_resume_trains_only_what_is_missing_or_stale(tmp_path, tiny_data, monkey
     with pytest.raises(ValueError, match=r"learning_rate: saved 0\.001, asked for 0\.002.*HW3_RETRAIN=gru_1x32"):
         train_or_load(["gru_1x32"], tiny_data, changed, log=lines.append)  # never reused silently
     lines.clear()
-    train_or_load(names, tiny_data, dataclasses.replace(changed, retrain_names=("gru_1x32",)), log=lines.append)
+    train_or_load(["gru_1x32"], tiny_data, dataclasses.replace(changed, retrain_names=("gru_1x32",)), log=lines.append)
     assert [line.split()[0].rstrip(":") for line in lines if "epoch" in line] == ["gru_1x32"], "just that model"
-    recipe = json.loads((settings.models_dir / "gru_1x32.recipe.json").read_text())
+    with pytest.raises(ValueError, match="lstm_1x32.keras was trained with another recipe"):
+        train_or_load(["lstm_1x32"], tiny_data, dataclasses.replace(changed, retrain_names=("gru_1x32",)))
+    recipe_file = settings.models_dir / "gru_1x32.recipe.json"
+    recipe = json.loads(recipe_file.read_text())
     assert recipe["training"]["learning_rate"] == 0.002
+    recipe_file.write_text(json.dumps({**recipe, "weights_sha256": "0" * 64}))  # weights not the recorded ones
+    with pytest.raises(ValueError, match="does not hold the weights its recipe recorded"):
+        train_or_load(["gru_1x32"], tiny_data, changed, log=lines.append)
+    recipe_file.write_text(json.dumps(recipe))
+    settings = changed
     assert recipe["weights_sha256"] == weights_digest(readable_saved_model(settings.models_dir / "gru_1x32.keras"))
 
     lines.clear()
@@ -76,9 +84,9 @@ def test_resume_trains_only_what_is_missing_or_stale(tmp_path, tiny_data, monkey
 
 
 @pytest.mark.parametrize("change, difference", [
-    ({"training": {"epochs": 2}}, "training.epochs: saved 1, asked for 2"),
-    ({"model": {"head_units": 32}}, "model.head_units: saved 64, asked for 32"),
-    ({"data": {"binarize_threshold": 0.5}}, "data.binarize_threshold: saved 0.1, asked for 0.5"),
+    ({"training": {"epochs": 2}}, "training.epochs: saved 2, asked for 1"),
+    ({"model": {"head_units": 32}}, "model.head_units: saved 32, asked for 64"),
+    ({"data": {"binarize_threshold": 0.5}}, "data.binarize_threshold: saved 0.5, asked for 0.1"),
     ({"data": {"mnist_sha256": "0" * 64}}, "data.mnist_sha256: saved"),
 ])
 def test_a_saved_model_whose_recipe_differs_in_one_setting_is_caught(tmp_path, tiny_data, change, difference):
