@@ -159,10 +159,10 @@ def test_corrupt_saved_model_names_the_file_and_the_ways_out(tmp_path, tiny_data
     path = settings.models_dir / "gru_1x32.keras"
     path.write_bytes(path.read_bytes()[:5_000])  # truncated, as by an interrupted copy
     with pytest.raises(ValueError, match=r"models/gru_1x32.keras exists but is not a readable Keras model.*"
-                                         r"git checkout -- models/gru_1x32.keras.*HW3_RETRAIN=1"):
+                                         r"git checkout -- models/gru_1x32.keras.*HW3_RETRAIN=gru_1x32\)"):
         train_or_load(["gru_1x32"], tiny_data, settings)
     lines = []
-    train_or_load(["gru_1x32"], tiny_data, dataclasses.replace(settings, retrain=True), log=lines.append)
+    train_or_load(["gru_1x32"], tiny_data, dataclasses.replace(settings, retrain_names=("gru_1x32",)), log=lines.append)
     assert any("epoch" in line for line in lines)
     assert readable_saved_model(path).output_shape == (None, 10), "the retrained file loads again"
 
