@@ -191,19 +191,19 @@ def recipe_differences(saved: Mapping, requested: Mapping, prefix: str = "") -> 
     return differences
 
 
-def check_recipe(name: str, model_path: Path, recipe: Mapping) -> bool:
-    """True when the model saved at `model_path` was made by `recipe`; False when it has no recipe yet
-    (saved before recipes); ValueError naming the differing settings and how to retrain it otherwise."""
+def check_recipe(name: str, model_path: Path, recipe: Mapping) -> dict | None:
+    """The saved recipe when the model at `model_path` was made by `recipe`; None when it has no recipe
+    yet (saved before recipes); ValueError naming the differing settings and how to retrain it otherwise."""
     saved = saved_recipe(model_path)
     if saved is None:
-        return False
+        return None
     differences = recipe_differences(saved, recipe)
     if differences:
         raise ValueError(
             f"{model_path.parent.name}/{model_path.name} was trained with another recipe than this run asks for: "
             f"{'; '.join(differences)}. Retrain just this model with HW3_RETRAIN={name} (every seed of it), or put "
             f"the setting back; `git checkout -- {model_path.parent.name}` restores the committed models.")
-    return True
+    return saved
 
 
 def mark_saved_as(model: keras.Model, model_path: Path) -> keras.Model:
@@ -358,9 +358,10 @@ def reusable_model(name: str, path: Path, recipe: Mapping, stored: Mapping | Non
     layer options or data, which the committed models' recipes were written from when recipes came in."""
     if settings.retrains(name) or not path.exists() or stored is None:
         return None  # nothing saved, or no results entry to go with it: train it
-    if check_recipe(name, path, recipe):
+    saved = check_recipe(name, path, recipe)
+    if saved is not None:
         model = mark_saved_as(load(), path)
-        if weights_digest(model) != saved_recipe(path)["weights_sha256"]:
+        if weights_digest(model) != saved["weights_sha256"]:
             raise ValueError(
                 f"{path.parent.name}/{path.name} does not hold the weights its recipe recorded (restored or copied "
                 f"without it?). Restore both with `git checkout -- {path.parent.name}`, or retrain just this model "
