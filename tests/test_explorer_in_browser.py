@@ -243,8 +243,9 @@ def test_draw_clear_and_draw_again_never_move_the_pad_and_the_reading_is_in_view
     page, errors, size = sized
     draw(page)
     first = pad_position(page)
-    expect(page.locator("#live")).to_contain_text("GRU 7", timeout=2000)  # the live line speaks at most once a second
-    assert in_view(page, "#live"), f"{size}: the live reading is out of view"
+    expect(page.locator("#live")).to_contain_text("GRU 7", timeout=2000)  # the live region speaks at most once a second
+    assert "GRU 7" in page.locator("#status-line").inner_text()  # the line on the screen says it at once
+    assert in_view(page, "#status-line"), f"{size}: the live reading is out of view"
     if size == "desktop":
         assert in_view(page, "#reading") and in_view(page, "#digit"), "the reading and the digit read are out of view"
     assert "your drawing" in page.locator("#reading").inner_text() and "GRU: 7" in page.locator("#reading").inner_text()
@@ -497,7 +498,7 @@ def test_the_reading_is_never_clipped(sized):
     page.evaluate(f"() => window.hw3Page.open('{EXAMPLE_VIEW}')")
     page.locator("[data-stop='4']").click()
     page.evaluate(f"() => window.hw3Page.open('{EXAMPLE_VIEW}')")
-    for selector in ("#reading", "#live", "#experiments-on", "#tour-body", "#importance-note"):
+    for selector in ("#reading", "#status-line", "#experiments-on", "#tour-body", "#importance-note"):
         element = page.locator(selector)
         height, client, width, client_width = element.evaluate("(e) => [e.scrollHeight, e.clientHeight, e.scrollWidth, e.clientWidth]")
         assert height <= client and width <= client_width, f"{size}: {selector} clipped ({height} > {client} or {width} > {client_width})"
@@ -681,6 +682,34 @@ def test_every_label_is_at_least_12_px(sized):
     assert not small, small
     fonts = [int(size) for size in re.findall(r'(\d+)px system-ui', (PROJECT_DIR / "web" / "page.js").read_text())]
     assert fonts and min(fonts) >= 12, fonts  # the text drawn inside the pictures
+    assert not errors
+
+
+# --- What a new visitor met: the pad under the tour, taps after a stroke, each stop's pictures -----------
+
+def touch_stroke(page, cdp, points) -> None:
+    """One finger drawing `points` (pad pixels) on the pad, as the phone's touch screen sends it."""
+    box = page.locator("#pad").bounding_box()
+    path = [(box["x"] + x, box["y"] + y) for x, y in points]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": path[0][0], "y": path[0][1]}]})
+    for (x0, y0), (x1, y1) in zip(path, path[1:]):
+        for k in range(1, 9):
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x0 + (x1 - x0) * k / 8, "y": y0 + (y1 - y0) * k / 8}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_the_status_line_shows_the_step_at_once_during_play(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=1&step=28')")
+    page.locator("#play").click()
+    seen = []
+    for _ in range(12):
+        page.wait_for_timeout(110)
+        seen.append(page.evaluate("() => [window.hw3Page.state.step, document.getElementById('status-line').textContent]"))
+    page.locator("#play").click()
+    stale = [(step, text) for step, text in seen if not text.startswith(f"Step {step} of 28: GRU ")]
+    assert not stale, stale
+    assert in_view(page, "#status-line")
     assert not errors
 
 

@@ -394,34 +394,36 @@
     writeHash();
   }
 
+  // A network's answer at a step (1-based): [class, its probability]; said: "7 (98%)".
+  const answer = (found, name, step) => { const p = found[name].probabilities[step - 1], k = hw3.argmax(p); return [k, p[k]]; };
+  const said = ([k, p]) => `${k} (${(100 * p).toFixed(0)}%)`;
   function readingText(found) {
     const rows = found.rows, on = experimentsOn();
-    const final = NAMES.map((name) => {
-      const p = found[name].probabilities[rows - 1], k = hw3.argmax(p);
-      return `${SHORT[name]}: ${k} (${(100 * p[k]).toFixed(0)}%), decided at step ${found[name].decision}`;
-    });
-    const now = NAMES.map((name) => { const p = found[name].probabilities[state.step - 1], k = hw3.argmax(p);
-      return `${SHORT[name]} ${k} (${(100 * p[k]).toFixed(0)}%)`; });
+    const final = NAMES.map((name) => `${SHORT[name]}: ${said(answer(found, name, rows))}, decided at step ${found[name].decision}`);
+    const now = NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, state.step))}`);
     return `Reading ${digitName()}, ${on.length ? `with ${on.join(", ")}` : "no experiment on"}. After row ${rows}: ${final.join("; ")}. ` +
       `At step ${state.step}: ${now.join(", ")}.`;
   }
 
-  // The live line: at most once a second, and while playing only what changed since it last spoke.
+  // The status line under the step control says at once what the networks read at the step shown; the
+  // live region beside it (for screen readers) speaks at most once a second, and while playing only what
+  // changed since it last spoke.
   let lastLive = 0, liveTimer = null, spoken = {};
-  function liveText(found) {
-    if (!found) return state.source === "drawing" ? (state.refused ? "Refused: the link's drawing." : "Nothing read: draw a digit.") : "";
-    const tops = Object.fromEntries(NAMES.map((name) => { const p = found[name].probabilities[state.step - 1], k = hw3.argmax(p); return [name, [k, p[k]]]; }));
-    const rows = found.rows, changed = NAMES.filter((name) => !spoken.tops || spoken.tops[name][0] !== tops[name][0]);
-    const parts = (timer ? changed : NAMES).map((name) => `${SHORT[name]} ${timer ? "now " : ""}${tops[name][0]} (${(100 * tops[name][1]).toFixed(0)}%)`);
-    return { text: `Step ${state.step} of ${rows}${parts.length ? `: ${parts.join(", ")}` : ""}.`, tops };
+  function liveText(found, onlyChanges) { // {text, tops}: the step and each network's answer at it
+    if (!found) return { text: state.source === "drawing" ? (state.refused ? "Refused: the link's drawing." : "Nothing read: draw a digit.") : "", tops: null };
+    const tops = Object.fromEntries(NAMES.map((name) => [name, answer(found, name, state.step)]));
+    const changed = NAMES.filter((name) => !spoken.tops || spoken.tops[name][0] !== tops[name][0]);
+    const parts = (onlyChanges ? changed : NAMES).map((name) => `${SHORT[name]} ${onlyChanges ? "now " : ""}${said(tops[name])}`);
+    return { text: `Step ${state.step} of ${found.rows}${parts.length ? `: ${parts.join(", ")}` : ""}.`, tops };
   }
   function updateLive(found) {
+    $("status-line").textContent = liveText(found, false).text;
     const wait = 1000 - (performance.now() - lastLive);
     if (wait > 0) { if (!liveTimer) liveTimer = setTimeout(() => { liveTimer = null; updateLive(readings()); }, wait); return; }
-    const next = liveText(found), text = typeof next === "string" ? next : next.text;
-    if (text === $("live").textContent) return;
-    $("live").textContent = text; lastLive = performance.now();
-    spoken = { tops: typeof next === "string" ? null : next.tops };
+    const next = liveText(found, Boolean(timer));
+    if (next.text === $("live").textContent) return;
+    $("live").textContent = next.text; lastLive = performance.now();
+    spoken = { tops: next.tops };
   }
 
   function toggleRow(row) {
@@ -453,7 +455,7 @@
   ];
   function finalWords() { // what each network ends on for the input shown
     const found = readings();
-    return NAMES.map((name) => { const p = found[name].probabilities[found.rows - 1], k = hw3.argmax(p); return `the ${SHORT[name]} now reads ${k} (${(100 * p[k]).toFixed(0)}%)`; }).join(", ");
+    return NAMES.map((name) => `the ${SHORT[name]} now reads ${said(answer(found, name, found.rows))}`).join(", ");
   }
   function startStop(k) {
     stopPlay();
