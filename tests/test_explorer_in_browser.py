@@ -698,6 +698,33 @@ def touch_stroke(page, cdp, points) -> None:
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
+def test_a_tap_on_clear_or_play_right_after_a_touch_stroke_works(chromium):
+    page, errors = _open(chromium, "phone")
+    try:
+        cdp = page.context.new_cdp_session(page)
+        page.locator("#pad").evaluate("(pad) => pad.scrollIntoView({block: 'center'})")
+        page.evaluate("""() => { document.addEventListener('pointerup', (e) => { if (e.target.id === 'pad') window.liftedAt = e.timeStamp; }, true);
+            document.addEventListener('pointerdown', (e) => { if (e.target.tagName === 'BUTTON') window.tapGap = e.timeStamp - window.liftedAt; }, true); }""")
+        for button in ("#clear", "#play"):
+            centre = page.locator(button).bounding_box()
+            for attempt in range(5):
+                touch_stroke(page, cdp, SEVEN)
+                page.touchscreen.tap(centre["x"] + centre["width"] / 2, centre["y"] + centre["height"] / 2)
+                gap = page.evaluate("() => window.tapGap")
+                assert gap < 100, f"the finger touched {button} {gap:.0f} ms after the stroke, not within 100 ms"
+                page.wait_for_timeout(350)  # longer than a double tap
+                if button == "#clear":
+                    assert page.locator("#pad-status").inner_text() == "Draw a digit on the pad.", f"tap {attempt + 1}: not cleared"
+                    assert sum(pad_cells(page)) == 0
+                else:  # pressed once, not twice
+                    assert page.locator("#play").get_attribute("aria-pressed") == "true", f"tap {attempt + 1}: Play not pressed"
+        page.locator("#play").tap()
+        assert page.locator("#play").get_attribute("aria-pressed") == "false"
+    finally:
+        page.context.close()
+    assert not errors
+
+
 def test_the_status_line_shows_the_step_at_once_during_play(browser):
     page, errors = browser
     page.evaluate("() => window.hw3Page.open('#source=test&image=1&step=28')")

@@ -575,6 +575,24 @@
   });
 
   // --- Controls ------------------------------------------------------------------------------------
+  // A finger's tap on a button acts when the finger lifts: Chrome may drop the click of a tap that comes
+  // right after a stroke on the pad. The click that may still follow that tap is dropped.
+  let pressed = null, tapped = null;
+  document.addEventListener("pointerdown", (event) => { pressed = event.pointerType === "touch" ? event.target.closest("button") : null; }, true);
+  document.addEventListener("pointercancel", () => { pressed = null; }, true);
+  document.addEventListener("pointerup", (event) => {
+    const button = pressed; pressed = null;
+    if (!button || event.pointerType !== "touch" || button.disabled) return;
+    const under = document.elementFromPoint(event.clientX, event.clientY);
+    if (!under || under.closest("button") !== button) return; // the finger slid off the button
+    tapped = { button, at: performance.now() };
+    button.click();
+  }, true);
+  document.addEventListener("click", (event) => {
+    if (!event.isTrusted || !tapped) return;
+    if (event.target.closest("button") === tapped.button && performance.now() - tapped.at < 1000) { event.stopImmediatePropagation(); event.preventDefault(); }
+    tapped = null;
+  }, true);
   let timer = null;
   function stopPlay() { if (timer) { clearInterval(timer); timer = null; } $("play").textContent = "Play"; $("play").setAttribute("aria-pressed", "false"); }
   function play() {
