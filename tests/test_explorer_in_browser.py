@@ -425,7 +425,7 @@ def test_the_test_images_and_the_controls_work_from_the_keyboard(browser):
 
 EXAMPLE_VIEW = "#source=test&image=13&step=12&down=-2&right=1&append=3&blank=10,11"
 # What each tour stop sets up, from a clean state: (test image, step, experiments)
-TOUR_SETUPS = {1: (1, 4, {}), 2: (2, 16, {}), 3: (3, 32, {"appended": 4}), 4: (7, 28, {"blanked": [11]}), 5: (0, None, {})}
+TOUR_SETUPS = {1: (0, 4, {}), 2: (2, 16, {}), 3: (3, 32, {"appended": 4}), 4: (7, 28, {"blanked": [11]}), 5: (0, None, {})}
 
 
 def page_state(page) -> dict:
@@ -698,6 +698,35 @@ def touch_stroke(page, cdp, points) -> None:
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
+def test_the_first_stroke_during_the_tour_ends_it_without_moving_the_pad(sized):
+    """At every stop (stop 3's appended rows go with the tour: every picture above the pad gets shorter)."""
+    page, errors, size = sized
+    for stop in range(1, 6):
+        page.locator("#clear").click()
+        page.locator(f"[data-stop='{stop}']").click()
+        page.locator("#pad").evaluate("(pad) => pad.scrollIntoView({block: 'center'})")
+        before = page.locator("#pad").bounding_box()
+        draw(page)
+        after = page.locator("#pad").bounding_box()
+        assert page.locator("#tour-text").is_hidden() and page.evaluate("() => window.hw3Page.tour()") is None
+        assert abs(after["y"] - before["y"]) <= 3 and abs(after["x"] - before["x"]) <= 3, \
+            f"{size}, stop {stop}: the pad moved {after['y'] - before['y']:.0f} px"
+        assert "GRU: 7" in page.locator("#reading").inner_text()
+    assert not errors
+
+
+def test_clearing_the_pad_ends_the_tour_as_drawing_does(sized):
+    page, errors, size = sized
+    page.locator("[data-stop='3']").click()  # four blank rows appended by the stop
+    page.locator("#pad").evaluate("(pad) => pad.scrollIntoView({block: 'center'})")
+    before = page.locator("#pad").bounding_box()
+    page.locator("#clear").click()
+    assert page.locator("#tour-text").is_hidden() and page.evaluate("() => window.hw3Page.tour()") is None
+    assert page_state(page)["appended"] == 0 and page_state(page)["source"] == "drawing"
+    assert abs(page.locator("#pad").bounding_box()["y"] - before["y"]) <= 3, f"{size}: Clear moved the pad"
+    assert not errors
+
+
 def test_a_tap_on_clear_or_play_right_after_a_touch_stroke_works(chromium):
     page, errors = _open(chromium, "phone")
     try:
@@ -722,6 +751,48 @@ def test_a_tap_on_clear_or_play_right_after_a_touch_stroke_works(chromium):
         assert page.locator("#play").get_attribute("aria-pressed") == "false"
     finally:
         page.context.close()
+    assert not errors
+
+
+def test_the_first_tour_stop_shows_what_its_text_says(browser):
+    """Stop 1 says what the GRU's head answers on the blank top rows: the image it opens is blank down to
+    past the step it opens at, and the GRU's answers at those steps are the ones the text names."""
+    page, errors = browser
+    page.locator("[data-stop='1']").click()
+    said = re.search(r'answers "(\d)", then from step (\d+) "(\d)"', page.locator("#tour-body").inner_text())
+    assert said, page.locator("#tour-body").inner_text()
+    first, settled_from, settled = (int(v) for v in said.groups())
+    step, answers, first_ink = page.evaluate("""() => { const s = window.hw3Page.state, pixels = window.HW3_DATA.images[s.image].pixels;
+        const answers = window.hw3Page.readings().gru_1x32.probabilities.map((p) => hw3.argmax(p));
+        let ink = 1; while (ink <= 28 && !pixels.slice((ink - 1) * 28, ink * 28).some((v) => v)) ink += 1;
+        return [s.step, answers, ink]; }""")
+    assert step < first_ink, f"the stop opens at step {step}, on ink (first ink row {first_ink})"
+    assert first_ink > settled_from, "the image's blank rows do not reach the step the text names"
+    expected = [first if t < settled_from else settled for t in range(1, first_ink)]
+    assert answers[:first_ink - 1] == expected, (answers, expected)
+    assert f"GRU {expected[step - 1]} (" in page.locator("#status-line").inner_text()
+    page.locator("#tour-end").click()
+    assert not errors
+
+
+# The pictures each stop talks about; on a phone, two pictures fit side by side, and stop 5's text sits
+# above the forget and the output gates (the input gate's picture just above the text)
+STOP_PICTURES = {1: ["#panels [data-model='gru_1x32'] canvas.readout"], 2: ["#panels [data-model='gru_1x32'] canvas.readout"],
+                 3: ["#panels [data-model='gru_1x32'] canvas.readout"], 4: ["#digit"],
+                 5: [f"#panels [data-model='lstm_1x32'] canvas.{key}" for key in "ifo"]}
+PHONE_STOP_PICTURES = {**STOP_PICTURES, 5: [f"#panels [data-model='lstm_1x32'] canvas.{key}" for key in "fo"]}
+
+
+def test_each_tour_stop_brings_its_pictures_into_view_with_its_text(sized):
+    page, errors, size = sized
+    for stop, pictures in (STOP_PICTURES if size == "desktop" else PHONE_STOP_PICTURES).items():
+        page.locator(f"[data-stop='{stop}']").click()
+        for picture in pictures:
+            assert in_view(page, picture, True), f"{size}, stop {stop}: {picture} is not in view"
+        assert in_view(page, "#tour-title", True), f"{size}, stop {stop}: the stop's title is not in view"
+        if size == "desktop":
+            assert in_view(page, "#tour-text", True), f"stop {stop}: the stop's text is not in view with its pictures"
+    page.locator("#tour-end").click()
     assert not errors
 
 

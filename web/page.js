@@ -436,20 +436,23 @@
   const pct = (v) => `${Math.round(100 * v)}%`, acc = (v) => Number(v).toFixed(3), pts = (v) => (100 * v).toFixed(1);
   const whole = (v) => String(Math.round(v));
   function firstInkRow(index) { const p = data.images[index].pixels; for (let r = 0; r < 28; r++) if (p.slice(r * 28, r * 28 + 28).some((v) => v)) return r + 1; return 1; }
+  // Each stop names the pictures it talks about (`pictures`): its text is shown right above them (above the
+  // first, on a narrow screen).
+  const GRU = "#panels [data-model='gru_1x32']", LSTM = "#panels [data-model='lstm_1x32']";
   const STOPS = [
-    { title: "The first rows", setup: { image: 1, step: 4 },
+    { title: "The first rows", setup: { image: 0, step: 4 }, pictures: [`${GRU} canvas.readout`],
       text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image (across test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
       watch: "Step from 1 to 8 with the step slider, then change the test image: the top of every picture stays the same until the ink begins." },
-    { title: "When the decision is made", setup: { image: 2, step: 16 },
+    { title: "When the decision is made", setup: { image: 2, step: 16 }, pictures: [`${GRU} canvas.readout`],
       text: () => `The state knows long before the head says. After row 16 a simple probe reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)}: it was trained to answer after row 28 only, so it waits. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink; trained to answer after every row, it reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16.`,
       watch: "Press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks the step from which the answer stops changing." },
-    { title: "What the head reads after the digit", setup: { image: 3, step: 32, appended: 4 },
+    { title: "What the head reads after the digit", setup: { image: 3, step: 32, appended: 4 }, pictures: [`${GRU} canvas.readout`],
       text: () => `Four blank rows are appended after row 28. Over the test set the head's read-out falls: the GRU from ${acc(facts.gru_accuracy)} to ${acc(facts.gru_appended_4)} correct, the LSTM from ${acc(facts.lstm_accuracy)} to ${acc(facts.lstm_appended_4)}. The head was trained to read the state right after row 28, not later; a GRU trained with blank rows after its digits keeps ${acc(facts.gru_trailing_blanks_appended_4)}.`,
       watch: "Step from 28 to 32 and watch the bottom rows of P(class) and of each state: the answer moves on rows that hold no ink." },
-    { title: "What a missing row costs", setup: { image: 7, step: 28, blanked: [Math.round(facts.gru_worst_row || 12) - 1] },
+    { title: "What a missing row costs", setup: { image: 7, step: 28, blanked: [Math.round(facts.gru_worst_row || 12) - 1] }, pictures: ["#digit"],
       text: () => `One missing row can cost a lot. Over the test set, blanking row ${whole(facts.gru_worst_row)} alone costs the GRU ${pts(facts.gru_worst_row_cost)} points of accuracy; the LSTM's worst row (${whole(facts.lstm_worst_row)}) costs it ${pts(facts.lstm_worst_row_cost)}, a convolutional network's ${pts(facts.cnn_worst_row_cost)}. Here row ${whole(facts.gru_worst_row)} of test image 7, a ${data.images[7].label}, is blanked (shaded red): ${finalWords()}.`,
       watch: "The bars beside the digit show, for this image, what blanking each row alone costs each network's final class, both on one scale. Click rows of the digit to blank or restore them." },
-    { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 },
+    { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 }, pictures: ["f", "o", "i"].map((key) => `${LSTM} canvas.${key}`), // on a phone, its text above f and o
       text: () => `Above the ink the LSTM's gates hardly move: a unit's spread over images and steps averages ${facts.lstm_i_sd_above_ink.toFixed(3)} (input i), ${facts.lstm_f_sd_above_ink.toFixed(3)} (forget f) and ${facts.lstm_o_sd_above_ink.toFixed(3)} (output o). At the first row with ink they switch: the output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one step before it, ${facts.lstm_o_at_ink.toFixed(2)} at it and ${facts.lstm_o_after_ink.toFixed(2)} two steps after, while the forget gate stays high (${facts.lstm_f_at_ink.toFixed(2)}).`,
       watch: `Test image 0's ink starts at row ${firstInkRow(0)}: compare the LSTM's i, f and o pictures above and below it, and read the equations below for each gate's job.` },
   ];
@@ -469,6 +472,7 @@
     $("tour-body").textContent = stop.text();
     $("tour-hand-over").textContent = `What to watch: ${stop.watch} The controls are yours now.`;
     $("tour-text").hidden = false;
+    placeTourText();
     $("tour-next").hidden = k === STOPS.length - 1;
     document.querySelectorAll("#tour-stops button").forEach((button, m) => { if (m === k) button.setAttribute("aria-current", "step"); else button.removeAttribute("aria-current"); });
     show();
@@ -478,6 +482,7 @@
     for (const key of tour.owned) state[key] = key === "blanked" ? [] : 0;
     tour = null;
     $("tour-text").hidden = true;
+    placeTourText();
     document.querySelectorAll("#tour-stops button").forEach((button) => button.removeAttribute("aria-current"));
   }
   function visitorSet(key) { if (tour) tour.owned.delete(key); }
@@ -488,13 +493,36 @@
     $("tour-stops").appendChild(button);
   });
   $("tour-title").tabIndex = -1;
-  function showTourText() { // the stop's text at the top of the screen, under the step bar, the pictures below it
-    $("tour-text").scrollIntoView({ block: "start" });
+  // The stop's text sits right above the pictures it talks about: above their network's panel, or on a
+  // narrow screen above the first of them; in the tour's card when they are the digit (always in view
+  // beside it on a wide screen, right under it on a narrow one).
+  const narrow = window.matchMedia("(max-width: 900px)");
+  function placeTourText() {
+    const text = $("tour-text"), first = tour && document.querySelector(STOPS[tour.stop].pictures[0]);
+    const before = first && !$("view").contains(first) ? first.closest(narrow.matches ? "figure" : ".model") : null;
+    if (before) { if (text.nextElementSibling !== before) before.before(text); }
+    else if (text.parentElement !== $("tour")) $("tour-stops").after(text);
+  }
+  narrow.addEventListener("change", placeTourText);
+  function showTourText() { // the stop's text at the top of the screen, under the step bar, and its pictures in view below it
+    const text = $("tour-text");
+    text.scrollIntoView({ block: "start" });
+    const bottom = Math.max(...STOPS[tour.stop].pictures.map((selector) => document.querySelector(selector).getBoundingClientRect().bottom));
+    const below = bottom + 4 - window.innerHeight, room = text.getBoundingClientRect().top - $("stepbar").getBoundingClientRect().bottom - 4;
+    if (below > 0) window.scrollBy(0, Math.min(below, Math.max(0, room)));
     $("tour-title").focus({ preventScroll: true });
+  }
+  // What the visitor is touching stays where it is on the screen while the page above it changes
+  // (the tour's text going away, rows appended or taken away).
+  function keepInPlace(element, update) {
+    const before = element.getBoundingClientRect().top;
+    update();
+    const moved = element.getBoundingClientRect().top - before;
+    if (Math.abs(moved) >= 0.5) window.scrollBy(0, moved);
   }
   $("start-tour").addEventListener("click", () => { startStop(0); showTourText(); });
   $("tour-next").addEventListener("click", () => { if (tour && tour.stop < STOPS.length - 1) { startStop(tour.stop + 1); showTourText(); } });
-  $("tour-end").addEventListener("click", () => { endTour(); show(); });
+  $("tour-end").addEventListener("click", () => keepInPlace($("tour"), () => { endTour(); show(); }));
 
   // --- Drawing pad ---------------------------------------------------------------------------------
   const pad = $("pad"), PAD = 280;
@@ -556,23 +584,26 @@
     if (ignoredPointers.size) return;
     const started = performance.now();
     const verdict = hw3.drawingVerdict(strokes, data.inkLimit);
-    endTour(); stopPlay();
-    state.source = "drawing"; state.refused = "";
-    state.drawing = verdict.read ? verdict.image : null;
-    setPadStatus(verdict.read ? "Read: your drawing, prepared as MNIST was (28 x 28: see The digit being read)." : verdict.reason, String(verdict.read));
-    if (verdict.read) state.step = 28 + state.appended;
-    show();
+    keepInPlace(pad, () => {
+      endTour(); stopPlay();
+      state.source = "drawing"; state.refused = "";
+      state.drawing = verdict.read ? verdict.image : null;
+      setPadStatus(verdict.read ? "Read: your drawing, prepared as MNIST was (28 x 28: see The digit being read)." : verdict.reason, String(verdict.read));
+      if (verdict.read) state.step = 28 + state.appended;
+      show();
+    });
     $("pad-status").dataset.readMs = String(performance.now() - started);
   };
   pad.addEventListener("pointerup", lift);
   pad.addEventListener("pointercancel", lift);
-  $("clear").addEventListener("click", () => {
+  $("clear").addEventListener("click", () => keepInPlace(pad, () => { // clearing ends the tour, as drawing does
     strokes = []; drawing = null; restored = false; ignoredPointers.clear();
+    endTour(); stopPlay();
     state.drawing = null; state.source = "drawing"; state.refused = "";
     redrawPad();
     setPadStatus("Draw a digit on the pad."); delete $("pad-status").dataset.readMs;
     show();
-  });
+  }));
 
   // --- Controls ------------------------------------------------------------------------------------
   // A finger's tap on a button acts when the finger lifts: Chrome may drop the click of a tap that comes
@@ -608,20 +639,20 @@
   $("image-slider").max = String(data.images.length - 1);
   $("image-slider").addEventListener("input", () => { state.source = "test"; state.image = Number($("image-slider").value); show(); });
   $("source-test").addEventListener("change", () => { state.source = "test"; show(); });
-  $("source-drawing").addEventListener("change", () => { endTour(); state.source = "drawing"; show(); });
+  $("source-drawing").addEventListener("change", () => keepInPlace($("source-drawing"), () => { endTour(); state.source = "drawing"; show(); }));
   $("order").addEventListener("change", () => { state.order = $("order").value; show(); });
   for (const [id, key] of [["down", "down"], ["right", "right"], ["append", "appended"]]) {
-    $(id).addEventListener("input", () => {
+    $(id).addEventListener("input", () => keepInPlace($(id), () => {
       const atEnd = state.step >= 28 + state.appended;
       state[key] = Number($(id).value);
       visitorSet(key);
       if (key === "appended" && atEnd) state.step = 28 + state.appended; // stay on the last row read
       show();
-    });
+    }));
   }
   for (let r = 1; r <= 28; r++) $("blank-row").add(new Option(`row ${r}`, String(r - 1)));
   $("blank-toggle").addEventListener("click", () => toggleRow(Number($("blank-row").value)));
-  $("reset").addEventListener("click", () => { Object.assign(state, NO_EXPERIMENT, { blanked: [] }); if (tour) tour.owned.clear(); state.step = 28; show(); });
+  $("reset").addEventListener("click", () => keepInPlace($("reset"), () => { Object.assign(state, NO_EXPERIMENT, { blanked: [] }); if (tour) tour.owned.clear(); state.step = 28; show(); }));
   window.addEventListener("hashchange", () => { readHash(); show(); });
 
   $("source").textContent = data.source;
