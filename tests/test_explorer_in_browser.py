@@ -811,6 +811,19 @@ def test_the_status_line_shows_the_step_at_once_during_play(browser):
     assert not errors
 
 
+def test_on_a_phone_the_reading_is_next_to_the_pad(chromium):
+    page, errors = _open(chromium, "phone")
+    try:
+        draw(page)
+        near = page.locator("#pad-reading")
+        assert "Your drawing, after row 28: GRU 7 (" in near.inner_text() and "LSTM" in near.inner_text()
+        assert in_view(page, "#pad") and in_view(page, "#pad-reading")
+        assert near.bounding_box()["y"] - page.locator("#pad").bounding_box()["y"] < 400
+    finally:
+        page.context.close()
+    assert not errors
+
+
 def take_screenshot(target: Path) -> None:
     """The README's figure: the tour's third stop at 1280 x 1240, the step bar, the digit read and both networks."""
     with explorer_page("desktop") as (page, errors):

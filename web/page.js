@@ -389,6 +389,8 @@
     }
     drawPictures();
     $("reading").textContent = found ? readingText(found) : (state.source === "drawing" ? state.refused || $("pad-status").textContent || "Draw a digit on the pad." : "");
+    $("pad-reading").textContent = found ? `${digitName()[0].toUpperCase()}${digitName().slice(1)}, after row ${found.rows}: ` +
+      NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, found.rows))}`).join(", ") + "." : "";
     updateLive(found);
     document.body.dataset.state = JSON.stringify({ ...experiment(), source: state.source, image: state.image, step: state.step });
     writeHash();
