@@ -523,17 +523,29 @@ def test_both_networks_importance_bars_share_one_scale(browser):
     assert not errors
 
 
-def test_a_row_that_raises_the_final_class_is_worded_as_raising_it(browser):
-    page, errors = browser
-    image, row, name = page.evaluate("""() => { for (let k = 0; k < 50; k++) for (const name of ['gru_1x32', 'lstm_1x32']) {
+def first_row_blanked_by(page, names: list[str], drop: str) -> tuple:
+    """(test image, row 1-28, network) of the first row among the 50 test images whose blanking changes the
+    network's final class by a `drop` that the JavaScript condition `drop` (on d) accepts."""
+    return tuple(page.evaluate("""([names, condition]) => { const accepts = new Function('d', `return ${condition};`);
+        for (let k = 0; k < 50; k++) for (const name of names) {
         const drops = hw3.rowImportance(window.HW3_DATA.models[name], Float64Array.from(window.HW3_DATA.images[k].pixels)).drops;
-        const row = drops.findIndex((d) => d < -0.002); if (row >= 0) return [k, row + 1, name]; } return [null, null, null]; }""")
-    assert image is not None
+        const row = drops.findIndex(accepts); if (row >= 0) return [k, row + 1, name]; } return [null, null, null]; }""", [names, drop]))
+
+
+def what_the_digit_says_about_row(page, image: int, row: int) -> str:
+    """What the digit picture says about one row of a test image, reached with the keyboard."""
     page.evaluate(f"() => window.hw3Page.open('#source=test&image={image}&step=28')")
     page.locator("#digit").focus()
     for _ in range(28 - row):
         page.keyboard.press("ArrowUp")
-    said = page.locator("#probe").inner_text()
+    return page.locator("#probe").inner_text()
+
+
+def test_a_row_that_raises_the_final_class_is_worded_as_raising_it(browser):
+    page, errors = browser
+    image, row, name = first_row_blanked_by(page, ["gru_1x32", "lstm_1x32"], "d < -0.002")
+    assert image is not None
+    said = what_the_digit_says_about_row(page, image, row)
     short = "GRU" if name == "gru_1x32" else "LSTM"
     assert said.startswith(f"row {row}:") and f"raises the {short}'s final class" in said and "-" not in said, said
     assert not errors
@@ -821,6 +833,50 @@ def test_on_a_phone_the_reading_is_next_to_the_pad(chromium):
         assert near.bounding_box()["y"] - page.locator("#pad").bounding_box()["y"] < 400
     finally:
         page.context.close()
+    assert not errors
+
+
+def test_the_bar_charts_labels_are_whole(sized):
+    page, errors, size = sized
+    ink = page.locator("#bars").evaluate("""(canvas) => { const g = canvas.getContext('2d'), ratio = canvas.width / canvas.clientWidth;
+        return Array.from(g.getImageData(0, 0, Math.ceil(2 * ratio), canvas.height).data).filter((v, k) => k % 4 === 3 && v > 40).length; }""")
+    assert ink == 0, f"{size}: a label of the bar chart touches its left edge (clipped)"
+    assert not errors
+
+
+def test_appended_rows_are_numbered_on_the_step_axis(browser):
+    page, errors = browser
+    for appended in (1, 4):
+        page.evaluate(f"() => window.hw3Page.open('#source=test&image=3&append={appended}')")
+        for picture in ("#digit", "#panels [data-model='gru_1x32'] canvas.h", "#panels [data-model='lstm_1x32'] canvas.readout"):
+            axis = page.locator(picture).evaluate("(canvas) => canvas.hw3Axis")
+            assert axis[0] == 1 and axis[-1] == 28 + appended, (picture, axis)
+    assert not errors
+
+
+def test_a_row_that_barely_changes_the_final_class_is_not_worded_as_zero_points(browser):
+    page, errors = browser
+    image, row, _ = first_row_blanked_by(page, ["gru_1x32"], "d !== 0 && Math.abs(d) < 0.0005")
+    assert image is not None
+    said = what_the_digit_says_about_row(page, image, row)
+    assert said.startswith(f"row {row}:") and "barely changes the GRU's final class" in said and "0.0 points" not in said, said
+    assert not errors
+
+
+def test_a_links_numbers_out_of_range_are_adjusted_and_said(browser):
+    page, errors = browser
+    other = page.context.new_page()
+    try:
+        other.goto(PAGE.as_uri() + "#source=test&image=99999&step=0&blank=3,40", wait_until="load")
+        note = other.locator("#url-note")
+        assert note.is_visible(), "the link was adjusted silently"
+        text = note.inner_text()
+        assert "image=99999 became 49" in text and "step=0 became 1" in text and "40" in text, text
+        assert other.locator("#image-slider").input_value() == "49" and other.locator("#blank-list").inner_text() == "3"
+        other.evaluate("() => { location.hash = '#source=test&image=2&step=5'; }")
+        expect(note).to_be_hidden()
+    finally:
+        other.close()
     assert not errors
 
 

@@ -60,13 +60,20 @@
   }
   function readHash() {
     const fields = Object.fromEntries(location.hash.slice(1).split("&").filter(Boolean).map((p) => p.split("=")));
-    const whole = (key, lo, hi, fallback) => { const v = Number(fields[key]); return fields[key] !== undefined && fields[key] !== "" && Number.isInteger(v) ? clamp(v, lo, hi) : fallback; };
+    const adjusted = []; // what in the link could not be shown as it was, in words
+    const whole = (key, lo, hi, fallback) => {
+      if (fields[key] === undefined) return fallback;
+      const v = Number(fields[key]), shown = fields[key] !== "" && Number.isInteger(v) ? clamp(v, lo, hi) : fallback;
+      if (!(fields[key] !== "" && v === shown)) adjusted.push(`${key}=${fields[key]} became ${shown} (${lo} to ${hi})`);
+      return shown;
+    };
     state.image = whole("image", 0, data.images.length - 1, 0);
     state.down = whole("down", -6, 6, 0);
     state.right = whole("right", -6, 6, 0);
     state.appended = whole("append", 0, 8, 0);
-    state.blanked = [...new Set((fields.blank || "").split(",").filter(Boolean).map(Number))]
-      .filter((r) => Number.isInteger(r) && r >= 1 && r <= 28).map((r) => r - 1).sort((a, b) => a - b);
+    const rows = (fields.blank || "").split(",").filter(Boolean), kept = rows.filter((r) => Number.isInteger(Number(r)) && r >= 1 && r <= 28);
+    if (kept.length < rows.length) adjusted.push(`blank rows ${rows.filter((r) => !kept.includes(r)).join(", ")} left out (rows 1 to 28)`);
+    state.blanked = [...new Set(kept.map(Number))].map((r) => r - 1).sort((a, b) => a - b);
     state.order = ["change", "class"].includes(fields.order) ? fields.order : "index";
     state.source = fields.source === "drawing" ? "drawing" : "test";
     state.refused = "";
@@ -81,6 +88,8 @@
       redrawPad();
     }
     state.step = whole("step", 1, 28 + state.appended, 28 + state.appended);
+    $("url-note").textContent = adjusted.length ? `This link was adjusted: ${adjusted.join("; ")}.` : "";
+    $("url-note").hidden = !adjusted.length;
   }
 
   // --- The digit shown and what the networks make of it (cached per input) -------------------------
@@ -136,9 +145,12 @@
     g.font = FONT;
     return g;
   }
-  function stepAxis(g, rows, x, top, rowPx) { // step numbers down the left edge
+  function stepAxis(g, rows, x, top, rowPx) { // step numbers down the left edge, the last one too; returns them
+    const marks = [1, 10, 20, 28];
+    if (rows > 28) { if ((rows - 28) * rowPx < 14) marks.pop(); marks.push(rows); } // 28 gives way when too close to read
     g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
-    for (const t of [1, 10, 20, 28, 36].filter((t) => t <= rows)) g.fillText(String(t), x - 3, top + (t - 0.5) * rowPx);
+    for (const t of marks) g.fillText(String(t), x - 3, top + (t - 0.5) * rowPx);
+    return marks;
   }
   function dimUnread(g, left, width, rows, shown, top, rowPx) { // rows not yet read, washed out
     if (shown < rows) { g.fillStyle = "rgba(255,255,255,0.72)"; g.fillRect(left, top + shown * rowPx, width, (rows - shown) * rowPx); }
@@ -184,7 +196,7 @@
     if (decision) { g.strokeStyle = "#d62728"; g.setLineDash([3, 2]); g.beginPath(); g.moveTo(LEFT - 4, TOP + (decision - 1) * ROW_PX); g.lineTo(LEFT + width + 3, TOP + (decision - 1) * ROW_PX); g.stroke(); g.setLineDash([]); }
     outlineStep(g, LEFT, width, shown, TOP, ROW_PX, "#d62728", 1.5);
     if (state.hot) outlineStep(g, LEFT, width, state.hot, TOP, ROW_PX, "#000", 2);
-    stepAxis(g, rows.length, LEFT, TOP, ROW_PX);
+    canvas.hw3Axis = stepAxis(g, rows.length, LEFT, TOP, ROW_PX);
     g.fillStyle = "#444"; g.textBaseline = "top"; g.textAlign = "center";
     const y = TOP + rows.length * ROW_PX + 2;
     if (columns === 10) for (let k = 0; k < 10; k++) g.fillText(String(k), LEFT + (k + 0.5) * cell, y);
@@ -214,7 +226,7 @@
     g.strokeStyle = "#999"; g.strokeRect(DIGIT_LEFT - 0.5, TOP - 0.5, width + 1, rows * DIGIT_ROW + 1);
     outlineStep(g, DIGIT_LEFT, width, shown, TOP, DIGIT_ROW, "#d62728", 2);
     if (state.hot) outlineStep(g, DIGIT_LEFT, width, state.hot, TOP, DIGIT_ROW, "#000", 2);
-    stepAxis(g, rows, DIGIT_LEFT, TOP, DIGIT_ROW);
+    canvas.hw3Axis = stepAxis(g, rows, DIGIT_LEFT, TOP, DIGIT_ROW);
     importanceBars = [];
     const largest = found ? Math.max(0.01, ...NAMES.flatMap((name) => found[name].importance.drops.map(Math.abs))) : 0.01;
     NAMES.forEach((name, m) => {
@@ -237,8 +249,8 @@
   }
 
   function drawBars(canvas, found, shown) { // P(class) at the current step, both networks
-    const width = 320, height = 118, left = 34, bottom = 20, plot = height - bottom - 8;
-    const g = context(canvas, width, height);
+    const width = 320, height = 118, bottom = 20, plot = height - bottom - 8;
+    const g = context(canvas, width, height), left = Math.ceil(g.measureText("100%").width) + 6; // the labels fit left of the plot
     g.strokeStyle = "#ccc"; g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
     for (const p of [0, 0.5, 1]) { const y = 8 + plot * (1 - p); g.beginPath(); g.moveTo(left, y); g.lineTo(width - 4, y); g.stroke(); g.fillText(`${p * 100}%`, left - 3, y); }
     const slot = (width - left - 4) / 10;
@@ -292,6 +304,7 @@
       const parts = NAMES.map((name) => {
         const { drops, final } = info.found[name].importance, drop = drops[t - 1];
         if (!drop) return `changes nothing for the ${SHORT[name]}`;
+        if (Math.abs(100 * drop) < 0.05) return `barely changes the ${SHORT[name]}'s final class (${final}: under 0.05 points)`;
         return `${drop > 0 ? "lowers" : "raises"} the ${SHORT[name]}'s final class (${final}) by ${Math.abs(100 * drop).toFixed(1)} points`;
       });
       return `row ${t}${t > 28 ? " (appended, blank)" : ""}${state.blanked.includes(t - 1) ? " (blanked)" : ""}: blanking it ${parts[0]} and ${parts[1]}`;
