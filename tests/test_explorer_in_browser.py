@@ -243,8 +243,9 @@ def test_draw_clear_and_draw_again_never_move_the_pad_and_the_reading_is_in_view
     page, errors, size = sized
     draw(page)
     first = pad_position(page)
-    expect(page.locator("#live")).to_contain_text("GRU 7", timeout=2000)  # the live line speaks at most once a second
-    assert in_view(page, "#live"), f"{size}: the live reading is out of view"
+    expect(page.locator("#live")).to_contain_text("GRU 7", timeout=2000)  # the live region speaks at most once a second
+    assert "GRU 7" in page.locator("#status-line").inner_text()  # the line on the screen says it at once
+    assert in_view(page, "#status-line"), f"{size}: the live reading is out of view"
     if size == "desktop":
         assert in_view(page, "#reading") and in_view(page, "#digit"), "the reading and the digit read are out of view"
     assert "your drawing" in page.locator("#reading").inner_text() and "GRU: 7" in page.locator("#reading").inner_text()
@@ -424,7 +425,7 @@ def test_the_test_images_and_the_controls_work_from_the_keyboard(browser):
 
 EXAMPLE_VIEW = "#source=test&image=13&step=12&down=-2&right=1&append=3&blank=10,11"
 # What each tour stop sets up, from a clean state: (test image, step, experiments)
-TOUR_SETUPS = {1: (1, 4, {}), 2: (2, 16, {}), 3: (3, 32, {"appended": 4}), 4: (7, 28, {"blanked": [11]}), 5: (0, None, {})}
+TOUR_SETUPS = {1: (0, 4, {}), 2: (2, 16, {}), 3: (3, 32, {"appended": 4}), 4: (7, 28, {"blanked": [11]}), 5: (0, None, {})}
 
 
 def page_state(page) -> dict:
@@ -497,7 +498,7 @@ def test_the_reading_is_never_clipped(sized):
     page.evaluate(f"() => window.hw3Page.open('{EXAMPLE_VIEW}')")
     page.locator("[data-stop='4']").click()
     page.evaluate(f"() => window.hw3Page.open('{EXAMPLE_VIEW}')")
-    for selector in ("#reading", "#live", "#experiments-on", "#tour-body", "#importance-note"):
+    for selector in ("#reading", "#status-line", "#experiments-on", "#tour-body", "#importance-note"):
         element = page.locator(selector)
         height, client, width, client_width = element.evaluate("(e) => [e.scrollHeight, e.clientHeight, e.scrollWidth, e.clientWidth]")
         assert height <= client and width <= client_width, f"{size}: {selector} clipped ({height} > {client} or {width} > {client_width})"
@@ -522,17 +523,29 @@ def test_both_networks_importance_bars_share_one_scale(browser):
     assert not errors
 
 
-def test_a_row_that_raises_the_final_class_is_worded_as_raising_it(browser):
-    page, errors = browser
-    image, row, name = page.evaluate("""() => { for (let k = 0; k < 50; k++) for (const name of ['gru_1x32', 'lstm_1x32']) {
+def first_row_blanked_by(page, names: list[str], drop: str) -> tuple:
+    """(test image, row 1-28, network) of the first row among the 50 test images whose blanking changes the
+    network's final class by a `drop` that the JavaScript condition `drop` (on d) accepts."""
+    return tuple(page.evaluate("""([names, condition]) => { const accepts = new Function('d', `return ${condition};`);
+        for (let k = 0; k < 50; k++) for (const name of names) {
         const drops = hw3.rowImportance(window.HW3_DATA.models[name], Float64Array.from(window.HW3_DATA.images[k].pixels)).drops;
-        const row = drops.findIndex((d) => d < -0.002); if (row >= 0) return [k, row + 1, name]; } return [null, null, null]; }""")
-    assert image is not None
+        const row = drops.findIndex(accepts); if (row >= 0) return [k, row + 1, name]; } return [null, null, null]; }""", [names, drop]))
+
+
+def what_the_digit_says_about_row(page, image: int, row: int) -> str:
+    """What the digit picture says about one row of a test image, reached with the keyboard."""
     page.evaluate(f"() => window.hw3Page.open('#source=test&image={image}&step=28')")
     page.locator("#digit").focus()
     for _ in range(28 - row):
         page.keyboard.press("ArrowUp")
-    said = page.locator("#probe").inner_text()
+    return page.locator("#probe").inner_text()
+
+
+def test_a_row_that_raises_the_final_class_is_worded_as_raising_it(browser):
+    page, errors = browser
+    image, row, name = first_row_blanked_by(page, ["gru_1x32", "lstm_1x32"], "d < -0.002")
+    assert image is not None
+    said = what_the_digit_says_about_row(page, image, row)
     short = "GRU" if name == "gru_1x32" else "LSTM"
     assert said.startswith(f"row {row}:") and f"raises the {short}'s final class" in said and "-" not in said, said
     assert not errors
@@ -681,6 +694,189 @@ def test_every_label_is_at_least_12_px(sized):
     assert not small, small
     fonts = [int(size) for size in re.findall(r'(\d+)px system-ui', (PROJECT_DIR / "web" / "page.js").read_text())]
     assert fonts and min(fonts) >= 12, fonts  # the text drawn inside the pictures
+    assert not errors
+
+
+# --- What a new visitor met: the pad under the tour, taps after a stroke, each stop's pictures -----------
+
+def touch_stroke(page, cdp, points) -> None:
+    """One finger drawing `points` (pad pixels) on the pad, as the phone's touch screen sends it."""
+    box = page.locator("#pad").bounding_box()
+    path = [(box["x"] + x, box["y"] + y) for x, y in points]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": path[0][0], "y": path[0][1]}]})
+    for (x0, y0), (x1, y1) in zip(path, path[1:]):
+        for k in range(1, 9):
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x0 + (x1 - x0) * k / 8, "y": y0 + (y1 - y0) * k / 8}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_the_first_stroke_during_the_tour_ends_it_without_moving_the_pad(sized):
+    """At every stop (stop 3's appended rows go with the tour: every picture above the pad gets shorter)."""
+    page, errors, size = sized
+    for stop in range(1, 6):
+        page.locator("#clear").click()
+        page.locator(f"[data-stop='{stop}']").click()
+        page.locator("#pad").evaluate("(pad) => pad.scrollIntoView({block: 'center'})")
+        before = page.locator("#pad").bounding_box()
+        draw(page)
+        after = page.locator("#pad").bounding_box()
+        assert page.locator("#tour-text").is_hidden() and page.evaluate("() => window.hw3Page.tour()") is None
+        assert abs(after["y"] - before["y"]) <= 3 and abs(after["x"] - before["x"]) <= 3, \
+            f"{size}, stop {stop}: the pad moved {after['y'] - before['y']:.0f} px"
+        assert "GRU: 7" in page.locator("#reading").inner_text()
+    assert not errors
+
+
+def test_clearing_the_pad_ends_the_tour_as_drawing_does(sized):
+    page, errors, size = sized
+    page.locator("[data-stop='3']").click()  # four blank rows appended by the stop
+    page.locator("#pad").evaluate("(pad) => pad.scrollIntoView({block: 'center'})")
+    before = page.locator("#pad").bounding_box()
+    page.locator("#clear").click()
+    assert page.locator("#tour-text").is_hidden() and page.evaluate("() => window.hw3Page.tour()") is None
+    assert page_state(page)["appended"] == 0 and page_state(page)["source"] == "drawing"
+    assert abs(page.locator("#pad").bounding_box()["y"] - before["y"]) <= 3, f"{size}: Clear moved the pad"
+    assert not errors
+
+
+def test_a_tap_on_clear_or_play_right_after_a_touch_stroke_works(chromium):
+    page, errors = _open(chromium, "phone")
+    try:
+        cdp = page.context.new_cdp_session(page)
+        page.locator("#pad").evaluate("(pad) => pad.scrollIntoView({block: 'center'})")
+        page.evaluate("""() => { document.addEventListener('pointerup', (e) => { if (e.target.id === 'pad') window.liftedAt = e.timeStamp; }, true);
+            document.addEventListener('pointerdown', (e) => { if (e.target.tagName === 'BUTTON') window.tapGap = e.timeStamp - window.liftedAt; }, true); }""")
+        for button in ("#clear", "#play"):
+            centre = page.locator(button).bounding_box()
+            for attempt in range(5):
+                touch_stroke(page, cdp, SEVEN)
+                page.touchscreen.tap(centre["x"] + centre["width"] / 2, centre["y"] + centre["height"] / 2)
+                gap = page.evaluate("() => window.tapGap")
+                assert gap < 100, f"the finger touched {button} {gap:.0f} ms after the stroke, not within 100 ms"
+                page.wait_for_timeout(350)  # longer than a double tap
+                if button == "#clear":
+                    assert page.locator("#pad-status").inner_text() == "Draw a digit on the pad.", f"tap {attempt + 1}: not cleared"
+                    assert sum(pad_cells(page)) == 0
+                else:  # pressed once, not twice
+                    assert page.locator("#play").get_attribute("aria-pressed") == "true", f"tap {attempt + 1}: Play not pressed"
+        page.locator("#play").tap()
+        assert page.locator("#play").get_attribute("aria-pressed") == "false"
+    finally:
+        page.context.close()
+    assert not errors
+
+
+def test_the_first_tour_stop_shows_what_its_text_says(browser):
+    """Stop 1 says what the GRU's head answers on the blank top rows: the image it opens is blank down to
+    past the step it opens at, and the GRU's answers at those steps are the ones the text names."""
+    page, errors = browser
+    page.locator("[data-stop='1']").click()
+    said = re.search(r'answers "(\d)", then from step (\d+) "(\d)"', page.locator("#tour-body").inner_text())
+    assert said, page.locator("#tour-body").inner_text()
+    first, settled_from, settled = (int(v) for v in said.groups())
+    step, answers, first_ink = page.evaluate("""() => { const s = window.hw3Page.state, pixels = window.HW3_DATA.images[s.image].pixels;
+        const answers = window.hw3Page.readings().gru_1x32.probabilities.map((p) => hw3.argmax(p));
+        let ink = 1; while (ink <= 28 && !pixels.slice((ink - 1) * 28, ink * 28).some((v) => v)) ink += 1;
+        return [s.step, answers, ink]; }""")
+    assert step < first_ink, f"the stop opens at step {step}, on ink (first ink row {first_ink})"
+    assert first_ink > settled_from, "the image's blank rows do not reach the step the text names"
+    expected = [first if t < settled_from else settled for t in range(1, first_ink)]
+    assert answers[:first_ink - 1] == expected, (answers, expected)
+    assert f"GRU {expected[step - 1]} (" in page.locator("#status-line").inner_text()
+    page.locator("#tour-end").click()
+    assert not errors
+
+
+# The pictures each stop talks about; on a phone, two pictures fit side by side, and stop 5's text sits
+# above the forget and the output gates (the input gate's picture just above the text)
+STOP_PICTURES = {1: ["#panels [data-model='gru_1x32'] canvas.readout"], 2: ["#panels [data-model='gru_1x32'] canvas.readout"],
+                 3: ["#panels [data-model='gru_1x32'] canvas.readout"], 4: ["#digit"],
+                 5: [f"#panels [data-model='lstm_1x32'] canvas.{key}" for key in "ifo"]}
+PHONE_STOP_PICTURES = {**STOP_PICTURES, 5: [f"#panels [data-model='lstm_1x32'] canvas.{key}" for key in "fo"]}
+
+
+def test_each_tour_stop_brings_its_pictures_into_view_with_its_text(sized):
+    page, errors, size = sized
+    for stop, pictures in (STOP_PICTURES if size == "desktop" else PHONE_STOP_PICTURES).items():
+        page.locator(f"[data-stop='{stop}']").click()
+        for picture in pictures:
+            assert in_view(page, picture, True), f"{size}, stop {stop}: {picture} is not in view"
+        assert in_view(page, "#tour-title", True), f"{size}, stop {stop}: the stop's title is not in view"
+        if size == "desktop":
+            assert in_view(page, "#tour-text", True), f"stop {stop}: the stop's text is not in view with its pictures"
+    page.locator("#tour-end").click()
+    assert not errors
+
+
+def test_the_status_line_shows_the_step_at_once_during_play(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=1&step=28')")
+    page.locator("#play").click()
+    seen = []
+    for _ in range(12):
+        page.wait_for_timeout(110)
+        seen.append(page.evaluate("() => [window.hw3Page.state.step, document.getElementById('status-line').textContent]"))
+    page.locator("#play").click()
+    stale = [(step, text) for step, text in seen if not text.startswith(f"Step {step} of 28: GRU ")]
+    assert not stale, stale
+    assert in_view(page, "#status-line")
+    assert not errors
+
+
+def test_on_a_phone_the_reading_is_next_to_the_pad(chromium):
+    page, errors = _open(chromium, "phone")
+    try:
+        draw(page)
+        near = page.locator("#pad-reading")
+        assert "Your drawing, after row 28: GRU 7 (" in near.inner_text() and "LSTM" in near.inner_text()
+        assert in_view(page, "#pad") and in_view(page, "#pad-reading")
+        assert near.bounding_box()["y"] - page.locator("#pad").bounding_box()["y"] < 400
+    finally:
+        page.context.close()
+    assert not errors
+
+
+def test_the_bar_charts_labels_are_whole(sized):
+    page, errors, size = sized
+    ink = page.locator("#bars").evaluate("""(canvas) => { const g = canvas.getContext('2d'), ratio = canvas.width / canvas.clientWidth;
+        return Array.from(g.getImageData(0, 0, Math.ceil(2 * ratio), canvas.height).data).filter((v, k) => k % 4 === 3 && v > 40).length; }""")
+    assert ink == 0, f"{size}: a label of the bar chart touches its left edge (clipped)"
+    assert not errors
+
+
+def test_appended_rows_are_numbered_on_the_step_axis(browser):
+    page, errors = browser
+    for appended in (1, 4):
+        page.evaluate(f"() => window.hw3Page.open('#source=test&image=3&append={appended}')")
+        for picture in ("#digit", "#panels [data-model='gru_1x32'] canvas.h", "#panels [data-model='lstm_1x32'] canvas.readout"):
+            axis = page.locator(picture).evaluate("(canvas) => canvas.hw3Axis")
+            assert axis[0] == 1 and axis[-1] == 28 + appended, (picture, axis)
+    assert not errors
+
+
+def test_a_row_that_barely_changes_the_final_class_is_not_worded_as_zero_points(browser):
+    page, errors = browser
+    image, row, _ = first_row_blanked_by(page, ["gru_1x32"], "d !== 0 && Math.abs(d) < 0.0005")
+    assert image is not None
+    said = what_the_digit_says_about_row(page, image, row)
+    assert said.startswith(f"row {row}:") and "barely changes the GRU's final class" in said and "0.0 points" not in said, said
+    assert not errors
+
+
+def test_a_links_numbers_out_of_range_are_adjusted_and_said(browser):
+    page, errors = browser
+    other = page.context.new_page()
+    try:
+        other.goto(PAGE.as_uri() + "#source=test&image=99999&step=0&blank=3,40", wait_until="load")
+        note = other.locator("#url-note")
+        assert note.is_visible(), "the link was adjusted silently"
+        text = note.inner_text()
+        assert "image=99999 became 49" in text and "step=0 became 1" in text and "40" in text, text
+        assert other.locator("#image-slider").input_value() == "49" and other.locator("#blank-list").inner_text() == "3"
+        other.evaluate("() => { location.hash = '#source=test&image=2&step=5'; }")
+        expect(note).to_be_hidden()
+    finally:
+        other.close()
     assert not errors
 
 

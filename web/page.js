@@ -60,13 +60,20 @@
   }
   function readHash() {
     const fields = Object.fromEntries(location.hash.slice(1).split("&").filter(Boolean).map((p) => p.split("=")));
-    const whole = (key, lo, hi, fallback) => { const v = Number(fields[key]); return fields[key] !== undefined && fields[key] !== "" && Number.isInteger(v) ? clamp(v, lo, hi) : fallback; };
+    const adjusted = []; // what in the link could not be shown as it was, in words
+    const whole = (key, lo, hi, fallback) => {
+      if (fields[key] === undefined) return fallback;
+      const v = Number(fields[key]), shown = fields[key] !== "" && Number.isInteger(v) ? clamp(v, lo, hi) : fallback;
+      if (!(fields[key] !== "" && v === shown)) adjusted.push(`${key}=${fields[key]} became ${shown} (${lo} to ${hi})`);
+      return shown;
+    };
     state.image = whole("image", 0, data.images.length - 1, 0);
     state.down = whole("down", -6, 6, 0);
     state.right = whole("right", -6, 6, 0);
     state.appended = whole("append", 0, 8, 0);
-    state.blanked = [...new Set((fields.blank || "").split(",").filter(Boolean).map(Number))]
-      .filter((r) => Number.isInteger(r) && r >= 1 && r <= 28).map((r) => r - 1).sort((a, b) => a - b);
+    const rows = (fields.blank || "").split(",").filter(Boolean), kept = rows.filter((r) => Number.isInteger(Number(r)) && r >= 1 && r <= 28);
+    if (kept.length < rows.length) adjusted.push(`blank rows ${rows.filter((r) => !kept.includes(r)).join(", ")} left out (rows 1 to 28)`);
+    state.blanked = [...new Set(kept.map(Number))].map((r) => r - 1).sort((a, b) => a - b);
     state.order = ["change", "class"].includes(fields.order) ? fields.order : "index";
     state.source = fields.source === "drawing" ? "drawing" : "test";
     state.refused = "";
@@ -81,6 +88,8 @@
       redrawPad();
     }
     state.step = whole("step", 1, 28 + state.appended, 28 + state.appended);
+    $("url-note").textContent = adjusted.length ? `This link was adjusted: ${adjusted.join("; ")}.` : "";
+    $("url-note").hidden = !adjusted.length;
   }
 
   // --- The digit shown and what the networks make of it (cached per input) -------------------------
@@ -136,9 +145,12 @@
     g.font = FONT;
     return g;
   }
-  function stepAxis(g, rows, x, top, rowPx) { // step numbers down the left edge
+  function stepAxis(g, rows, x, top, rowPx) { // step numbers down the left edge, the last one too; returns them
+    const marks = [1, 10, 20, 28];
+    if (rows > 28) { if ((rows - 28) * rowPx < 14) marks.pop(); marks.push(rows); } // 28 gives way when too close to read
     g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
-    for (const t of [1, 10, 20, 28, 36].filter((t) => t <= rows)) g.fillText(String(t), x - 3, top + (t - 0.5) * rowPx);
+    for (const t of marks) g.fillText(String(t), x - 3, top + (t - 0.5) * rowPx);
+    return marks;
   }
   function dimUnread(g, left, width, rows, shown, top, rowPx) { // rows not yet read, washed out
     if (shown < rows) { g.fillStyle = "rgba(255,255,255,0.72)"; g.fillRect(left, top + shown * rowPx, width, (rows - shown) * rowPx); }
@@ -184,7 +196,7 @@
     if (decision) { g.strokeStyle = "#d62728"; g.setLineDash([3, 2]); g.beginPath(); g.moveTo(LEFT - 4, TOP + (decision - 1) * ROW_PX); g.lineTo(LEFT + width + 3, TOP + (decision - 1) * ROW_PX); g.stroke(); g.setLineDash([]); }
     outlineStep(g, LEFT, width, shown, TOP, ROW_PX, "#d62728", 1.5);
     if (state.hot) outlineStep(g, LEFT, width, state.hot, TOP, ROW_PX, "#000", 2);
-    stepAxis(g, rows.length, LEFT, TOP, ROW_PX);
+    canvas.hw3Axis = stepAxis(g, rows.length, LEFT, TOP, ROW_PX);
     g.fillStyle = "#444"; g.textBaseline = "top"; g.textAlign = "center";
     const y = TOP + rows.length * ROW_PX + 2;
     if (columns === 10) for (let k = 0; k < 10; k++) g.fillText(String(k), LEFT + (k + 0.5) * cell, y);
@@ -214,7 +226,7 @@
     g.strokeStyle = "#999"; g.strokeRect(DIGIT_LEFT - 0.5, TOP - 0.5, width + 1, rows * DIGIT_ROW + 1);
     outlineStep(g, DIGIT_LEFT, width, shown, TOP, DIGIT_ROW, "#d62728", 2);
     if (state.hot) outlineStep(g, DIGIT_LEFT, width, state.hot, TOP, DIGIT_ROW, "#000", 2);
-    stepAxis(g, rows, DIGIT_LEFT, TOP, DIGIT_ROW);
+    canvas.hw3Axis = stepAxis(g, rows, DIGIT_LEFT, TOP, DIGIT_ROW);
     importanceBars = [];
     const largest = found ? Math.max(0.01, ...NAMES.flatMap((name) => found[name].importance.drops.map(Math.abs))) : 0.01;
     NAMES.forEach((name, m) => {
@@ -237,8 +249,8 @@
   }
 
   function drawBars(canvas, found, shown) { // P(class) at the current step, both networks
-    const width = 320, height = 118, left = 34, bottom = 20, plot = height - bottom - 8;
-    const g = context(canvas, width, height);
+    const width = 320, height = 118, bottom = 20, plot = height - bottom - 8;
+    const g = context(canvas, width, height), left = Math.ceil(g.measureText("100%").width) + 6; // the labels fit left of the plot
     g.strokeStyle = "#ccc"; g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
     for (const p of [0, 0.5, 1]) { const y = 8 + plot * (1 - p); g.beginPath(); g.moveTo(left, y); g.lineTo(width - 4, y); g.stroke(); g.fillText(`${p * 100}%`, left - 3, y); }
     const slot = (width - left - 4) / 10;
@@ -292,6 +304,7 @@
       const parts = NAMES.map((name) => {
         const { drops, final } = info.found[name].importance, drop = drops[t - 1];
         if (!drop) return `changes nothing for the ${SHORT[name]}`;
+        if (Math.abs(100 * drop) < 0.05) return `barely changes the ${SHORT[name]}'s final class (${final}: under 0.05 points)`;
         return `${drop > 0 ? "lowers" : "raises"} the ${SHORT[name]}'s final class (${final}) by ${Math.abs(100 * drop).toFixed(1)} points`;
       });
       return `row ${t}${t > 28 ? " (appended, blank)" : ""}${state.blanked.includes(t - 1) ? " (blanked)" : ""}: blanking it ${parts[0]} and ${parts[1]}`;
@@ -389,39 +402,43 @@
     }
     drawPictures();
     $("reading").textContent = found ? readingText(found) : (state.source === "drawing" ? state.refused || $("pad-status").textContent || "Draw a digit on the pad." : "");
+    $("pad-reading").textContent = found ? `${digitName()[0].toUpperCase()}${digitName().slice(1)}, after row ${found.rows}: ` +
+      NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, found.rows))}`).join(", ") + "." : "";
     updateLive(found);
     document.body.dataset.state = JSON.stringify({ ...experiment(), source: state.source, image: state.image, step: state.step });
     writeHash();
   }
 
+  // A network's answer at a step (1-based): [class, its probability]; said: "7 (98%)".
+  const answer = (found, name, step) => { const p = found[name].probabilities[step - 1], k = hw3.argmax(p); return [k, p[k]]; };
+  const said = ([k, p]) => `${k} (${(100 * p).toFixed(0)}%)`;
   function readingText(found) {
     const rows = found.rows, on = experimentsOn();
-    const final = NAMES.map((name) => {
-      const p = found[name].probabilities[rows - 1], k = hw3.argmax(p);
-      return `${SHORT[name]}: ${k} (${(100 * p[k]).toFixed(0)}%), decided at step ${found[name].decision}`;
-    });
-    const now = NAMES.map((name) => { const p = found[name].probabilities[state.step - 1], k = hw3.argmax(p);
-      return `${SHORT[name]} ${k} (${(100 * p[k]).toFixed(0)}%)`; });
+    const final = NAMES.map((name) => `${SHORT[name]}: ${said(answer(found, name, rows))}, decided at step ${found[name].decision}`);
+    const now = NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, state.step))}`);
     return `Reading ${digitName()}, ${on.length ? `with ${on.join(", ")}` : "no experiment on"}. After row ${rows}: ${final.join("; ")}. ` +
       `At step ${state.step}: ${now.join(", ")}.`;
   }
 
-  // The live line: at most once a second, and while playing only what changed since it last spoke.
+  // The status line under the step control says at once what the networks read at the step shown; the
+  // live region beside it (for screen readers) speaks at most once a second, and while playing only what
+  // changed since it last spoke.
   let lastLive = 0, liveTimer = null, spoken = {};
-  function liveText(found) {
-    if (!found) return state.source === "drawing" ? (state.refused ? "Refused: the link's drawing." : "Nothing read: draw a digit.") : "";
-    const tops = Object.fromEntries(NAMES.map((name) => { const p = found[name].probabilities[state.step - 1], k = hw3.argmax(p); return [name, [k, p[k]]]; }));
-    const rows = found.rows, changed = NAMES.filter((name) => !spoken.tops || spoken.tops[name][0] !== tops[name][0]);
-    const parts = (timer ? changed : NAMES).map((name) => `${SHORT[name]} ${timer ? "now " : ""}${tops[name][0]} (${(100 * tops[name][1]).toFixed(0)}%)`);
-    return { text: `Step ${state.step} of ${rows}${parts.length ? `: ${parts.join(", ")}` : ""}.`, tops };
+  function liveText(found, onlyChanges) { // {text, tops}: the step and each network's answer at it
+    if (!found) return { text: state.source === "drawing" ? (state.refused ? "Refused: the link's drawing." : "Nothing read: draw a digit.") : "", tops: null };
+    const tops = Object.fromEntries(NAMES.map((name) => [name, answer(found, name, state.step)]));
+    const changed = NAMES.filter((name) => !spoken.tops || spoken.tops[name][0] !== tops[name][0]);
+    const parts = (onlyChanges ? changed : NAMES).map((name) => `${SHORT[name]} ${onlyChanges ? "now " : ""}${said(tops[name])}`);
+    return { text: `Step ${state.step} of ${found.rows}${parts.length ? `: ${parts.join(", ")}` : ""}.`, tops };
   }
   function updateLive(found) {
+    $("status-line").textContent = liveText(found, false).text;
     const wait = 1000 - (performance.now() - lastLive);
     if (wait > 0) { if (!liveTimer) liveTimer = setTimeout(() => { liveTimer = null; updateLive(readings()); }, wait); return; }
-    const next = liveText(found), text = typeof next === "string" ? next : next.text;
-    if (text === $("live").textContent) return;
-    $("live").textContent = text; lastLive = performance.now();
-    spoken = { tops: typeof next === "string" ? null : next.tops };
+    const next = liveText(found, Boolean(timer));
+    if (next.text === $("live").textContent) return;
+    $("live").textContent = next.text; lastLive = performance.now();
+    spoken = { tops: next.tops };
   }
 
   function toggleRow(row) {
@@ -434,26 +451,29 @@
   const pct = (v) => `${Math.round(100 * v)}%`, acc = (v) => Number(v).toFixed(3), pts = (v) => (100 * v).toFixed(1);
   const whole = (v) => String(Math.round(v));
   function firstInkRow(index) { const p = data.images[index].pixels; for (let r = 0; r < 28; r++) if (p.slice(r * 28, r * 28 + 28).some((v) => v)) return r + 1; return 1; }
+  // Each stop names the pictures it talks about (`pictures`): its text is shown right above them (above the
+  // first, on a narrow screen).
+  const GRU = "#panels [data-model='gru_1x32']", LSTM = "#panels [data-model='lstm_1x32']";
   const STOPS = [
-    { title: "The first rows", setup: { image: 1, step: 4 },
+    { title: "The first rows", setup: { image: 0, step: 4 }, pictures: [`${GRU} canvas.readout`],
       text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image (across test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
       watch: "Step from 1 to 8 with the step slider, then change the test image: the top of every picture stays the same until the ink begins." },
-    { title: "When the decision is made", setup: { image: 2, step: 16 },
+    { title: "When the decision is made", setup: { image: 2, step: 16 }, pictures: [`${GRU} canvas.readout`],
       text: () => `The state knows long before the head says. After row 16 a simple probe reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)}: it was trained to answer after row 28 only, so it waits. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink; trained to answer after every row, it reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16.`,
       watch: "Press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks the step from which the answer stops changing." },
-    { title: "What the head reads after the digit", setup: { image: 3, step: 32, appended: 4 },
+    { title: "What the head reads after the digit", setup: { image: 3, step: 32, appended: 4 }, pictures: [`${GRU} canvas.readout`],
       text: () => `Four blank rows are appended after row 28. Over the test set the head's read-out falls: the GRU from ${acc(facts.gru_accuracy)} to ${acc(facts.gru_appended_4)} correct, the LSTM from ${acc(facts.lstm_accuracy)} to ${acc(facts.lstm_appended_4)}. The head was trained to read the state right after row 28, not later; a GRU trained with blank rows after its digits keeps ${acc(facts.gru_trailing_blanks_appended_4)}.`,
       watch: "Step from 28 to 32 and watch the bottom rows of P(class) and of each state: the answer moves on rows that hold no ink." },
-    { title: "What a missing row costs", setup: { image: 7, step: 28, blanked: [Math.round(facts.gru_worst_row || 12) - 1] },
+    { title: "What a missing row costs", setup: { image: 7, step: 28, blanked: [Math.round(facts.gru_worst_row || 12) - 1] }, pictures: ["#digit"],
       text: () => `One missing row can cost a lot. Over the test set, blanking row ${whole(facts.gru_worst_row)} alone costs the GRU ${pts(facts.gru_worst_row_cost)} points of accuracy; the LSTM's worst row (${whole(facts.lstm_worst_row)}) costs it ${pts(facts.lstm_worst_row_cost)}, a convolutional network's ${pts(facts.cnn_worst_row_cost)}. Here row ${whole(facts.gru_worst_row)} of test image 7, a ${data.images[7].label}, is blanked (shaded red): ${finalWords()}.`,
       watch: "The bars beside the digit show, for this image, what blanking each row alone costs each network's final class, both on one scale. Click rows of the digit to blank or restore them." },
-    { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 },
+    { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 }, pictures: ["f", "o", "i"].map((key) => `${LSTM} canvas.${key}`), // on a phone, its text above f and o
       text: () => `Above the ink the LSTM's gates hardly move: a unit's spread over images and steps averages ${facts.lstm_i_sd_above_ink.toFixed(3)} (input i), ${facts.lstm_f_sd_above_ink.toFixed(3)} (forget f) and ${facts.lstm_o_sd_above_ink.toFixed(3)} (output o). At the first row with ink they switch: the output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one step before it, ${facts.lstm_o_at_ink.toFixed(2)} at it and ${facts.lstm_o_after_ink.toFixed(2)} two steps after, while the forget gate stays high (${facts.lstm_f_at_ink.toFixed(2)}).`,
       watch: `Test image 0's ink starts at row ${firstInkRow(0)}: compare the LSTM's i, f and o pictures above and below it, and read the equations below for each gate's job.` },
   ];
   function finalWords() { // what each network ends on for the input shown
     const found = readings();
-    return NAMES.map((name) => { const p = found[name].probabilities[found.rows - 1], k = hw3.argmax(p); return `the ${SHORT[name]} now reads ${k} (${(100 * p[k]).toFixed(0)}%)`; }).join(", ");
+    return NAMES.map((name) => `the ${SHORT[name]} now reads ${said(answer(found, name, found.rows))}`).join(", ");
   }
   function startStop(k) {
     stopPlay();
@@ -467,6 +487,7 @@
     $("tour-body").textContent = stop.text();
     $("tour-hand-over").textContent = `What to watch: ${stop.watch} The controls are yours now.`;
     $("tour-text").hidden = false;
+    placeTourText();
     $("tour-next").hidden = k === STOPS.length - 1;
     document.querySelectorAll("#tour-stops button").forEach((button, m) => { if (m === k) button.setAttribute("aria-current", "step"); else button.removeAttribute("aria-current"); });
     show();
@@ -476,6 +497,7 @@
     for (const key of tour.owned) state[key] = key === "blanked" ? [] : 0;
     tour = null;
     $("tour-text").hidden = true;
+    placeTourText();
     document.querySelectorAll("#tour-stops button").forEach((button) => button.removeAttribute("aria-current"));
   }
   function visitorSet(key) { if (tour) tour.owned.delete(key); }
@@ -486,13 +508,36 @@
     $("tour-stops").appendChild(button);
   });
   $("tour-title").tabIndex = -1;
-  function showTourText() { // the stop's text at the top of the screen, under the step bar, the pictures below it
-    $("tour-text").scrollIntoView({ block: "start" });
+  // The stop's text sits right above the pictures it talks about: above their network's panel, or on a
+  // narrow screen above the first of them; in the tour's card when they are the digit (always in view
+  // beside it on a wide screen, right under it on a narrow one).
+  const narrow = window.matchMedia("(max-width: 900px)");
+  function placeTourText() {
+    const text = $("tour-text"), first = tour && document.querySelector(STOPS[tour.stop].pictures[0]);
+    const before = first && !$("view").contains(first) ? first.closest(narrow.matches ? "figure" : ".model") : null;
+    if (before) { if (text.nextElementSibling !== before) before.before(text); }
+    else if (text.parentElement !== $("tour")) $("tour-stops").after(text);
+  }
+  narrow.addEventListener("change", placeTourText);
+  function showTourText() { // the stop's text at the top of the screen, under the step bar, and its pictures in view below it
+    const text = $("tour-text");
+    text.scrollIntoView({ block: "start" });
+    const bottom = Math.max(...STOPS[tour.stop].pictures.map((selector) => document.querySelector(selector).getBoundingClientRect().bottom));
+    const below = bottom + 4 - window.innerHeight, room = text.getBoundingClientRect().top - $("stepbar").getBoundingClientRect().bottom - 4;
+    if (below > 0) window.scrollBy(0, Math.min(below, Math.max(0, room)));
     $("tour-title").focus({ preventScroll: true });
+  }
+  // What the visitor is touching stays where it is on the screen while the page above it changes
+  // (the tour's text going away, rows appended or taken away).
+  function keepInPlace(element, update) {
+    const before = element.getBoundingClientRect().top;
+    update();
+    const moved = element.getBoundingClientRect().top - before;
+    if (Math.abs(moved) >= 0.5) window.scrollBy(0, moved);
   }
   $("start-tour").addEventListener("click", () => { startStop(0); showTourText(); });
   $("tour-next").addEventListener("click", () => { if (tour && tour.stop < STOPS.length - 1) { startStop(tour.stop + 1); showTourText(); } });
-  $("tour-end").addEventListener("click", () => { endTour(); show(); });
+  $("tour-end").addEventListener("click", () => keepInPlace($("tour"), () => { endTour(); show(); }));
 
   // --- Drawing pad ---------------------------------------------------------------------------------
   const pad = $("pad"), PAD = 280;
@@ -554,25 +599,46 @@
     if (ignoredPointers.size) return;
     const started = performance.now();
     const verdict = hw3.drawingVerdict(strokes, data.inkLimit);
-    endTour(); stopPlay();
-    state.source = "drawing"; state.refused = "";
-    state.drawing = verdict.read ? verdict.image : null;
-    setPadStatus(verdict.read ? "Read: your drawing, prepared as MNIST was (28 x 28: see The digit being read)." : verdict.reason, String(verdict.read));
-    if (verdict.read) state.step = 28 + state.appended;
-    show();
+    keepInPlace(pad, () => {
+      endTour(); stopPlay();
+      state.source = "drawing"; state.refused = "";
+      state.drawing = verdict.read ? verdict.image : null;
+      setPadStatus(verdict.read ? "Read: your drawing, prepared as MNIST was (28 x 28: see The digit being read)." : verdict.reason, String(verdict.read));
+      if (verdict.read) state.step = 28 + state.appended;
+      show();
+    });
     $("pad-status").dataset.readMs = String(performance.now() - started);
   };
   pad.addEventListener("pointerup", lift);
   pad.addEventListener("pointercancel", lift);
-  $("clear").addEventListener("click", () => {
+  $("clear").addEventListener("click", () => keepInPlace(pad, () => { // clearing ends the tour, as drawing does
     strokes = []; drawing = null; restored = false; ignoredPointers.clear();
+    endTour(); stopPlay();
     state.drawing = null; state.source = "drawing"; state.refused = "";
     redrawPad();
     setPadStatus("Draw a digit on the pad."); delete $("pad-status").dataset.readMs;
     show();
-  });
+  }));
 
   // --- Controls ------------------------------------------------------------------------------------
+  // A finger's tap on a button acts when the finger lifts: Chrome may drop the click of a tap that comes
+  // right after a stroke on the pad. The click that may still follow that tap is dropped.
+  let pressed = null, tapped = null;
+  document.addEventListener("pointerdown", (event) => { pressed = event.pointerType === "touch" ? event.target.closest("button") : null; }, true);
+  document.addEventListener("pointercancel", () => { pressed = null; }, true);
+  document.addEventListener("pointerup", (event) => {
+    const button = pressed; pressed = null;
+    if (!button || event.pointerType !== "touch" || button.disabled) return;
+    const under = document.elementFromPoint(event.clientX, event.clientY);
+    if (!under || under.closest("button") !== button) return; // the finger slid off the button
+    tapped = { button, at: performance.now() };
+    button.click();
+  }, true);
+  document.addEventListener("click", (event) => {
+    if (!event.isTrusted || !tapped) return;
+    if (event.target.closest("button") === tapped.button && performance.now() - tapped.at < 1000) { event.stopImmediatePropagation(); event.preventDefault(); }
+    tapped = null;
+  }, true);
   let timer = null;
   function stopPlay() { if (timer) { clearInterval(timer); timer = null; } $("play").textContent = "Play"; $("play").setAttribute("aria-pressed", "false"); }
   function play() {
@@ -588,20 +654,20 @@
   $("image-slider").max = String(data.images.length - 1);
   $("image-slider").addEventListener("input", () => { state.source = "test"; state.image = Number($("image-slider").value); show(); });
   $("source-test").addEventListener("change", () => { state.source = "test"; show(); });
-  $("source-drawing").addEventListener("change", () => { endTour(); state.source = "drawing"; show(); });
+  $("source-drawing").addEventListener("change", () => keepInPlace($("source-drawing"), () => { endTour(); state.source = "drawing"; show(); }));
   $("order").addEventListener("change", () => { state.order = $("order").value; show(); });
   for (const [id, key] of [["down", "down"], ["right", "right"], ["append", "appended"]]) {
-    $(id).addEventListener("input", () => {
+    $(id).addEventListener("input", () => keepInPlace($(id), () => {
       const atEnd = state.step >= 28 + state.appended;
       state[key] = Number($(id).value);
       visitorSet(key);
       if (key === "appended" && atEnd) state.step = 28 + state.appended; // stay on the last row read
       show();
-    });
+    }));
   }
   for (let r = 1; r <= 28; r++) $("blank-row").add(new Option(`row ${r}`, String(r - 1)));
   $("blank-toggle").addEventListener("click", () => toggleRow(Number($("blank-row").value)));
-  $("reset").addEventListener("click", () => { Object.assign(state, NO_EXPERIMENT, { blanked: [] }); if (tour) tour.owned.clear(); state.step = 28; show(); });
+  $("reset").addEventListener("click", () => keepInPlace($("reset"), () => { Object.assign(state, NO_EXPERIMENT, { blanked: [] }); if (tour) tour.owned.clear(); state.step = 28; show(); }));
   window.addEventListener("hashchange", () => { readHash(); show(); });
 
   $("source").textContent = data.source;
