@@ -32,19 +32,15 @@ report: install
 explorer: install
 	$(PYTHON) -m hw3.explorer
 
-# Two processes side by side on the two cores, each with one thread per numerical library (two each
-# would make OpenBLAS and TensorFlow spin against each other). One runs the notebook's smoke run
-# through nbval, the longer part. The other, at a lower priority, runs the unit tests and then the
-# JupyterLab browser test, which trains the small models its cells need in its own temporary folder:
-# the nbval run alone keeps one core busy after the unit tests end. Plain `pytest` runs the same tests
-# one after the other, and there the browser test reuses the models the nbval run trained.
+# Everything in one pytest run spread over the two cores by pytest-xdist, each worker with one thread
+# per numerical library (two each would make OpenBLAS and TensorFlow spin against each other). --dist
+# loadfile keeps each file together on one worker, in order: a notebook's cells (every top-level *.ipynb
+# runs through nbval) and a test file's tests; conftest.py adds the JupyterLab browser test to
+# hw3.ipynb's unit, after its cells, so it reuses the small models that smoke run trained. The workers
+# take the files in collection order, the notebooks (the longest) first, and the next file as soon as
+# they are nearly done with one. Plain `pytest` runs the same tests one after the other.
 test: install
-	@export $(ONE_THREAD_EACH); \
-	$(PYTHON) -m pytest hw3.ipynb > .test-notebook.log 2>&1 & notebook=$$!; \
-	nice -n 10 sh -c '$(PYTHON) -m pytest tests --ignore=tests/test_widgets_in_browser.py; units=$$?; \
-		$(PYTHON) -m pytest tests/test_widgets_in_browser.py && test $$units -eq 0'; others=$$?; \
-	wait $$notebook; status=$$?; echo; echo "--- the notebook through nbval ---"; cat .test-notebook.log; \
-	rm -f .test-notebook.log; test $$others -eq 0 && test $$status -eq 0
+	@export $(ONE_THREAD_EACH); $(PYTHON) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # Mutation testing of the analysis modules against their fast unit tests (not part of make test or CI;
 # about half an hour on 2 cores). Results and the survivors judged equivalent: tests/MUTATION.md.

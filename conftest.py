@@ -11,11 +11,15 @@ import pytest
 # Set before anything imports helpers or starts a notebook kernel (kernels inherit the environment).
 os.environ["HW3_SMOKE"] = "1"
 os.environ.setdefault("MPLBACKEND", "Agg")
-# One smoke output folder for the whole session: when the same run executed the notebook first (plain
-# `pytest`; pytest.ini lists it first), the browser test's kernel reuses the small models nbval trained
-# there; run on its own, as `make test` does, it trains them.
+# One smoke output folder per test process: when the same process executed hw3.ipynb first (plain
+# `pytest`, which lists the notebooks first; or the pytest-xdist worker that runs hw3.ipynb under
+# `make test`, see pytest_xdist_make_scheduler), the browser test's kernel reuses the small
+# models nbval trained there; run on its own, it trains them. An HW3_OUTPUT_DIR that the caller chose is
+# kept; one that a parent test session chose for itself (xdist's workers inherit the controller's
+# environment) is replaced, so two workers never write one results.json at the same time.
 _SMOKE_DIR = tempfile.mkdtemp(prefix="hw3-tests-")
-os.environ.setdefault("HW3_OUTPUT_DIR", _SMOKE_DIR)
+if os.environ.get("HW3_OUTPUT_DIR") in (None, "", os.environ.get("HW3_TESTS_OWN_OUTPUT_DIR")):
+    os.environ["HW3_OUTPUT_DIR"] = os.environ["HW3_TESTS_OWN_OUTPUT_DIR"] = _SMOKE_DIR
 
 PROJECT_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(PROJECT_DIR))
@@ -40,6 +44,27 @@ def trained_models():
             pytest.fail(f"{path} is missing: the trained models are part of the repository")
         models[name] = readable_saved_model(path)
     return models
+
+
+# `make test` runs pytest-xdist with --dist loadfile: each file (a notebook's cells share one kernel, a
+# test file its module fixtures) runs whole, in order, on one worker, and the workers take the files
+# in collection order (--no-loadscope-reorder), the notebooks first. The browser test rides with
+# hw3.ipynb, after its cells, so it reuses the small models that notebook's smoke run trained.
+BROWSER_TEST = "tests/test_widgets_in_browser.py"
+BROWSER_NOTEBOOK = "hw3.ipynb"  # the notebook whose cells tagged `widgets` the browser test opens
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None  # pytest-xdist's own scheduler for the other modes
+    from xdist.scheduler import LoadFileScheduling
+
+    class NotebookFileScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return BROWSER_NOTEBOOK if scope == BROWSER_TEST else scope
+
+    return NotebookFileScheduling(config, log)
 
 
 # The smoke run must never touch the committed outputs: snapshot them and compare at the end.

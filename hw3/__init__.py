@@ -39,7 +39,13 @@ tensorflow` and that probe therefore run once with file descriptor 2 captured, a
 wrote there except those lines is written back. File descriptor 2 itself is left
 as it was, so a crash's message (an abort, running out of memory) reaches the notebook and the
 server's log.
+
+TensorFlow is imported that way when something first asks for it (a module importing keras or
+tensorflow), not when the package is imported: the modules that need no network (`settings`,
+`cache`, so `python -m hw3.cache`) start in a fraction of a second instead of loading TensorFlow.
 """
+import importlib.abc
+import importlib.util
 import os
 import re
 import sys
@@ -57,18 +63,15 @@ def startup_noise_removed(text: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if not _STARTUP_NOISE.match(line))
 
 
-def _import_tensorflow_quietly() -> None:
-    """Import TensorFlow with its log level set and fd 2 captured during the import only."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if "tensorflow" in sys.modules:
-        return
+def _load_tensorflow_quietly(load) -> None:
+    """Run `load` (which loads TensorFlow and returns the module) and the CUDA driver probe with fd 2
+    captured, write back what they wrote there except the start-up noise, then quiet absl's logging."""
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as captured:
         os.dup2(captured.fileno(), 2)
         try:
-            import tensorflow  # loaded here once; every module then finds it imported
-
+            tensorflow = load()
             tensorflow.config.list_physical_devices("GPU")  # the CUDA driver probe, which logs when it fails
         finally:
             os.dup2(saved, 2)
@@ -82,4 +85,41 @@ def _import_tensorflow_quietly() -> None:
     absl_logging.set_verbosity(absl_logging.ERROR)
 
 
-_import_tensorflow_quietly()
+class _QuietLoader(importlib.abc.Loader):
+    """The real loader of the `tensorflow` package, run inside `_load_tensorflow_quietly`; once the
+    package is loaded, the module and its spec have the real loader back."""
+
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        def load():
+            self.loader.exec_module(module)
+            return module
+
+        try:
+            _load_tensorflow_quietly(load)
+        finally:
+            module.__loader__ = module.__spec__.loader = self.loader
+
+
+class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
+    """The first import of `tensorflow` (directly, or through keras or a hw3 module) finds the
+    package as usual, with the quiet loader; the finder then takes itself out of the import system."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "tensorflow":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _QuietLoader(spec.loader)
+        return spec
+
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # read by TensorFlow's C++ libraries when they load
+if "tensorflow" not in sys.modules and not any(isinstance(finder, _QuietTensorFlowFinder) for finder in sys.meta_path):
+    sys.meta_path.insert(0, _QuietTensorFlowFinder())

@@ -35,3 +35,18 @@ def test_only_tensorflows_loading_info_lines_are_taken_out():
                                            "E0000 00:00:1795971859.884530    6483 cuda.cc:31] an error stays\n"
                                            "Fatal Python error: Aborted\n"
                                            "I0000 is not a log line without its time and place\n")
+
+
+def test_the_cache_command_starts_without_tensorflow_and_keras_still_loads_it_quietly():
+    """hw3 loads TensorFlow (quietly) only when a module asks for it: `python -m hw3.cache` and the
+    modules before `data` never do; the first `import keras` does, through the package's quiet loader."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nimport hw3.cache\nassert 'tensorflow' not in sys.modules, 'hw3.cache loaded TensorFlow'\n"
+              "import keras, tensorflow\nassert tensorflow.__loader__ is tensorflow.__spec__.loader\n"
+              "assert type(tensorflow.__loader__).__name__ != '_QuietLoader'\nprint(int(keras.ops.add(1, 2)))\n")
+    run = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "3", run.stdout
+    assert "I0000" not in run.stderr and "absl::InitializeLog" not in run.stderr, run.stderr
