@@ -9,6 +9,7 @@ Screenshot mode (the README's figure): python tests/test_explorer_in_browser.py 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -33,6 +34,8 @@ SIZES = {"desktop": {"viewport": {"width": 1280, "height": 800}},
          "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}}
 SEVEN = [(60, 60), (220, 60), (200, 110), (160, 170), (130, 250)]  # pad pixels: the bar, then the stem
 FOUR = [(80, 40), (60, 150), (210, 150)], [(170, 60), (165, 260)]
+DOT = [(140, 140)]  # refused: too small
+SCRIBBLE = [(20, 20), (260, 30), (30, 80), (260, 90), (20, 140), (260, 150), (20, 200), (260, 210), (20, 260), (260, 260)]  # refused: too much ink
 FIXED_STROKES = {
     "a 7 with a long tail": [[(60, 50), (210, 50), (100, 260)]],
     "a slanted 1": [[(170, 30), (110, 250)]],  # its centre of mass falls on a half pixel: numpy's rounding decides
@@ -287,9 +290,7 @@ def test_the_step_control_steps_through_a_drawing(browser):
     assert not errors
 
 
-@pytest.mark.parametrize("strokes, reason", [(([(140, 140)],), "under 40% of the pad"),
-                                             (([(20, 20), (260, 30), (30, 80), (260, 90), (20, 140), (260, 150),
-                                                (20, 200), (260, 210), (20, 260), (260, 260)],), "a scribble")])
+@pytest.mark.parametrize("strokes, reason", [((DOT,), "under 40% of the pad"), ((SCRIBBLE,), "a scribble")])
 def test_a_dot_or_a_scribble_is_not_read(browser, strokes, reason):
     page, errors = browser
     page.locator("#clear").click()
@@ -425,7 +426,7 @@ def test_the_test_images_and_the_controls_work_from_the_keyboard(browser):
 
 EXAMPLE_VIEW = "#source=test&image=13&step=12&down=-2&right=1&append=3&blank=10,11"
 # What each tour stop sets up, from a clean state: (test image, step, experiments)
-TOUR_SETUPS = {1: (0, 4, {}), 2: (2, 16, {}), 3: (3, 32, {"appended": 4}), 4: (7, 28, {"blanked": [11]}), 5: (0, None, {})}
+TOUR_SETUPS = {1: (0, 4, {}), 2: (2, 16, {}), 3: (3, 28, {"appended": 4}), 4: (7, 28, {"blanked": [11]}), 5: (0, None, {})}
 
 
 def page_state(page) -> dict:
@@ -880,11 +881,207 @@ def test_a_links_numbers_out_of_range_are_adjusted_and_said(browser):
     assert not errors
 
 
+# --- A second new-user review: work kept, words that agree with the page, nothing hidden ---------------
+
+MY_VIEW = "#source=test&image=5&step=9&down=3&right=-2&append=1&blank=20"
+
+
+def test_ending_the_tour_brings_back_the_visitors_own_view(sized):
+    page, errors, size = sized
+    for stop in (1, 3, 4):
+        page.evaluate(f"() => window.hw3Page.open('{MY_VIEW}')")
+        before = page_state(page)
+        page.locator(f"[data-stop='{stop}']").click()
+        assert page_state(page)["down"] == 0, "the stop starts from a clean page"
+        page.locator("#tour-end").click()
+        assert page_state(page) == before, f"{size}, stop {stop}: {page_state(page)} != {before}"
+        assert "moved 3 rows down" in page.locator("#experiments-on").inner_text()
+    # through several stops, and what the visitor changes during the tour stays as the visitor set it
+    page.evaluate(f"() => window.hw3Page.open('{MY_VIEW}')")
+    page.locator("[data-stop='1']").click()
+    page.locator("#tour-next").click()
+    page.locator("#right").focus()
+    page.keyboard.press("ArrowRight")
+    page.locator("#tour-end").click()
+    assert page_state(page) == {**before, "right": 1}, page_state(page)
+    assert "(set by tour" not in page.locator("#experiments-on").inner_text()
+    assert not errors
+
+
+def test_a_drawing_stays_in_the_link_while_a_test_image_is_shown(sized):
+    page, errors, size = sized
+    draw(page, FOUR)
+    drawing = page.evaluate("() => Array.from(window.hw3Page.state.drawing)")
+    reading = page.locator("#reading").inner_text()
+    page.locator("#source-test").check()
+    page.locator("#image-slider").focus()
+    page.keyboard.press("ArrowRight")
+    fragment = page.evaluate("() => location.hash")
+    assert "source=test" in fragment and "image=1" in fragment and "drawing=" in fragment, fragment
+    other = page.context.new_page()  # the page reloaded from its link
+    try:
+        other.goto(PAGE.as_uri() + fragment, wait_until="load")
+        assert other.locator("#image-slider").input_value() == "1" and "test image 1" in other.locator("#reading").inner_text()
+        assert pad_cells(other) == drawing, f"{size}: the drawing is lost"
+        other.locator("#source-drawing").check()
+        assert other.locator("#reading").inner_text() == reading
+    finally:
+        other.close()
+    assert not errors
+
+
+@pytest.mark.parametrize("strokes", [DOT, SCRIBBLE], ids=["dot", "scribble"])
+def test_the_step_bar_says_that_a_drawing_was_refused(browser, strokes):
+    page, errors = browser
+    page.locator("#clear").click()
+    assert page.locator("#status-line").inner_text() == "Nothing read: draw a digit."
+    draw(page, [strokes])
+    assert page.locator("#pad-status").get_attribute("data-read") == "false"
+    assert page.locator("#status-line").inner_text() == "Nothing read: drawing refused, see the pad."
+    page.locator("#clear").click()
+    assert page.locator("#status-line").inner_text() == "Nothing read: draw a digit."
+    assert not errors
+
+
+def test_the_tour_stops_name_controls_in_reach_and_open_where_they_say(sized):
+    page, errors, size = sized
+    page.locator("[data-stop='1']").click()
+    assert "next test image" in page.locator("#tour-hand-over").inner_text()
+    assert in_view(page, "#tour-image", True), f"{size}: stop 1's test image control is out of reach"
+    page.locator("#tour-image").click()
+    assert page_state(page)["image"] == 1 and page_state(page)["step"] == 4 and page.locator("#tour-text").is_visible()
+    for stop in range(1, 6):
+        page.locator(f"[data-stop='{stop}']").click()
+        assert page.locator("#tour-image").is_visible() == (stop == 1)
+        said = re.search(r"[Ss]tep from (\d+) to (\d+)", page.locator("#tour-hand-over").inner_text())
+        if said:
+            assert page_state(page)["step"] == int(said.group(1)), f"stop {stop} says '{said.group(0)}' but opens at {page_state(page)['step']}"
+    page.locator("#tour-end").click()
+    assert not errors
+
+
+def test_the_importance_note_says_its_unit_and_why_a_column_is_empty(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    bars = page.evaluate("() => window.hw3Page.importanceBars()")
+    lstm = max(abs(bar["drop"]) for bar in bars if bar["name"] == "lstm_1x32")
+    assert max(abs(bar["length"]) for bar in bars if bar["name"] == "lstm_1x32") < 1  # too short to see
+    note = page.locator("#importance-note").inner_text()
+    assert "percentage points" in note, note
+    assert f"no single row changes the LSTM's answer by more than {math.ceil(1000 * lstm) / 10:.1f} points" in note, note
+    assert "GRU's answer by more than" not in note
+    assert not errors
+
+
+def test_units_ordered_by_class_show_each_class_group(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28&order=class')")
+    for picture in ("#panels [data-model='gru_1x32'] canvas.h", "#panels [data-model='lstm_1x32'] canvas.f"):
+        groups = page.locator(picture).evaluate("(canvas) => canvas.hw3Groups")
+        assert groups and len(groups) >= 2, groups
+        assert [g[0] for g in groups] == sorted({g[0] for g in groups}), "one group per class, in order"
+        assert groups[0][1] == 0 and groups[-1][2] == 31 and all(a[2] + 1 == b[1] for a, b in zip(groups, groups[1:]))
+        labels = page.locator(picture).evaluate("(canvas) => canvas.hw3Labels")
+        assert labels and all(re.fullmatch(r"\d(-\d)?", label) for label in labels), labels  # a class, or a few narrow groups
+        assert {int(k) for label in labels for k in label.split("-")} <= {g[0] for g in groups}, (labels, groups)
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    assert page.locator("#panels [data-model='gru_1x32'] canvas.h").evaluate("(canvas) => canvas.hw3Groups") is None
+    assert not errors
+
+
+@pytest.mark.parametrize("fragment, said", [("#%%%garbage", "%%%garbage"), ("#source=test&order=zzz", "order=zzz"),
+                                            ("#source=tests&image=2", "source=tests")])
+def test_a_garbled_link_is_said_to_be_adjusted(browser, fragment, said):
+    page, errors = browser
+    other = page.context.new_page()
+    try:
+        other.goto(PAGE.as_uri() + fragment, wait_until="load")
+        note = other.locator("#url-note")
+        assert note.is_visible(), f"{fragment}: adjusted silently"
+        assert said in note.inner_text(), note.inner_text()
+    finally:
+        other.close()
+    assert not errors
+
+
+def test_keyboard_focus_never_hides_under_the_step_bar(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    for target, after in (("#order", "#panels [data-model='gru_1x32'] canvas.h"), ("#image-slider", "#clear")):
+        page.locator(target).evaluate("""(element) => { const bar = document.getElementById('stepbar');
+            window.scrollTo(0, element.getBoundingClientRect().top + window.scrollY - bar.offsetHeight + element.offsetHeight + 1); }""")
+        if page.locator(target).evaluate("(element) => element.getBoundingClientRect().bottom") > page.locator("#stepbar").bounding_box()["height"]:
+            continue  # the page cannot scroll that far
+        page.locator(after).evaluate("(element) => element.focus({preventScroll: true})")
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate("() => '#' + document.activeElement.id") == target
+        assert in_view(page, target, True), f"{target}, focused by Shift+Tab, is under the step bar"
+    assert not errors
+
+
+def test_a_tap_on_a_picture_leaves_no_tooltip_or_outline_once_the_page_scrolls(chromium):
+    page, errors = _open(chromium, "phone")
+    try:
+        page.locator("#panels [data-model='gru_1x32']").evaluate("(panel) => panel.scrollIntoView({block: 'center'})")
+        box = page.locator("#panels [data-model='gru_1x32'] canvas.h").bounding_box()
+        page.touchscreen.tap(box["x"] + 40, box["y"] + 3 + 9.5 * 7)
+        page.evaluate("() => window.scrollBy(0, 300)")
+        page.wait_for_timeout(200)
+        assert page.locator("#tooltip").is_hidden(), "the tooltip stays after the scroll"
+        assert page.evaluate("() => window.hw3Page.state.hot") is None, "the outlined step stays after the scroll"
+    finally:
+        page.context.close()
+    assert not errors
+
+
+def test_the_digits_tooltip_stays_beside_the_digit(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=6&step=23')")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    box = page.locator("#digit").bounding_box()
+    for column in (4, 14, 26):
+        page.mouse.move(box["x"] + 24 + 8 * column, box["y"] + 3 + 14.5 * 8)  # row 15
+        tip, view, order = (page.locator(s).bounding_box() for s in ("#tooltip", "#view", "#order"))
+        assert "row 15" in page.locator("#tooltip").inner_text()
+        assert view["x"] <= tip["x"] and tip["x"] + tip["width"] <= view["x"] + view["width"] + 0.5, (tip, view)
+        assert tip["x"] + tip["width"] <= order["x"] or tip["y"] + tip["height"] <= order["y"] or tip["y"] >= order["y"] + order["height"]
+    page.mouse.move(0, 0)
+    assert not errors
+
+
+def test_no_tour_stop_button_is_cut_by_the_step_bar(sized):
+    page, errors, size = sized
+    for stop in range(1, 6):
+        page.locator(f"[data-stop='{stop}']").click()
+        cut = page.evaluate("""() => { const bar = document.getElementById('stepbar').getBoundingClientRect().bottom;
+            return Array.from(document.querySelectorAll('#tour-stops button')).map((b) => b.getBoundingClientRect())
+                .filter((box) => box.top < bar - 0.5 && box.bottom > bar + 0.5).length; }""")
+        assert cut == 0, f"{size}, stop {stop}: {cut} button(s) half under the step bar"
+    page.locator("#tour-end").click()
+    assert not errors
+
+
+def test_on_a_phone_a_refusal_sits_right_under_the_clear_button(chromium):
+    page, errors = _open(chromium, "phone")
+    try:
+        draw(page, [SCRIBBLE])
+        gap = page.locator("#pad-status").bounding_box()["y"] - (lambda b: b["y"] + b["height"])(page.locator("#clear").bounding_box())
+        assert gap < 16, f"{gap:.0f} px of empty space above the refusal"
+        assert page.locator("#status-line").evaluate("(line) => line.offsetHeight") < 24, "the step bar's line wraps"
+        page.locator("#clear").click()
+        draw(page)
+        assert "GRU 7" in page.locator("#pad-reading").inner_text() and in_view(page, "#pad-reading")
+    finally:
+        page.context.close()
+    assert not errors
+
+
 def take_screenshot(target: Path) -> None:
     """The README's figure: the tour's third stop at 1280 x 1240, the step bar, the digit read and both networks."""
     with explorer_page("desktop") as (page, errors):
         page.set_viewport_size({"width": 1280, "height": 1240})
         page.locator("[data-stop='3']").click()
+        page.evaluate("() => { window.hw3Page.state.step = 32; window.hw3Page.show(); }")  # stepped from 28 to 32, as the stop says
         page.wait_for_timeout(1200)  # the live line
         page.evaluate("() => window.scrollTo(0, document.getElementById('stepbar').offsetTop)")
         page.screenshot(path=str(target))

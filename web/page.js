@@ -37,7 +37,9 @@
   // --- State: what is shown, kept in the URL hash (all but the tour and the highlighted step) ----------
   const state = { source: "test", image: 0, step: 28, down: 0, right: 0, appended: 0, blanked: [], drawing: null,
                   refused: "", order: "index", hot: null, unit: 0 };
-  let tour = null; // {stop, owned: Set of the experiments the stop set and the visitor has not touched}
+  // The tour: {stop, owned, saved}. `saved` is the visitor's own view when the tour started; `owned` the parts
+  // of it the tour has taken over and the visitor has not touched since ("view": the digit and the step).
+  let tour = null;
   const encodeImage = (image) => btoa(String.fromCharCode(...Array.from({ length: 98 }, (_, b) =>
     Array.from({ length: 8 }, (_, k) => (image[8 * b + k] ? 1 << k : 0)).reduce((s, v) => s | v, 0))));
   // A drawing from a URL: 98 bytes of base64, 784 bits, with some ink and no more than a digit has.
@@ -55,12 +57,19 @@
     const parts = [`source=${state.source}`, `image=${state.image}`, `step=${state.step}`, `down=${state.down}`,
       `right=${state.right}`, `append=${state.appended}`, `blank=${state.blanked.map((r) => r + 1).join(",")}`];
     if (state.order !== "index") parts.push(`order=${state.order}`);
-    if (state.source === "drawing" && state.drawing) parts.push(`drawing=${encodeURIComponent(encodeImage(state.drawing))}`);
+    if (state.drawing) parts.push(`drawing=${encodeURIComponent(encodeImage(state.drawing))}`); // kept while a test image is shown
     history.replaceState(null, "", `#${parts.join("&")}`);
   }
+  const LINK_KEYS = ["source", "image", "step", "down", "right", "append", "blank", "order", "drawing"];
   function readHash() {
-    const fields = Object.fromEntries(location.hash.slice(1).split("&").filter(Boolean).map((p) => p.split("=")));
-    const adjusted = []; // what in the link could not be shown as it was, in words
+    const adjusted = [], parts = location.hash.slice(1).split("&").filter(Boolean); // adjusted: what in the link could not be shown as it was, in words
+    const known = parts.filter((p) => LINK_KEYS.includes(p.split("=")[0]) && p.includes("="));
+    if (known.length < parts.length) adjusted.push(`${parts.filter((p) => !known.includes(p)).map((p) => `"${p}"`).join(", ")} not understood, left out`);
+    const fields = Object.fromEntries(known.map((p) => p.split("=")));
+    const oneOf = (key, values) => { // a word from `values`, the first when the link has another
+      if (fields[key] !== undefined && !values.includes(fields[key])) adjusted.push(`${key}=${fields[key]} became ${values[0]} (${values.join(" or ")})`);
+      return values.includes(fields[key]) ? fields[key] : values[0];
+    };
     const whole = (key, lo, hi, fallback) => {
       if (fields[key] === undefined) return fallback;
       const v = Number(fields[key]), shown = fields[key] !== "" && Number.isInteger(v) ? clamp(v, lo, hi) : fallback;
@@ -74,15 +83,16 @@
     const rows = (fields.blank || "").split(",").filter(Boolean), kept = rows.filter((r) => Number.isInteger(Number(r)) && r >= 1 && r <= 28);
     if (kept.length < rows.length) adjusted.push(`blank rows ${rows.filter((r) => !kept.includes(r)).join(", ")} left out (rows 1 to 28)`);
     state.blanked = [...new Set(kept.map(Number))].map((r) => r - 1).sort((a, b) => a - b);
-    state.order = ["change", "class"].includes(fields.order) ? fields.order : "index";
-    state.source = fields.source === "drawing" ? "drawing" : "test";
+    state.order = oneOf("order", ["index", "change", "class"]);
+    state.source = oneOf("source", ["test", "drawing"]);
     state.refused = "";
-    if (state.source === "drawing" && fields.drawing !== undefined) {
+    if (fields.drawing !== undefined && !(state.drawing && fields.drawing === encodeURIComponent(encodeImage(state.drawing)))) {
       let text = null;
       try { text = decodeURIComponent(fields.drawing); } catch (error) { text = null; }
       const decoded = text === null ? { image: null, why: "it is not valid URL text" } : decodeImage(text);
       state.drawing = decoded.image;
       if (!decoded.image) state.refused = `Refused: this link's drawing cannot be read (${decoded.why}), so nothing is shown for it. Draw a digit on the pad, or choose a test image.`;
+      padRefused = false;
       strokes = []; restored = Boolean(decoded.image);
       setPadStatus(decoded.image ? "A shared drawing, shown as the networks read it (28 x 28). Clear the pad to draw your own." : state.refused, decoded.image ? "true" : "false");
       redrawPad();
@@ -118,7 +128,7 @@
 
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
   function experimentsOn() { // each experiment on, in words, with who set it
-    const on = [], by = (key) => (tour && tour.owned.has(key) ? ` (set by tour stop ${tour.stop + 1})` : "");
+    const on = [], by = (key) => (tour && tour.owned.has(key) && tour.set.has(key) ? ` (set by tour stop ${tour.stop + 1})` : "");
     if (state.down) on.push(`moved ${plural(Math.abs(state.down), "row")} ${state.down > 0 ? "down" : "up"}${by("down")}`);
     if (state.right) on.push(`moved ${plural(Math.abs(state.right), "column")} ${state.right > 0 ? "right" : "left"}${by("right")}`);
     if (state.blanked.length) on.push(`row${state.blanked.length > 1 ? "s" : ""} ${state.blanked.map((r) => r + 1).join(", ")} blanked${by("blanked")}`);
@@ -199,13 +209,35 @@
     canvas.hw3Axis = stepAxis(g, rows.length, LEFT, TOP, ROW_PX);
     g.fillStyle = "#444"; g.textBaseline = "top"; g.textAlign = "center";
     const y = TOP + rows.length * ROW_PX + 2;
-    if (columns === 10) for (let k = 0; k < 10; k++) g.fillText(String(k), LEFT + (k + 0.5) * cell, y);
-    else { g.textAlign = "left"; g.fillText(state.order === "index" ? "unit 1" : "ordered", LEFT, y); g.textAlign = "right"; g.fillText(state.order === "index" ? "32" : "", LEFT + width, y); }
+    canvas.hw3Groups = null; canvas.hw3Labels = [];
+    const label = (text, x, align) => { g.textAlign = align; g.fillText(text, x, y); canvas.hw3Labels.push(text); };
+    if (columns === 10) for (let k = 0; k < 10; k++) label(String(k), LEFT + (k + 0.5) * cell, "center");
+    else if (state.order === "class") classGroups(g, canvas, labels, info.name, rows.length, cell, label);
+    else if (state.order === "change") { label("early", LEFT, "left"); label("late", LEFT + width, "right"); }
+    else { label("unit 1", LEFT, "left"); label("32", LEFT + width, "right"); }
     const scaleInfo = SCALES[scale], legendY = y + 14; // the colour scale
     for (let k = 0; k < width; k++) { g.fillStyle = scaleInfo.colour(scaleInfo.low + (scaleInfo.high - scaleInfo.low) * k / (width - 1)); g.fillRect(LEFT + k, legendY, 1, 6); }
     g.fillStyle = "#444"; g.textBaseline = "top"; g.textAlign = "left"; g.fillText(String(scaleInfo.low), LEFT, legendY + 7);
     g.textAlign = "right"; g.fillText(String(scaleInfo.high), LEFT + width, legendY + 7);
     canvas.hw3Hover = { ...info, rows, columns, cell, labels, top: TOP, rowPx: ROW_PX, left: LEFT };
+  }
+
+  // Units ordered by the class each favours: a line between two classes' groups, and under each group its
+  // class (a group too narrow for its digit shares a label with its neighbours: "2-4").
+  function classGroups(g, canvas, units, name, rows, cell, label) {
+    const groups = [];
+    units.forEach((j, m) => { const k = favouredClass(name, j); if (groups.length && groups[groups.length - 1][0] === k) groups[groups.length - 1][2] = m; else groups.push([k, m, m]); });
+    canvas.hw3Groups = groups;
+    g.strokeStyle = "rgba(0,0,0,0.45)"; // thin lines across the picture, a darker tick under it
+    for (const [, from] of groups.slice(1)) { g.beginPath(); g.moveTo(LEFT + from * cell, TOP); g.lineTo(LEFT + from * cell, TOP + rows * ROW_PX + 4); g.stroke(); }
+    let pending = null; // groups not yet labelled: [first class, last class, first column]
+    groups.forEach(([k, from, to], n) => {
+      pending = pending ? [pending[0], k, pending[2]] : [k, k, from];
+      const text = pending[0] === pending[1] ? String(k) : `${pending[0]}-${pending[1]}`;
+      if ((to + 1 - pending[2]) * cell >= g.measureText(text).width + 2 || n === groups.length - 1) {
+        label(text, LEFT + (pending[2] + to + 1) * cell / 2, "center"); pending = null;
+      }
+    });
   }
 
   // The digit being read, and beside it each row's importance for both networks on one scale: the
@@ -243,8 +275,14 @@
     });
     g.textAlign = "center"; g.fillText("click a row to blank it", DIGIT_LEFT + width / 2, TOP + rows * DIGIT_ROW + 4);
     canvas.hw3Digit = { rows, found };
+    // A network whose bars are all under 2 px is said in words: no row matters much to it.
+    const flat = found ? NAMES.filter((name) => BAR_HALF * Math.max(...found[name].importance.drops.map(Math.abs)) / largest < 2) : [];
+    const atMost = (name) => (Math.ceil(1000 * Math.max(...found[name].importance.drops.map(Math.abs))) / 10).toFixed(1);
     $("importance-note").textContent = found
-      ? `Bars beside each row: how many points of its final class's probability a network loses (bar to the right) or gains (to the left) when that row alone is blanked. GRU and LSTM on one scale: a half column is ${(100 * largest).toFixed(1)} points.`
+      ? "Bars beside each row: how much the probability of a network's final answer falls (bar to the right) or rises (to the left) " +
+        "when that row alone is blanked, in percentage points (from 100% to 60% is 40 points). GRU and LSTM on one scale: " +
+        `the longest bar, half a column wide, is ${(100 * largest).toFixed(1)} points.` +
+        flat.map((name) => ` The ${SHORT[name]}'s column looks empty: no single row changes the ${SHORT[name]}'s answer by more than ${atMost(name)} points.`).join("")
       : "";
   }
 
@@ -295,6 +333,15 @@
     });
   }
 
+  // A finger's tap on a picture leaves no hover to end it: once the page scrolls, its tip and outline go.
+  let lastPointer = "";
+  document.addEventListener("pointerdown", (event) => { lastPointer = event.pointerType; }, true);
+  window.addEventListener("scroll", () => {
+    if (lastPointer !== "touch") return; // a mouse gets a fresh hover from the browser, the keyboard keeps its step
+    $("tooltip").hidden = true;
+    if (document.activeElement instanceof HTMLCanvasElement) document.activeElement.blur();
+    setHot(null);
+  }, { passive: true });
   function setHot(step) { if (state.hot !== step) { state.hot = step; drawPictures(); } }
 
   // What a picture holds at the highlighted step (and unit): for the tooltip and the keyboard.
@@ -326,7 +373,9 @@
     setHot(t);
     tip.textContent = describeAt(canvas, t, j);
     tip.hidden = false;
-    tip.style.left = `${Math.min(event.pageX + 12, document.documentElement.clientWidth - 370)}px`; tip.style.top = `${event.pageY + 14}px`;
+    // beside the cursor, but inside the picture's own card: the digit's tip never covers the controls beside it
+    const card = canvas.closest("#view, .model").getBoundingClientRect(), right = card.right + window.scrollX - tip.offsetWidth;
+    tip.style.left = `${Math.max(card.left + window.scrollX, Math.min(event.pageX + 12, right))}px`; tip.style.top = `${event.pageY + 14}px`;
   }
   function announceProbe(canvas) { $("probe").textContent = describeAt(canvas, state.hot || state.step, canvas.id === "digit" ? 0 : clamp(state.unit, 0, (canvas.hw3Hover || { columns: 1 }).columns - 1)); }
   function probeKey(event, canvas) { // arrow keys move the highlighted step (up, down) and unit (left, right)
@@ -425,7 +474,8 @@
   // changed since it last spoke.
   let lastLive = 0, liveTimer = null, spoken = {};
   function liveText(found, onlyChanges) { // {text, tops}: the step and each network's answer at it
-    if (!found) return { text: state.source === "drawing" ? (state.refused ? "Refused: the link's drawing." : "Nothing read: draw a digit.") : "", tops: null };
+    if (!found) return { text: state.source !== "drawing" ? "" : state.refused ? "Refused: the link's drawing."
+      : padRefused ? "Nothing read: drawing refused, see the pad." : "Nothing read: draw a digit.", tops: null };
     const tops = Object.fromEntries(NAMES.map((name) => [name, answer(found, name, state.step)]));
     const changed = NAMES.filter((name) => !spoken.tops || spoken.tops[name][0] !== tops[name][0]);
     const parts = (onlyChanges ? changed : NAMES).map((name) => `${SHORT[name]} ${onlyChanges ? "now " : ""}${said(tops[name])}`);
@@ -457,13 +507,14 @@
   const STOPS = [
     { title: "The first rows", setup: { image: 0, step: 4 }, pictures: [`${GRU} canvas.readout`],
       text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image (across test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
-      watch: "Step from 1 to 8 with the step slider, then change the test image: the top of every picture stays the same until the ink begins." },
+      watch: "Step back and forth over rows 1 to 8 with the step slider at the top, then show the next test image (the button below): the top of every picture stays the same until the ink begins.",
+      action: ["Show the next test image", () => { state.image = (state.image + 1) % data.images.length; }] },
     { title: "When the decision is made", setup: { image: 2, step: 16 }, pictures: [`${GRU} canvas.readout`],
       text: () => `The state knows long before the head says. After row 16 a simple probe reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)}: it was trained to answer after row 28 only, so it waits. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink; trained to answer after every row, it reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16.`,
       watch: "Press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks the step from which the answer stops changing." },
-    { title: "What the head reads after the digit", setup: { image: 3, step: 32, appended: 4 }, pictures: [`${GRU} canvas.readout`],
+    { title: "What the head reads after the digit", setup: { image: 3, step: 28, appended: 4 }, pictures: [`${GRU} canvas.readout`],
       text: () => `Four blank rows are appended after row 28. Over the test set the head's read-out falls: the GRU from ${acc(facts.gru_accuracy)} to ${acc(facts.gru_appended_4)} correct, the LSTM from ${acc(facts.lstm_accuracy)} to ${acc(facts.lstm_appended_4)}. The head was trained to read the state right after row 28, not later; a GRU trained with blank rows after its digits keeps ${acc(facts.gru_trailing_blanks_appended_4)}.`,
-      watch: "Step from 28 to 32 and watch the bottom rows of P(class) and of each state: the answer moves on rows that hold no ink." },
+      watch: "Step from 28 to 32 (or press Play) and watch the bottom rows of P(class) and of each state: the answer moves on rows that hold no ink." },
     { title: "What a missing row costs", setup: { image: 7, step: 28, blanked: [Math.round(facts.gru_worst_row || 12) - 1] }, pictures: ["#digit"],
       text: () => `One missing row can cost a lot. Over the test set, blanking row ${whole(facts.gru_worst_row)} alone costs the GRU ${pts(facts.gru_worst_row_cost)} points of accuracy; the LSTM's worst row (${whole(facts.lstm_worst_row)}) costs it ${pts(facts.lstm_worst_row_cost)}, a convolutional network's ${pts(facts.cnn_worst_row_cost)}. Here row ${whole(facts.gru_worst_row)} of test image 7, a ${data.images[7].label}, is blanked (shaded red): ${finalWords()}.`,
       watch: "The bars beside the digit show, for this image, what blanking each row alone costs each network's final class, both on one scale. Click rows of the digit to blank or restore them." },
@@ -478,10 +529,11 @@
   function startStop(k) {
     stopPlay();
     const stop = STOPS[k], setup = stop.setup;
+    const saved = tour ? tour.saved : { source: state.source, image: state.image, step: state.step, ...experiment(), blanked: [...state.blanked] };
     Object.assign(state, { source: "test", image: setup.image, ...NO_EXPERIMENT, blanked: [] });
     for (const key of EXPERIMENTS) if (setup[key] !== undefined) state[key] = Array.isArray(setup[key]) ? [...setup[key]] : setup[key];
     state.step = setup.step;
-    tour = { stop: k, owned: new Set(EXPERIMENTS.filter((key) => setup[key] !== undefined)) };
+    tour = { stop: k, owned: new Set(["view", ...EXPERIMENTS]), set: new Set(EXPERIMENTS.filter((key) => setup[key] !== undefined)), saved };
     state.step = clamp(state.step, 1, 28 + state.appended);
     $("tour-title").textContent = `Stop ${k + 1} of ${STOPS.length}: ${stop.title}`;
     $("tour-body").textContent = stop.text();
@@ -489,12 +541,18 @@
     $("tour-text").hidden = false;
     placeTourText();
     $("tour-next").hidden = k === STOPS.length - 1;
+    $("tour-image").hidden = !stop.action;
+    if (stop.action) $("tour-image").textContent = stop.action[0];
     document.querySelectorAll("#tour-stops button").forEach((button, m) => { if (m === k) button.setAttribute("aria-current", "step"); else button.removeAttribute("aria-current"); });
     show();
   }
-  function endTour() { // the tour's own experiments go with it; what the visitor set stays (and is named)
+  function endTour() { // the visitor's own view comes back, but for what the visitor set during the tour
     if (!tour) return;
-    for (const key of tour.owned) state[key] = key === "blanked" ? [] : 0;
+    const saved = tour.saved;
+    for (const key of tour.owned) {
+      if (key === "view") Object.assign(state, { source: saved.source, image: saved.image, step: saved.step });
+      else state[key] = key === "blanked" ? [...saved.blanked] : saved[key];
+    }
     tour = null;
     $("tour-text").hidden = true;
     placeTourText();
@@ -536,12 +594,14 @@
     if (Math.abs(moved) >= 0.5) window.scrollBy(0, moved);
   }
   $("start-tour").addEventListener("click", () => { startStop(0); showTourText(); });
+  $("tour-image").addEventListener("click", () => { if (tour && STOPS[tour.stop].action) { STOPS[tour.stop].action[1](); show(); } });
   $("tour-next").addEventListener("click", () => { if (tour && tour.stop < STOPS.length - 1) { startStop(tour.stop + 1); showTourText(); } });
   $("tour-end").addEventListener("click", () => keepInPlace($("tour"), () => { endTour(); show(); }));
 
   // --- Drawing pad ---------------------------------------------------------------------------------
   const pad = $("pad"), PAD = 280;
   let strokes = [], drawing = null, restored = false, ignoredPointers = new Set();
+  let padRefused = false; // the pad's last drawing was refused (the pad says why)
   function setPadStatus(text, read) {
     $("pad-status").textContent = text;
     if (read === undefined) delete $("pad-status").dataset.read; else $("pad-status").dataset.read = read;
@@ -602,7 +662,7 @@
     keepInPlace(pad, () => {
       endTour(); stopPlay();
       state.source = "drawing"; state.refused = "";
-      state.drawing = verdict.read ? verdict.image : null;
+      state.drawing = verdict.read ? verdict.image : null; padRefused = !verdict.read;
       setPadStatus(verdict.read ? "Read: your drawing, prepared as MNIST was (28 x 28: see The digit being read)." : verdict.reason, String(verdict.read));
       if (verdict.read) state.step = 28 + state.appended;
       show();
@@ -614,7 +674,7 @@
   $("clear").addEventListener("click", () => keepInPlace(pad, () => { // clearing ends the tour, as drawing does
     strokes = []; drawing = null; restored = false; ignoredPointers.clear();
     endTour(); stopPlay();
-    state.drawing = null; state.source = "drawing"; state.refused = "";
+    state.drawing = null; state.source = "drawing"; state.refused = ""; padRefused = false;
     redrawPad();
     setPadStatus("Draw a digit on the pad."); delete $("pad-status").dataset.readMs;
     show();
@@ -652,8 +712,8 @@
   $("play").addEventListener("click", play);
   $("step-slider").addEventListener("input", () => { stopPlay(); state.step = Number($("step-slider").value); show(); });
   $("image-slider").max = String(data.images.length - 1);
-  $("image-slider").addEventListener("input", () => { state.source = "test"; state.image = Number($("image-slider").value); show(); });
-  $("source-test").addEventListener("change", () => { state.source = "test"; show(); });
+  $("image-slider").addEventListener("input", () => { state.source = "test"; state.image = Number($("image-slider").value); visitorSet("view"); show(); });
+  $("source-test").addEventListener("change", () => { state.source = "test"; visitorSet("view"); show(); });
   $("source-drawing").addEventListener("change", () => keepInPlace($("source-drawing"), () => { endTour(); state.source = "drawing"; show(); }));
   $("order").addEventListener("change", () => { state.order = $("order").value; show(); });
   for (const [id, key] of [["down", "down"], ["right", "right"], ["append", "appended"]]) {
@@ -667,9 +727,11 @@
   }
   for (let r = 1; r <= 28; r++) $("blank-row").add(new Option(`row ${r}`, String(r - 1)));
   $("blank-toggle").addEventListener("click", () => toggleRow(Number($("blank-row").value)));
-  $("reset").addEventListener("click", () => keepInPlace($("reset"), () => { Object.assign(state, NO_EXPERIMENT, { blanked: [] }); if (tour) tour.owned.clear(); state.step = 28; show(); }));
+  $("reset").addEventListener("click", () => keepInPlace($("reset"), () => { Object.assign(state, NO_EXPERIMENT, { blanked: [] }); EXPERIMENTS.forEach(visitorSet); state.step = 28; show(); }));
   window.addEventListener("hashchange", () => { readHash(); show(); });
 
+  const barHeight = () => document.documentElement.style.setProperty("--bar", `${$("stepbar").getBoundingClientRect().height}px`);
+  new ResizeObserver(barHeight).observe($("stepbar"));
   $("source").textContent = data.source;
   setPadStatus("Draw a digit on the pad.");
   makePanels();
