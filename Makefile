@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11:
-#   make homework   install, then run hw3.ipynb top to bottom (full data): answers.md, answers.pdf when
-#                   Chromium is installed (printed once, by the notebook's last cell), then explorer.html
+#   make homework   install, then run lab_book.ipynb and hw3.ipynb top to bottom (full data): the walkthrough's
+#                   last cell writes answers.md and, when Chromium is installed, answers.pdf; then explorer.html
 #   make test       install, then the unit tests and a smoke run of every notebook cell
 #   make report     answers.md printed to answers.pdf (make homework does it too)
 #   make explorer   explorer.html, the networks in the browser (make homework does it too)
@@ -19,6 +19,7 @@ $(VENV)/installed: requirements.txt
 install: $(VENV)/installed
 
 homework: install
+	$(PYTHON) -m jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=3600 lab_book.ipynb
 	$(PYTHON) -m jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=3600 hw3.ipynb
 	@test -n "$$(command -v chromium || command -v chromium-browser)" || \
 		echo "answers.pdf not printed: Chromium is not installed (apt-get install chromium; then make report)"
@@ -40,7 +41,7 @@ explorer: install
 # one after the other, and there the browser test reuses the models the nbval run trained.
 test: install
 	@export $(ONE_THREAD_EACH); \
-	$(PYTHON) -m pytest hw3.ipynb > .test-notebook.log 2>&1 & notebook=$$!; \
+	$(PYTHON) -m pytest hw3.ipynb lab_book.ipynb > .test-notebook.log 2>&1 & notebook=$$!; \
 	nice -n 10 sh -c '$(PYTHON) -m pytest tests --ignore=tests/test_widgets_in_browser.py; units=$$?; \
 		$(PYTHON) -m pytest tests/test_widgets_in_browser.py && test $$units -eq 0'; others=$$?; \
 	wait $$notebook; status=$$?; echo; echo "--- the notebook through nbval ---"; cat .test-notebook.log; \
