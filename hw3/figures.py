@@ -523,6 +523,28 @@ def plot_appended_blank_rows(over_seeds: Mapping[str, Mapping[str, float]]) -> p
     return figure
 
 
+def plot_state_after_blank_rows(over_seeds: Mapping[str, Mapping[str, Mapping[str, float]]]) -> plt.Figure:
+    """Test accuracy against k blank rows appended after row 28, mean over seeds, one panel per model:
+    the head read after row 28 + k, the probe fitted after row 28 and the probe fitted again after
+    row 28 + k (`appended_rows.state_after_blank_rows_accuracies`)."""
+    figure, axes = plt.subplots(1, len(over_seeds), figsize=(PRINT_WIDTH, 2.3), sharey=True, layout="constrained",
+                                squeeze=False)
+    styles = {"head": ("-", "o", "head"), "probe_fit_at_28": ("--", "s", "probe fitted after row 28"),
+              "probe_refit": (":", "^", "probe fitted again after row 28 + k")}
+    for axis, (name, by_k) in zip(axes[0], over_seeds.items()):
+        ks = [int(k) for k in by_k]
+        for key, (style, marker, label) in styles.items():
+            axis.plot(ks, [entry[key] for entry in by_k.values()], style, marker=marker, markersize=4,
+                      color=CELL_COLOURS[name.split("_")[0]], label=label)
+        axis.set(xlabel="blank rows k appended after row 28", title=f"{name.split('_')[0].upper()} 1x32, mean over seeds",
+                 ylim=(0.0, 1.0))
+        axis.set_xticks(ks)
+        axis.grid(alpha=0.3)
+    axes[0][0].set_ylabel("test accuracy")
+    axes[0][0].legend(fontsize=8, loc="lower left")
+    return figure
+
+
 def plot_row_occlusion(occlusion: Mapping[str, Sequence[float]], full_accuracy: Mapping[str, float],
                        blank_fraction: Sequence[float]) -> plt.Figure:
     """Accuracy lost when row k is blanked in every test image, per model, beside the share of test
