@@ -51,7 +51,7 @@ from hw3.experiments import (q1_experiment, q2_seed_statistics, q2_training_repr
                              q3_3_tf1_conventions, q3_3_decision_after_ink, q3_3_decision_steps,
                              q3_3_decision_vs_ink, q3_3_errors, q3_3_last_steps, q3_3_probe_baselines, q3_3_probes,
                              q3_3_readout_after_ink, q3_3_readout_after_ink_checks, q3_3_readout_shares,
-                             q3_3_replication, q3_3_row_occlusion, q3_3_state_after_blank_rows, q3_3_state_geometry, bonus_gate_statistics,
+                             q3_3_replication, q3_1_row_occlusion, q3_3_state_after_blank_rows, q3_3_state_geometry, bonus_gate_statistics,
                              bonus_gates_by_row, bonus_important_units, bonus_lstm_inside, bonus_lstm_memory,
                              bonus_unit_ablation)
 # figures: every figure of the notebooks and the report

@@ -244,7 +244,7 @@ def q3_3_blank_rows(models: Mapping[str, keras.Model], baseline_models: Mapping[
     return shifted
 
 
-def q3_3_row_occlusion(models: Mapping[str, keras.Model], data: MnistSplits, settings: RunSettings) -> dict:
+def q3_1_row_occlusion(models: Mapping[str, keras.Model], data: MnistSplits, settings: RunSettings) -> dict:
     """Row k blanked in every test image, k = 1..28, for each model given (cached). Stores
     `analysis.row_occlusion` and `analysis.row_occlusion_summary`. Returns {'occlusion': {name: (28,)},
     'unoccluded': {name: accuracy}, 'summary', 'blank_row_fraction': (28,)}."""
@@ -253,9 +253,9 @@ def q3_3_row_occlusion(models: Mapping[str, keras.Model], data: MnistSplits, set
     unoccluded = {name: stored_test_accuracy(results, name) for name in models}
     summary = {name: {"worst_row": int(np.argmin(values)) + 1, "largest_cost": unoccluded[name] - min(values)}
                for name, values in occlusion.items()}
-    results = store_results(settings, {"analysis.row_occlusion": occlusion, "analysis.row_occlusion_summary": summary})
+    store_results(settings, {"analysis.row_occlusion": occlusion, "analysis.row_occlusion_summary": summary})
     return {"occlusion": occlusion, "unoccluded": unoccluded, "summary": summary,
-            "blank_row_fraction": results["analysis"]["gru_1x32"]["blank_row_fraction"]}
+            "blank_row_fraction": blank_row_fraction(data.x_test)}
 
 
 def q3_3_readout_shares(step_logits: np.ndarray, data: MnistSplits, settings: RunSettings) -> dict:
