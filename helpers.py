@@ -62,6 +62,9 @@ from hw3.figures import (plot_appended_blank_rows, plot_state_after_blank_rows, 
                          plot_readout_shares, plot_row_occlusion, plot_seed_accuracies, plot_shifts, plot_size_comparison,
                          plot_state_geometry, plot_stepwise_accuracy, plot_translation, plot_unit_ablation,
                          plot_unit_time_courses, save_figure)
+# tables: the notebooks' small tables in place of printed lines
+from hw3.tables import (appended_rows_table, decision_share_rows, fair_probe_rows, gate_at_first_ink_rows, head_by_step_rows,
+                        occlusion_summary_rows, translation_rows)
 # report: tables and answers.md
 from hw3.report import (baseline_table_rows, comparison_rows, decision_after_ink_rows, drawing_summary,
                         earlier_solution_rows, explanation_rows, gate_summary_rows, gates_by_row_rows, html_table,
