@@ -229,7 +229,7 @@ TYPED_NUMBERS = {
     "settings of the homework and of the run": {"28", "10", "0.001", "256", "64", "32", "128", "3", "1", "55,000",
                                                 "5,000", "10,000", "0.1", "0", "4", "8", "95", "2", "16"},
     "definitions (hand-set weights of Q1, ranges, thresholds, significance level)": {
-        "20", "-20", "-4", "-2", "-1", "0.5", "0.9", "0.05"},
+        "20", "-20", "-4", "-2", "-1", "0.5", "0.9", "0.05", "30", "40", "-40"},
     "names (steps and rows that placeholders then describe; cited years)": {"5", "24", "2014"},
 }
 
