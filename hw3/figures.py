@@ -200,7 +200,8 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
         else:
             limit = cell_limit if key == "c" else 1.0
             state_image = axis.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-            figure.colorbar(state_image, ax=axis, fraction=0.1, extend="both" if key == "c" else "neither")
+            figure.colorbar(state_image, ax=axis, fraction=0.1, extend="both" if key == "c" else "neither",
+                            label="cell state c" if key == "c" else "output h")
         axis.set_title(title)
         _label_units(axis, unit_order, narrow=True)
         label_steps(axis, label=False)
@@ -523,6 +524,7 @@ def plot_appended_blank_rows(over_seeds: Mapping[str, Mapping[str, float]]) -> p
     return figure
 
 
+@printable
 def plot_state_after_blank_rows(over_seeds: Mapping[str, Mapping[str, Mapping[str, float]]]) -> plt.Figure:
     """Test accuracy against k blank rows appended after row 28, mean over seeds, one panel per model:
     the head read after row 28 + k, the probe fitted after row 28 and the probe fitted again after

@@ -111,11 +111,13 @@ def important_unit_rows(analysis: Mapping, name: str, count: int = 3) -> tuple[l
     return header, rows
 
 
-def gates_by_row_rows(statistics: Mapping) -> tuple[list[str], list[list[str]]]:
-    """Mean gate value on blank and ink rows, untrained and trained, one row per gate."""
+def gates_by_row_rows(statistics: Mapping, cell: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """Mean gate value on blank and ink rows, untrained and trained, one row per gate (only the gates
+    of `cell`, e.g. 'LSTM', when given)."""
     header = ["gate", "untrained, blank rows", "untrained, ink rows", "trained, blank rows", "trained, ink rows"]
+    gates = [gate for gate in statistics if cell is None or gate.split()[0] == cell]
     rows = [[gate] + [f"{statistics[gate][state][kind]['mean']:.3f}" for state in ("untrained", "trained")
-                      for kind in ("blank", "ink")] for gate in statistics]
+                      for kind in ("blank", "ink")] for gate in gates]
     return header, rows
 
 
@@ -135,9 +137,9 @@ def seed_summary_rows(statistics: Mapping, names: list[str]) -> tuple[list[str],
     return header, rows
 
 
-def comparison_rows(statistics: Mapping, baselines: bool = True) -> tuple[list[str], list[list[str]]]:
+def comparison_rows(statistics: Mapping, baselines: bool = True, mcnemar: bool = True) -> tuple[list[str], list[list[str]]]:
     """Each comparison: mean difference in accuracy points with its 95% interval over seeds,
-    Welch's p, and the exact McNemar test of the two seed-0 models on the same test images."""
+    Welch's p, and (with `mcnemar`) the exact McNemar test of the two seed-0 models on the same test images."""
     header = ["first minus second", "difference, points [95% interval]", "Welch p",
               "seed 0: only first / only second right", "McNemar p"]
     pairs = [(f"GRU - LSTM, {shape}", statistics["gru_minus_lstm"][shape]) for shape in statistics["gru_minus_lstm"]]
@@ -151,6 +153,8 @@ def comparison_rows(statistics: Mapping, baselines: bool = True) -> tuple[list[s
     rows = [[label, _interval(c), p_value_text(c["p_value"]),
              f"{c['mcnemar_seed0']['first_only']} / {c['mcnemar_seed0']['second_only']}",
              p_value_text(c["mcnemar_seed0"]["p_value"])] for label, c in pairs]
+    if not mcnemar:
+        header, rows = header[:3], [row[:3] for row in rows]
     return header, rows
 
 
@@ -377,10 +381,10 @@ def report_tables(results: Mapping) -> dict[str, Callable[[], str]]:
     return {
         "table/q2": lambda: markdown_table(*required_table_rows(results)),
         "table/q2/details": lambda: markdown_table(*results_details_rows(results)),
-        "table/comparisons": lambda: markdown_table(*comparison_rows(results["statistics"], baselines=False)),
+        "table/comparisons": lambda: markdown_table(*comparison_rows(results["statistics"], baselines=False, mcnemar=False)),
         "table/q1": lambda: markdown_table(*q1_rows(results["q1_demonstrations"])),
         "table/last_steps": lambda: markdown_table(*last_steps_rows(results)),
-        "table/gates_by_row": lambda: markdown_table(*gates_by_row_rows(results["analysis"]["gates_by_row"])),
+        "table/gates_by_row": lambda: markdown_table(*gates_by_row_rows(results["analysis"]["gates_by_row"], cell="LSTM")),
     }
 
 
