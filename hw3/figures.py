@@ -130,17 +130,24 @@ def plot_learning_curves(results: Mapping, names: Iterable[str]) -> plt.Figure:
     return figure
 
 
+# what a unit's position means when the units are sorted: the callers' `order` is analysis.units_by_cost of
+# the accuracy each unit's silencing costs (experiments.q3_2_gru_inside, bonus_lstm_inside)
+UNIT_ORDER_LABEL = "units ordered by the test accuracy lost when each is silenced (1 = costliest)"
+UNIT_RANK_LABEL = "unit, ordered by cost of silencing it"
+
+
 def _label_units(axis, order: Sequence[int] | None, narrow: bool = False) -> None:
-    """x axis of a (steps, units) heatmap: plain unit numbers, or ranks when the units are sorted;
-    `narrow` panels get three ticks and a short label."""
+    """x axis of a (steps, units) heatmap: plain unit numbers, or positions in `order` when the units are
+    sorted (by the cost of silencing them); `narrow` panels get three ticks and the short label "unit",
+    the figure then says what the order is (UNIT_ORDER_LABEL)."""
     if order is None:
         axis.set_xlabel("unit")
     elif narrow:
         axis.set_xticks([0, len(order) // 2 - 1, len(order) - 1], [1, len(order) // 2, len(order)])
-        axis.set_xlabel("unit rank")
+        axis.set_xlabel("unit")
     else:
         axis.set_xticks([0, 7, 15, 23, len(order) - 1], [1, 8, 16, 24, len(order)])
-        axis.set_xlabel("unit, by ablation cost (rank)")
+        axis.set_xlabel("unit")
 
 
 @printable
@@ -151,24 +158,29 @@ def plot_gru_over_time(image: np.ndarray, label: int, outputs: np.ndarray, hidde
     `unit_order`: the columns to show, in that order (default: units 0..units-1)."""
     if unit_order is not None:
         outputs, hidden = outputs[:, unit_order], hidden[:, unit_order]
-    figure, axes = plt.subplots(1, 4, figsize=(PRINT_WIDTH, 4.0), layout="constrained",
-                                gridspec_kw={"width_ratios": [1, 1.1, 1.1, 0.75]})
-    axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
+    figure, axes = plt.subplots(1, 4, figsize=(PRINT_WIDTH, 4.0), layout="constrained", sharey=True,
+                                gridspec_kw={"width_ratios": [0.8, 1.1, 1.1, 0.75]})
+    # the digit stretched to the heatmaps' height (aspect "auto"): image row t level with step t
+    axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1, aspect="auto")
     axes[0].set_title(f"test image {index}")
     label_steps(axes[0])
+    axes[0].set_xticks([0, 27], [1, 28])
     axes[0].set_xlabel("pixel")
     for axis, values, title in ((axes[1], outputs, "layer output $y_t$"), (axes[2], hidden, "hidden state $h_t$")):
         shown = axis.imshow(values, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
         axis.set_title(title)
         _label_units(axis, unit_order)
         label_steps(axis, label=False)
-    figure.colorbar(shown, ax=axes[1:3], fraction=0.04, label="activation")
+    figure.colorbar(shown, ax=axes[1:3], location="bottom", shrink=0.9, aspect=30,
+                    label="y and h: each unit's value after step t")
     shown = axes[3].imshow(probabilities, cmap="viridis", vmin=0, vmax=1, aspect="auto")
     axes[3].set_xticks(range(0, NUM_CLASSES, 3))
     axes[3].set_xlabel("class")
     axes[3].set_title("P(class) at t")
     label_steps(axes[3], label=False)
-    figure.colorbar(shown, ax=axes[3], fraction=0.12, label="probability")
+    figure.colorbar(shown, ax=axes[3], location="bottom", aspect=12, label="P(class) after step t")
+    if unit_order is not None:
+        figure.supxlabel(UNIT_ORDER_LABEL, fontsize=plt.rcParams["axes.labelsize"])
     final = int(probabilities[-1].argmax())
     figure.suptitle(f"GRU (1x32) reading test image {index}: label {label}, prediction {final}")
     return figure
@@ -200,11 +212,14 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
         else:
             limit = cell_limit if key == "c" else 1.0
             state_image = axis.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-            figure.colorbar(state_image, ax=axis, fraction=0.1, extend="both" if key == "c" else "neither")
+            figure.colorbar(state_image, ax=axis, fraction=0.1, extend="both" if key == "c" else "neither",
+                            label="cell state c (clipped)" if key == "c" else "state h")
         axis.set_title(title)
         _label_units(axis, unit_order, narrow=True)
         label_steps(axis, label=False)
-    figure.colorbar(gate_image, ax=axes[1:4], fraction=0.03, label="gate")
+    figure.colorbar(gate_image, ax=axes[1:4], fraction=0.03, label="gate value")
+    if unit_order is not None:
+        figure.supxlabel(UNIT_ORDER_LABEL, fontsize=plt.rcParams["axes.labelsize"])
     figure.suptitle(f"LSTM 1x32 gates and states, test image {index} (label {label})")
     return figure
 
@@ -839,7 +854,7 @@ def plot_gru_over_time_pair(images: np.ndarray, labels: Sequence[int], hidden: n
         state = state_axis.imshow(hidden[pair][:, order], cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
         state_axis.set_title("hidden state h")
         state_axis.set_xticks([0, len(order) - 1], [1, len(order)])
-        state_axis.set_xlabel("unit (by rank)")
+        state_axis.set_xlabel("unit")
         chance = class_axis.imshow(probabilities[pair], cmap="viridis", vmin=0, vmax=1, aspect="auto")
         class_axis.set_title("P(class)")
         class_axis.set_xticks([0, 5, 9], [0, 5, 9])
@@ -848,4 +863,6 @@ def plot_gru_over_time_pair(images: np.ndarray, labels: Sequence[int], hidden: n
     axes[0].set_ylabel("step t = image row")
     figure.colorbar(state, ax=axes[:3], location="bottom", shrink=0.8, aspect=35, label="h, each unit's value after step t")
     figure.colorbar(chance, ax=axes[3:], location="bottom", shrink=0.8, aspect=35, label="P(class), the head's probability")
+    if unit_order is not None:
+        figure.supxlabel(UNIT_ORDER_LABEL, fontsize=plt.rcParams["axes.labelsize"])
     return figure
