@@ -429,17 +429,22 @@ def _finish(figure: plt.Figure, title: str) -> plt.Figure:
 def plot_readout_after_ink(curves: Mapping[str, Mapping[str, float]], last_ink: np.ndarray) -> plt.Figure:
     """Left: read-out accuracy at step L + k against k, one line per model. Right: how many test
     images end their ink at each row L."""
-    figure, (curve_axis, hist_axis) = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.8), gridspec_kw={"width_ratios": [1.7, 1]})
+    figure, (curve_axis, hist_axis) = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.4), layout="constrained",
+                                                   gridspec_kw={"width_ratios": [1.7, 1]})
     for (label, curve), colour in zip(curves.items(), ("tab:orange", "tab:blue", "tab:green")):
         offsets = [int(k) for k in curve]
         curve_axis.plot(offsets, list(curve.values()), "-o", color=colour, label=label, markersize=4)
     curve_axis.axvline(0, color="grey", linewidth=0.8)
     curve_axis.set(xlabel="k = t - L (steps after the last ink row L)", ylabel="read-out accuracy at step L + k",
                    title="Read-out aligned to where each digit's ink ends")
-    curve_axis.legend(loc="lower right")
     hist_axis.hist(last_ink[last_ink > 0], bins=np.arange(0.5, SEQUENCE_LENGTH + 1.5), color="tab:grey")
     hist_axis.set(xlabel="last ink row L", ylabel="test images", title="Where the ink ends", xlim=(14.5, 28.5))
-    return _finish(figure, "")
+    for axis in (curve_axis, hist_axis):
+        axis.grid(alpha=0.3)
+    # below the panels, off the curves the reading discusses
+    figure.legend(*curve_axis.get_legend_handles_labels(), loc="outside lower center", ncol=1 if len(curves) > 2 else 2,
+                  frameon=False)
+    return figure
 
 
 def plot_shifts(shift: Mapping[str, Mapping[str, float]], ink_lost: Mapping[str, Mapping[str, float]],
@@ -725,7 +730,7 @@ def plot_translation(vertical: Mapping[str, Mapping[str, float]], horizontal: Ma
                      curve_models: Sequence[str] = SHIFT_CURVE_MODELS) -> plt.Figure:
     """Q3.1, translation: seed-0 test accuracy of `curve_models` with the digits moved s rows down
     (left) or s columns right (right), on one scale."""
-    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.2), sharey=True)
+    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.2), sharey=True, layout="constrained")
     for axis, shifts, what in ((axes[0], vertical, "rows down (s > 0) or up"),
                                (axes[1], horizontal, "columns right (s > 0) or left")):
         for index, name in enumerate(curve_models):
@@ -738,9 +743,11 @@ def plot_translation(vertical: Mapping[str, Mapping[str, float]], horizontal: Ma
                       color=plt.cm.tab10(index), label=MODELS[name].short_name)
         axis.set(xlabel=f"moved s {what}", ylim=(0.0, 1.0), title=f"Moved {what.split()[0]}")
         axis.set_xticks(range(-4, 5))
+        axis.grid(alpha=0.3)
     axes[0].set_ylabel("test accuracy (seed 0)")
-    axes[1].legend(loc="lower center", ncol=2)
-    return _finish(figure, "")
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncol=4, frameon=False)  # below the panels, off the curves
+    return figure
 
 
 # --- the report's figures, at their printed size --------------------------------------------------
@@ -808,7 +815,7 @@ def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]]) -> plt.Figu
     in its label), every seed's test accuracy a dot and the mean a larger marker. Labels sit in the
     margin, so none can touch a marker."""
     names = sorted((name for name in seeds if _answers_q3_1(name)), key=lambda name: (seeds[name]["0"]["parameters"], name))
-    figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 2.75), layout="constrained")
+    figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 3.1), layout="constrained")
     for row, name in enumerate(names):
         colour, marker = FAMILY_STYLES[model_family(name)]
         accuracies = seed_values({"seeds": seeds}, name)
@@ -817,12 +824,14 @@ def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]]) -> plt.Figu
     axis.set_yticks(range(len(names)), [f"{MODELS[name].short_name} ({seeds[name]['0']['parameters']:,})"
                                         for name in names])
     axis.set_ylim(-0.7, len(names) - 0.3)
-    axis.set_xlabel("test accuracy (dots: seeds 0-4; marker: their mean); rows: model (trained parameters)")
+    axis.set(xlabel="test accuracy (dots: seeds 0-4; marker: their mean)", ylabel="model (trained parameters)")
     axis.grid(alpha=0.3, axis="x")
     names = {"lstm": "LSTM", "gru": "GRU", "variant": "GRU 1x32 variant"}
     for family, (colour, marker) in FAMILY_STYLES.items():
         axis.scatter([], [], color=colour, marker=marker, label=names.get(family, family))
-    axis.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="kind of model", frameon=False)
+    # below the axis, so that the markers get the figure's width and no entry sits beside the data
+    figure.legend(*axis.get_legend_handles_labels(), loc="outside lower center", ncol=len(FAMILY_STYLES),
+                  frameon=False, columnspacing=0.8, handletextpad=0.2, borderaxespad=0.2)
     return figure
 
 
