@@ -603,6 +603,9 @@ def plot_probes(probes: Mapping[str, Sequence[float]], readouts: Mapping[str, Se
 
 
 def _confusion_panel(axis, matrix: np.ndarray, title: str) -> None:
+    """Row-normalized confusion matrix `matrix` (true, predicted) on `axis`, with the count of every
+    diagonal cell and of every off-diagonal cell holding at least 1% of its row (smaller ones, zeros
+    among them, stay blank); white numbers on the dark cells, no grid across the cells."""
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     axis.imshow(rates, cmap="Blues", vmin=0, vmax=1)
     axis.set_xticks(range(NUM_CLASSES))
@@ -610,15 +613,26 @@ def _confusion_panel(axis, matrix: np.ndarray, title: str) -> None:
     axis.set(xlabel="predicted", ylabel="true", title=title)
     for true in range(NUM_CLASSES):
         for predicted in range(NUM_CLASSES):
-            if matrix[true, predicted] and true != predicted and rates[true, predicted] >= 0.01:
+            if matrix[true, predicted] and (true == predicted or rates[true, predicted] >= 0.01):
                 axis.text(predicted, true, f"{matrix[true, predicted]}", ha="center", va="center", fontsize=9,
-                          color="black")
+                          color="white" if rates[true, predicted] > 0.5 else "black")
+
+
+def _without_grid(axes) -> None:
+    """No grid over image panels (_finish draws one on every axis)."""
+    for axis in axes:
+        axis.grid(False)
 
 
 def plot_readout_shares(shares: Mapping[str, Sequence[float]], confusions: Mapping[str, np.ndarray]) -> plt.Figure:
-    """Left: the share of test images read out as each class at each listed step. Right: the
-    read-out's confusion matrices at the given steps (rows normalized; off-diagonal counts >= 1%)."""
-    figure, axes = plt.subplots(1, 1 + len(confusions), figsize=(3.8 * (1 + len(confusions)), 4.0))
+    """First panel: the share of test images read out as each class at each listed step. Then the
+    read-out's confusion matrices at the given steps (rows normalized; diagonal and off-diagonal counts
+    >= 1% written), two panels a row so that the numbers stay legible at the notebook's width."""
+    rows = int(np.ceil((1 + len(confusions)) / 2))
+    figure, axes = plt.subplots(rows, 2, figsize=(11, 5.0 * rows), squeeze=False)
+    for axis in axes.flat[1 + len(confusions):]:
+        axis.remove()
+    axes = axes.flat[:1 + len(confusions)]
     steps = [int(t) for t in shares]
     bottom = np.zeros(len(steps))
     for digit in range(NUM_CLASSES):
@@ -629,8 +643,10 @@ def plot_readout_shares(shares: Mapping[str, Sequence[float]], confusions: Mappi
     axes[0].set(xlabel="step t", ylabel="share of test images", title="Read-out class at step t")
     axes[0].legend(fontsize=9, ncol=2, title="class", title_fontsize=9, loc="upper left", bbox_to_anchor=(1, 1))
     for axis, (step, matrix) in zip(axes[1:], confusions.items()):
-        _confusion_panel(axis, np.asarray(matrix), f"step {step}")
-    return _finish(figure, "What the GRU (1x32)'s read-out says during the image")
+        _confusion_panel(axis, np.asarray(matrix), f"read-out at step {step}")
+    figure = _finish(figure, "What the GRU (1x32)'s read-out says during the image")
+    _without_grid(axes[1:])
+    return figure
 
 
 def _label_heights(xs: Sequence[float], ys: Sequence[float], gap: float, near) -> list[float]:
@@ -672,12 +688,14 @@ def plot_state_geometry(trajectories: np.ndarray, explained: Sequence[float], se
 
 
 def plot_confusions(matrices: Mapping[str, np.ndarray]) -> plt.Figure:
-    """Final confusion matrix of each named model (rows normalized; off-diagonal counts >= 1%)."""
-    figure, axes = plt.subplots(1, len(matrices), figsize=(4.6 * len(matrices), 4.4), squeeze=False)
+    """Final confusion matrix of each named model (rows normalized; diagonal and off-diagonal counts >= 1%)."""
+    figure, axes = plt.subplots(1, len(matrices), figsize=(5.4 * len(matrices), 5.2), squeeze=False)
     for axis, (name, matrix) in zip(axes[0], matrices.items()):
         matrix = np.asarray(matrix)
         _confusion_panel(axis, matrix, f"{name}: {matrix.trace()} of {matrix.sum()} right")
-    return _finish(figure, "Test-set confusion matrices")
+    figure = _finish(figure, "Test-set confusion matrices (counts; blank: under 1% of the row)")
+    _without_grid(axes[0])
+    return figure
 
 
 def plot_error_gallery(images: np.ndarray, labels: np.ndarray, probabilities: np.ndarray,
