@@ -311,15 +311,17 @@ def plot_unit_ablation(costs: Mapping[str, np.ndarray], passes_relu: Mapping[str
         order = np.argsort(-np.asarray(cost), kind="stable")
         ranks = np.arange(1, len(order) + 1)
         axis.bar(ranks, 100 * np.asarray(cost)[order], color="tab:blue", label="accuracy lost (points)")
-        axis.set(title=f"{name}: silencing one unit", xlabel="unit, by ablation cost (rank)",
+        axis.set(title=f"{name}: silencing one unit", xlabel=f"{UNIT_RANK_LABEL} (rank, 1 = costliest)",
                  ylabel="test accuracy lost (points)")
         axis.grid(alpha=0.3, axis="y")
         share = axis.twinx()
         share.plot(ranks, np.asarray(passes_relu[name])[order], "o", color="tab:orange", markersize=4,
                    label="share passing the ReLU at t = 28")
         share.set(ylim=(0, 1), ylabel="share of images with $h_{28,j} > 0$")
-        handles = axis.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
-        axis.legend(handles, [h.get_label() for h in handles], fontsize=9, loc="upper right")
+    # one legend below the panels, off the bars and dots
+    handles = axes[0, 0].get_legend_handles_labels()[0] + figure.axes[-1].get_legend_handles_labels()[0]
+    figure.legend(handles, [h.get_label() for h in handles], fontsize=9, loc="outside lower center", ncol=2,
+                  frameon=False)
     return figure
 
 
@@ -346,10 +348,10 @@ def plot_lstm_memory(retention: np.ndarray, unit_order: Sequence[int], ablation:
                                          gridspec_kw={"width_ratios": [1.6, 1]})
     shown = heat.imshow(np.asarray(retention)[list(unit_order)], cmap="viridis", vmin=0, vmax=1, aspect="auto")
     heat.set_xticks([t - 1 for t in STEP_TICKS], STEP_TICKS)
-    heat.set(xlabel="step t", ylabel="unit, by ablation cost (rank)",
+    heat.set(xlabel="step t", ylabel=f"{UNIT_RANK_LABEL} (1 = costliest)",
              title=r"retention $\mathrm{mean}\,\prod_{s=t+1}^{28} f_s$ (share of $c_t$ left at t = 28)")
     heat.set_yticks([0, 7, 15, 23, len(unit_order) - 1], [1, 8, 16, 24, len(unit_order)])
-    figure.colorbar(shown, ax=heat, fraction=0.05)
+    figure.colorbar(shown, ax=heat, fraction=0.05, label="retention: share of $c_t$ left at t = 28")
     random_drops = 100 * np.asarray(ablation["random_drops"])
     strip.plot(np.zeros_like(random_drops) + np.linspace(-0.15, 0.15, len(random_drops)), random_drops, "o",
                color="grey", alpha=0.7, label=f"{len(random_drops)} random sets of {len(ablation['units'])} units")
@@ -358,7 +360,7 @@ def plot_lstm_memory(retention: np.ndarray, unit_order: Sequence[int], ablation:
     strip.set(xlim=(-0.6, 0.6), xticks=[], ylabel="test accuracy lost (points)",
               title="forget gates fixed at 0.5")
     strip.grid(alpha=0.3, axis="y")
-    strip.legend(fontsize=9, loc="upper left")
+    strip.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.02))  # below the axis, off the dots
     return figure
 
 
@@ -527,7 +529,8 @@ def plot_objective_readout(heads: Mapping[str, Sequence[float]], probes: Mapping
 def plot_appended_blank_rows(over_seeds: Mapping[str, Mapping[str, float]]) -> plt.Figure:
     """Accuracy read after the last row against k blank rows appended after row 28, mean over seeds:
     one panel per cell, one line per way of training (plain, loss after every row, trailing blanks)."""
-    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 2.1), sharey=True, layout="constrained")
+    # 3.3 inches: panels about 2 inches (200 px) tall above the legend, within the printed height limit
+    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.3), sharey=True, layout="constrained")
     for axis, cell in zip(axes, ("gru", "lstm")):
         for name, mean in over_seeds.items():
             if name.startswith(cell):
@@ -680,10 +683,15 @@ def plot_state_geometry(trajectories: np.ndarray, explained: Sequence[float], se
     pca_axis.annotate("step 1 (all classes)", trajectories[0, 0], xytext=(6, -14), textcoords="offset points", fontsize=9)
     pca_axis.set(xlabel=f"PC 1 ({100 * explained[0]:.0f}% of variance)", ylabel=f"PC 2 ({100 * explained[1]:.0f}%)",
                  title="Mean GRU state per class, steps 1 to 28 (dot: step 28)")
-    ratio_axis.plot(np.arange(1, SEQUENCE_LENGTH + 1), separation, "-o", markersize=3, color="tab:orange")
-    ratio_axis.set(xlabel="step t", ylabel="between / within class variance (log scale)", yscale="log",
-                   title="Class separation of h_t (step 1: almost every state is the same)")
-    ratio_axis.set_xticks(STEP_TICKS)
+    # step 1 is left out of the axis and written instead: every test image's row 1 is blank, so h_1 is one
+    # state for all of them, both variances are rounding noise (under 1e-8) and their ratio dwarfs the curve
+    ratio_axis.plot(np.arange(2, SEQUENCE_LENGTH + 1), separation[1:], "-o", markersize=3, color="tab:orange")
+    ratio_axis.set(xlabel="step t (from step 2)", ylabel="between / within class variance", ylim=(0, None),
+                   xlim=(1, SEQUENCE_LENGTH + 1), title="Class separation of h_t, steps 2 to 28")
+    ratio_axis.set_xticks([2] + STEP_TICKS[1:])
+    ratio_axis.text(0.03, 0.97, f"step 1 not drawn: ratio {separation[0]:.3g}, of rounding noise\n(row 1 is blank, "
+                    "so h_1 is almost the same state\nfor every image)", transform=ratio_axis.transAxes, ha="left",
+                    va="top", fontsize=10)
     return _finish(figure, "")
 
 
