@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11:
-#   make homework   install, then run hw3.ipynb top to bottom (full data): answers.md, answers.pdf when
-#                   Chromium is installed (printed once, by the notebook's last cell), then explorer.html
+#   make homework   install, then run lab_book.ipynb and hw3.ipynb top to bottom (full data): the walkthrough's
+#                   last cell writes answers.md and, when Chromium is installed, answers.pdf; then explorer.html
 #   make test       install, then the unit tests and a smoke run of every notebook cell
 #   make report     answers.md printed to answers.pdf (make homework does it too)
 #   make explorer   explorer.html, the networks in the browser (make homework does it too)
@@ -19,6 +19,7 @@ $(VENV)/installed: requirements.txt
 install: $(VENV)/installed
 
 homework: install
+	$(PYTHON) -m jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=3600 lab_book.ipynb
 	$(PYTHON) -m jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=3600 hw3.ipynb
 	@test -n "$$(command -v chromium || command -v chromium-browser)" || \
 		echo "answers.pdf not printed: Chromium is not installed (apt-get install chromium; then make report)"

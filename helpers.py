@@ -40,31 +40,38 @@ from hw3.controls import (appended_blank_row_accuracy, bottom_up_ink_end_steps, 
 # probes: linear probes on the states, class separation and PCA of the GRU's state
 from hw3.probes import (class_separation, class_trajectories, pixels_so_far, probe_baselines_experiment, probe_gains,
                         probe_experiment, replication_experiment)
+# appended_rows: does the state keep the class while blank rows are appended? (the head against two probes)
+from hw3.appended_rows import state_after_blank_rows_accuracies, states_and_logits_with_blank_rows
 # statistics: seeds summarised and compared, with intervals and exact tests
 from hw3.statistics import (last_steps_over_seeds, mcnemar_exact, replication_summary, seed_rank, seed_statistics,
                             summary, welch_difference)
 # experiments: one function per section; each computes, stores its entries of results.json, returns what a cell shows
-from hw3.experiments import (q1_experiment, q2_seed_statistics, q3_1_translation, q3_2_gru_inside,
+from hw3.experiments import (q1_experiment, q2_seed_statistics, q2_training_reproduced, q3_1_translation, q3_2_gru_inside,
                              q3_3_appended_blank_rows, q3_3_blank_rows, q3_3_fair_probes, q3_3_objective_readout, q3_3_readers_step_logits, q3_3_shifted_interventions,
                              q3_3_tf1_conventions, q3_3_decision_after_ink, q3_3_decision_steps,
                              q3_3_decision_vs_ink, q3_3_errors, q3_3_last_steps, q3_3_probe_baselines, q3_3_probes,
                              q3_3_readout_after_ink, q3_3_readout_after_ink_checks, q3_3_readout_shares,
-                             q3_3_replication, q3_3_row_occlusion, q3_3_state_geometry, bonus_gate_statistics,
+                             q3_3_replication, q3_1_row_occlusion, q3_3_state_after_blank_rows, q3_3_state_geometry, bonus_gate_statistics,
                              bonus_gates_by_row, bonus_important_units, bonus_lstm_inside, bonus_lstm_memory,
                              bonus_unit_ablation)
 # figures: every figure of the notebooks and the report
-from hw3.figures import (plot_appended_blank_rows, plot_confusions, plot_decision_steps, plot_digits_as_sequences,
+from hw3.figures import (plot_appended_blank_rows, plot_state_after_blank_rows, plot_confusions, plot_decision_steps, plot_digits_as_sequences,
                          plot_drawing_readout, plot_error_gallery, plot_gate_statistics, plot_gates_by_row_kind,
                          plot_gru_over_time, plot_gru_over_time_pair, plot_learning_curves, plot_loss_curves,
                          plot_lstm_gates, plot_lstm_memory, plot_objective_readout, plot_probes, plot_readout_after_ink,
                          plot_readout_shares, plot_row_occlusion, plot_seed_accuracies, plot_shifts, plot_size_comparison,
                          plot_state_geometry, plot_stepwise_accuracy, plot_translation, plot_unit_ablation,
                          plot_unit_time_courses, save_figure)
+# tables: the notebooks' small tables in place of printed lines
+from hw3.tables import (appended_rows_table, decision_share_rows, fair_probe_rows, gate_at_first_ink_rows, head_by_step_rows,
+                        occlusion_summary_rows, translation_rows)
 # report: tables and answers.md
 from hw3.report import (baseline_table_rows, comparison_rows, decision_after_ink_rows, drawing_summary,
                         earlier_solution_rows, explanation_rows, gate_summary_rows, gates_by_row_rows, html_table,
                         important_unit_rows, last_steps_rows, markdown_table, tf1_convention_rows, q1_rows, render_report, replication_rows,
-                        reset_fit_rows, results_details_rows, results_table_rows, seed_summary_rows, write_report)
+                        reset_fit_rows, results_details_rows, results_table_rows, seed_summary_rows, write_report,
+                        epoch_tables_html, heatmap_rows, blank_path_rows, state_after_blank_rows_rows,
+                        report_answer, report_results)
 # printing: answers.md printed to answers.pdf (A4, headless Chromium)
 from hw3.printing import write_report_pdf
 # widgets: slider explorers and the drawing pad, for a live kernel

@@ -6,7 +6,7 @@ calls one of them and draws; it never writes into the results. Which function wr
 results/README.md.
 
 Imports from the package: settings, cache, data, models, readout, training, cells, q1, analysis, ablation,
-controls, probes, statistics.
+controls, probes, appended_rows, statistics.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from hw3.analysis import (blank_path, blank_row_fraction, cell_state_retention, 
                           gate_by_row_kind, gate_flatness, gate_saturation, gate_summary, relu_zeroed_share,
                           retention_half_life, row_features, spearman_correlation, state_over_time, state_spread,
                           units_by_cost)
+from hw3.appended_rows import state_after_blank_rows_experiment
 from hw3.cache import cached_call
 from hw3.cells import gru_internals, lstm_internals
 from hw3.controls import (appended_blank_rows_experiment, bottom_up_ink_end_steps, confusion_matrix, decision_after_ink,
@@ -37,7 +38,7 @@ from hw3.readout import decision_step_summary, decision_steps, softmax, stepwise
 from hw3.settings import RunSettings, load_results, store_results
 from hw3.statistics import (COMPARED_NAMES, learning_curve_summary, last_steps_over_seeds, replication_summary,
                              seed_statistics)
-from hw3.training import initial_model, load_seed_model, load_test_predictions
+from hw3.training import ProgressLine, initial_model, load_seed_model, load_test_predictions, train_model
 
 PROBE_IMAGES = 10_000  # the probes are fitted on the first 10,000 training images
 OBJECTIVE_READERS = ("gru_1x32", "lstm_1x32", "gru_1x32_every_step_loss", "lstm_1x32_every_step_loss")
@@ -88,6 +89,26 @@ def q2_seed_statistics(data: MnistSplits, settings: RunSettings) -> dict:
     curves = {name: learning_curve_summary(results["configs"][name]["history"]) for name in CONFIG_NAMES}
     store_results(settings, {"statistics": statistics, "analysis.learning_curves": curves})
     return statistics
+
+
+def q2_training_reproduced(saved: keras.Model, data: MnistSplits, settings: RunSettings,
+                           name: str = "gru_1x32") -> tuple[list[str], list[list[str]]]:
+    """Train model `name` (seed 0) again from scratch, now, with one progress line, and compare it with
+    the saved model `saved`. Stores `analysis.training_reproduced.{name}` = {'test_accuracy_now',
+    'test_accuracy_saved', 'largest_weight_difference'}; returns a table (header, rows) of both runs."""
+    stored = load_results(settings)[model_spec(name).section][name]
+    line = ProgressLine(f"{name}, now", settings.epochs)
+    model, entry = train_model(name, data, settings, progress=line)
+    line.close(f"{line.postfix}; test accuracy {entry['test_accuracy']:.4f}")
+    gap = max(float(np.abs(now - before).max()) for now, before in zip(model.get_weights(), saved.get_weights()))
+    store_results(settings, {f"analysis.training_reproduced.{name}": {
+        "test_accuracy_now": entry["test_accuracy"], "test_accuracy_saved": stored["test_accuracy"],
+        "largest_weight_difference": gap}})
+    header = ["run", "test loss", "test accuracy", "seconds", "largest weight difference"]
+    return header, [["trained now", f"{entry['test_loss']:.6f}", f"{entry['test_accuracy']:.6f}",
+                     f"{entry['train_seconds']:.0f}", f"{gap:.1e}"],
+                    ["saved model", f"{stored['test_loss']:.6f}", f"{stored['test_accuracy']:.6f}",
+                     f"{stored['train_seconds']:.0f}", ""]]
 
 
 # --- Q3.1: models that see the whole image -------------------------------------------------------
@@ -223,7 +244,7 @@ def q3_3_blank_rows(models: Mapping[str, keras.Model], baseline_models: Mapping[
     return shifted
 
 
-def q3_3_row_occlusion(models: Mapping[str, keras.Model], data: MnistSplits, settings: RunSettings) -> dict:
+def q3_1_row_occlusion(models: Mapping[str, keras.Model], data: MnistSplits, settings: RunSettings) -> dict:
     """Row k blanked in every test image, k = 1..28, for each model given (cached). Stores
     `analysis.row_occlusion` and `analysis.row_occlusion_summary`. Returns {'occlusion': {name: (28,)},
     'unoccluded': {name: accuracy}, 'summary', 'blank_row_fraction': (28,)}."""
@@ -232,9 +253,9 @@ def q3_3_row_occlusion(models: Mapping[str, keras.Model], data: MnistSplits, set
     unoccluded = {name: stored_test_accuracy(results, name) for name in models}
     summary = {name: {"worst_row": int(np.argmin(values)) + 1, "largest_cost": unoccluded[name] - min(values)}
                for name, values in occlusion.items()}
-    results = store_results(settings, {"analysis.row_occlusion": occlusion, "analysis.row_occlusion_summary": summary})
+    store_results(settings, {"analysis.row_occlusion": occlusion, "analysis.row_occlusion_summary": summary})
     return {"occlusion": occlusion, "unoccluded": unoccluded, "summary": summary,
-            "blank_row_fraction": results["analysis"]["gru_1x32"]["blank_row_fraction"]}
+            "blank_row_fraction": blank_row_fraction(data.x_test)}
 
 
 def q3_3_readout_shares(step_logits: np.ndarray, data: MnistSplits, settings: RunSettings) -> dict:
@@ -285,6 +306,23 @@ def q3_3_appended_blank_rows(data: MnistSplits, settings: RunSettings, names: tu
                   for name, runs in by_seed.items()}
     store_results(settings, {**{f"analysis.appended_blank_rows.{name}": value for name, value in seed_0.items()},
                              **{f"analysis.appended_blank_rows_over_seeds.{name}": value
+                                for name, value in over_seeds.items()}})
+    return {"seed_0": seed_0, "over_seeds": over_seeds, "by_seed": by_seed}
+
+
+def q3_3_state_after_blank_rows(data: MnistSplits, settings: RunSettings,
+                                names: tuple[str, ...] = ("gru_1x32", "lstm_1x32")) -> dict:
+    """Does the state keep the class after k = 0..8 appended blank rows? The head's read-out after row
+    28 + k, a probe fitted after row 28 and one fitted again after row 28 + k (`appended_rows`), for
+    every seed (cached). Stores `analysis.state_after_blank_rows.{name}.{k}` (seed 0) and
+    `analysis.state_after_blank_rows_over_seeds.{name}.{k}` (mean over the seeds), each {'head',
+    'probe_fit_at_28', 'probe_refit'}. Returns {'seed_0', 'over_seeds', 'by_seed'} keyed as stored."""
+    by_seed = state_after_blank_rows_experiment(load_seed_models(names, settings), data, settings)
+    seed_0 = {name: runs["0"] for name, runs in by_seed.items()}
+    over_seeds = {name: {k: {key: float(np.mean([run[k][key] for run in runs.values()])) for key in runs["0"][k]}
+                         for k in runs["0"]} for name, runs in by_seed.items()}
+    store_results(settings, {**{f"analysis.state_after_blank_rows.{name}": value for name, value in seed_0.items()},
+                             **{f"analysis.state_after_blank_rows_over_seeds.{name}": value
                                 for name, value in over_seeds.items()}})
     return {"seed_0": seed_0, "over_seeds": over_seeds, "by_seed": by_seed}
 

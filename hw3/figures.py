@@ -130,17 +130,24 @@ def plot_learning_curves(results: Mapping, names: Iterable[str]) -> plt.Figure:
     return figure
 
 
+# what a unit's position means when the units are sorted: the callers' `order` is analysis.units_by_cost of
+# the accuracy each unit's silencing costs (experiments.q3_2_gru_inside, bonus_lstm_inside)
+UNIT_ORDER_LABEL = "units ordered by the test accuracy lost when each is silenced (1 = costliest)"
+UNIT_RANK_LABEL = "unit, ordered by cost of silencing it"
+
+
 def _label_units(axis, order: Sequence[int] | None, narrow: bool = False) -> None:
-    """x axis of a (steps, units) heatmap: plain unit numbers, or ranks when the units are sorted;
-    `narrow` panels get three ticks and a short label."""
+    """x axis of a (steps, units) heatmap: plain unit numbers, or positions in `order` when the units are
+    sorted (by the cost of silencing them); `narrow` panels get three ticks and the short label "unit",
+    the figure then says what the order is (UNIT_ORDER_LABEL)."""
     if order is None:
         axis.set_xlabel("unit")
     elif narrow:
         axis.set_xticks([0, len(order) // 2 - 1, len(order) - 1], [1, len(order) // 2, len(order)])
-        axis.set_xlabel("unit rank")
+        axis.set_xlabel("unit")
     else:
         axis.set_xticks([0, 7, 15, 23, len(order) - 1], [1, 8, 16, 24, len(order)])
-        axis.set_xlabel("unit, by ablation cost (rank)")
+        axis.set_xlabel("unit")
 
 
 @printable
@@ -151,24 +158,29 @@ def plot_gru_over_time(image: np.ndarray, label: int, outputs: np.ndarray, hidde
     `unit_order`: the columns to show, in that order (default: units 0..units-1)."""
     if unit_order is not None:
         outputs, hidden = outputs[:, unit_order], hidden[:, unit_order]
-    figure, axes = plt.subplots(1, 4, figsize=(PRINT_WIDTH, 4.0), layout="constrained",
-                                gridspec_kw={"width_ratios": [1, 1.1, 1.1, 0.75]})
-    axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1)
+    figure, axes = plt.subplots(1, 4, figsize=(PRINT_WIDTH, 4.0), layout="constrained", sharey=True,
+                                gridspec_kw={"width_ratios": [0.8, 1.1, 1.1, 0.75]})
+    # the digit stretched to the heatmaps' height (aspect "auto"): image row t level with step t
+    axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1, aspect="auto")
     axes[0].set_title(f"test image {index}")
     label_steps(axes[0])
+    axes[0].set_xticks([0, 27], [1, 28])
     axes[0].set_xlabel("pixel")
     for axis, values, title in ((axes[1], outputs, "layer output $y_t$"), (axes[2], hidden, "hidden state $h_t$")):
         shown = axis.imshow(values, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
         axis.set_title(title)
         _label_units(axis, unit_order)
         label_steps(axis, label=False)
-    figure.colorbar(shown, ax=axes[1:3], fraction=0.04, label="activation")
+    figure.colorbar(shown, ax=axes[1:3], location="bottom", shrink=0.9, aspect=30,
+                    label="y and h: each unit's value after step t")
     shown = axes[3].imshow(probabilities, cmap="viridis", vmin=0, vmax=1, aspect="auto")
     axes[3].set_xticks(range(0, NUM_CLASSES, 3))
     axes[3].set_xlabel("class")
     axes[3].set_title("P(class) at t")
     label_steps(axes[3], label=False)
-    figure.colorbar(shown, ax=axes[3], fraction=0.12, label="probability")
+    figure.colorbar(shown, ax=axes[3], location="bottom", aspect=12, label="P(class) after step t")
+    if unit_order is not None:
+        figure.supxlabel(UNIT_ORDER_LABEL, fontsize=plt.rcParams["axes.labelsize"])
     final = int(probabilities[-1].argmax())
     figure.suptitle(f"GRU (1x32) reading test image {index}: label {label}, prediction {final}")
     return figure
@@ -200,11 +212,14 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
         else:
             limit = cell_limit if key == "c" else 1.0
             state_image = axis.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
-            figure.colorbar(state_image, ax=axis, fraction=0.1, extend="both" if key == "c" else "neither")
+            figure.colorbar(state_image, ax=axis, fraction=0.1, extend="both" if key == "c" else "neither",
+                            label="cell state c (clipped)" if key == "c" else "state h")
         axis.set_title(title)
         _label_units(axis, unit_order, narrow=True)
         label_steps(axis, label=False)
-    figure.colorbar(gate_image, ax=axes[1:4], fraction=0.03, label="gate")
+    figure.colorbar(gate_image, ax=axes[1:4], fraction=0.03, label="gate value")
+    if unit_order is not None:
+        figure.supxlabel(UNIT_ORDER_LABEL, fontsize=plt.rcParams["axes.labelsize"])
     figure.suptitle(f"LSTM 1x32 gates and states, test image {index} (label {label})")
     return figure
 
@@ -296,15 +311,17 @@ def plot_unit_ablation(costs: Mapping[str, np.ndarray], passes_relu: Mapping[str
         order = np.argsort(-np.asarray(cost), kind="stable")
         ranks = np.arange(1, len(order) + 1)
         axis.bar(ranks, 100 * np.asarray(cost)[order], color="tab:blue", label="accuracy lost (points)")
-        axis.set(title=f"{name}: silencing one unit", xlabel="unit, by ablation cost (rank)",
+        axis.set(title=f"{name}: silencing one unit", xlabel=f"{UNIT_RANK_LABEL} (rank, 1 = costliest)",
                  ylabel="test accuracy lost (points)")
         axis.grid(alpha=0.3, axis="y")
         share = axis.twinx()
         share.plot(ranks, np.asarray(passes_relu[name])[order], "o", color="tab:orange", markersize=4,
                    label="share passing the ReLU at t = 28")
         share.set(ylim=(0, 1), ylabel="share of images with $h_{28,j} > 0$")
-        handles = axis.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
-        axis.legend(handles, [h.get_label() for h in handles], fontsize=9, loc="upper right")
+    # one legend below the panels, off the bars and dots
+    handles = axes[0, 0].get_legend_handles_labels()[0] + figure.axes[-1].get_legend_handles_labels()[0]
+    figure.legend(handles, [h.get_label() for h in handles], fontsize=9, loc="outside lower center", ncol=2,
+                  frameon=False)
     return figure
 
 
@@ -331,10 +348,10 @@ def plot_lstm_memory(retention: np.ndarray, unit_order: Sequence[int], ablation:
                                          gridspec_kw={"width_ratios": [1.6, 1]})
     shown = heat.imshow(np.asarray(retention)[list(unit_order)], cmap="viridis", vmin=0, vmax=1, aspect="auto")
     heat.set_xticks([t - 1 for t in STEP_TICKS], STEP_TICKS)
-    heat.set(xlabel="step t", ylabel="unit, by ablation cost (rank)",
+    heat.set(xlabel="step t", ylabel=f"{UNIT_RANK_LABEL} (1 = costliest)",
              title=r"retention $\mathrm{mean}\,\prod_{s=t+1}^{28} f_s$ (share of $c_t$ left at t = 28)")
     heat.set_yticks([0, 7, 15, 23, len(unit_order) - 1], [1, 8, 16, 24, len(unit_order)])
-    figure.colorbar(shown, ax=heat, fraction=0.05)
+    figure.colorbar(shown, ax=heat, fraction=0.05, label="retention: share of $c_t$ left at t = 28")
     random_drops = 100 * np.asarray(ablation["random_drops"])
     strip.plot(np.zeros_like(random_drops) + np.linspace(-0.15, 0.15, len(random_drops)), random_drops, "o",
                color="grey", alpha=0.7, label=f"{len(random_drops)} random sets of {len(ablation['units'])} units")
@@ -343,7 +360,7 @@ def plot_lstm_memory(retention: np.ndarray, unit_order: Sequence[int], ablation:
     strip.set(xlim=(-0.6, 0.6), xticks=[], ylabel="test accuracy lost (points)",
               title="forget gates fixed at 0.5")
     strip.grid(alpha=0.3, axis="y")
-    strip.legend(fontsize=9, loc="upper left")
+    strip.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.02))  # below the axis, off the dots
     return figure
 
 
@@ -414,17 +431,22 @@ def _finish(figure: plt.Figure, title: str) -> plt.Figure:
 def plot_readout_after_ink(curves: Mapping[str, Mapping[str, float]], last_ink: np.ndarray) -> plt.Figure:
     """Left: read-out accuracy at step L + k against k, one line per model. Right: how many test
     images end their ink at each row L."""
-    figure, (curve_axis, hist_axis) = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.8), gridspec_kw={"width_ratios": [1.7, 1]})
+    figure, (curve_axis, hist_axis) = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.4), layout="constrained",
+                                                   gridspec_kw={"width_ratios": [1.7, 1]})
     for (label, curve), colour in zip(curves.items(), ("tab:orange", "tab:blue", "tab:green")):
         offsets = [int(k) for k in curve]
         curve_axis.plot(offsets, list(curve.values()), "-o", color=colour, label=label, markersize=4)
     curve_axis.axvline(0, color="grey", linewidth=0.8)
     curve_axis.set(xlabel="k = t - L (steps after the last ink row L)", ylabel="read-out accuracy at step L + k",
                    title="Read-out aligned to where each digit's ink ends")
-    curve_axis.legend(loc="lower right")
     hist_axis.hist(last_ink[last_ink > 0], bins=np.arange(0.5, SEQUENCE_LENGTH + 1.5), color="tab:grey")
     hist_axis.set(xlabel="last ink row L", ylabel="test images", title="Where the ink ends", xlim=(14.5, 28.5))
-    return _finish(figure, "")
+    for axis in (curve_axis, hist_axis):
+        axis.grid(alpha=0.3)
+    # below the panels, off the curves the reading discusses
+    figure.legend(*curve_axis.get_legend_handles_labels(), loc="outside lower center", ncol=1 if len(curves) > 2 else 2,
+                  frameon=False)
+    return figure
 
 
 def plot_shifts(shift: Mapping[str, Mapping[str, float]], ink_lost: Mapping[str, Mapping[str, float]],
@@ -507,7 +529,8 @@ def plot_objective_readout(heads: Mapping[str, Sequence[float]], probes: Mapping
 def plot_appended_blank_rows(over_seeds: Mapping[str, Mapping[str, float]]) -> plt.Figure:
     """Accuracy read after the last row against k blank rows appended after row 28, mean over seeds:
     one panel per cell, one line per way of training (plain, loss after every row, trailing blanks)."""
-    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 2.1), sharey=True, layout="constrained")
+    # 3.3 inches: panels about 2 inches (200 px) tall above the legend, within the printed height limit
+    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.3), sharey=True, layout="constrained")
     for axis, cell in zip(axes, ("gru", "lstm")):
         for name, mean in over_seeds.items():
             if name.startswith(cell):
@@ -520,6 +543,29 @@ def plot_appended_blank_rows(over_seeds: Mapping[str, Mapping[str, float]]) -> p
         axis.grid(alpha=0.3)
     axes[0].set_ylabel("accuracy read after row 28 + k")
     _training_legend(figure, probe=False)
+    return figure
+
+
+@printable
+def plot_state_after_blank_rows(over_seeds: Mapping[str, Mapping[str, Mapping[str, float]]]) -> plt.Figure:
+    """Test accuracy against k blank rows appended after row 28, mean over seeds, one panel per model:
+    the head read after row 28 + k, the probe fitted after row 28 and the probe fitted again after
+    row 28 + k (`appended_rows.state_after_blank_rows_accuracies`)."""
+    figure, axes = plt.subplots(1, len(over_seeds), figsize=(PRINT_WIDTH, 2.3), sharey=True, layout="constrained",
+                                squeeze=False)
+    styles = {"head": ("-", "o", "head"), "probe_fit_at_28": ("--", "s", "probe fitted after row 28"),
+              "probe_refit": (":", "^", "probe fitted again after row 28 + k")}
+    for axis, (name, by_k) in zip(axes[0], over_seeds.items()):
+        ks = [int(k) for k in by_k]
+        for key, (style, marker, label) in styles.items():
+            axis.plot(ks, [entry[key] for entry in by_k.values()], style, marker=marker, markersize=4,
+                      color=CELL_COLOURS[name.split("_")[0]], label=label)
+        axis.set(xlabel="blank rows k appended after row 28", title=f"{name.split('_')[0].upper()} 1x32, mean over seeds",
+                 ylim=(0.0, 1.0))
+        axis.set_xticks(ks)
+        axis.grid(alpha=0.3)
+    axes[0][0].set_ylabel("test accuracy")
+    axes[0][0].legend(fontsize=8, loc="lower left")
     return figure
 
 
@@ -561,6 +607,9 @@ def plot_probes(probes: Mapping[str, Sequence[float]], readouts: Mapping[str, Se
 
 
 def _confusion_panel(axis, matrix: np.ndarray, title: str) -> None:
+    """Row-normalized confusion matrix `matrix` (true, predicted) on `axis`, with the count of every
+    diagonal cell and of every off-diagonal cell holding at least 1% of its row (smaller ones, zeros
+    among them, stay blank); white numbers on the dark cells, no grid across the cells."""
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     axis.imshow(rates, cmap="Blues", vmin=0, vmax=1)
     axis.set_xticks(range(NUM_CLASSES))
@@ -568,15 +617,26 @@ def _confusion_panel(axis, matrix: np.ndarray, title: str) -> None:
     axis.set(xlabel="predicted", ylabel="true", title=title)
     for true in range(NUM_CLASSES):
         for predicted in range(NUM_CLASSES):
-            if matrix[true, predicted] and true != predicted and rates[true, predicted] >= 0.01:
+            if matrix[true, predicted] and (true == predicted or rates[true, predicted] >= 0.01):
                 axis.text(predicted, true, f"{matrix[true, predicted]}", ha="center", va="center", fontsize=9,
-                          color="black")
+                          color="white" if rates[true, predicted] > 0.5 else "black")
+
+
+def _without_grid(axes) -> None:
+    """No grid over image panels (_finish draws one on every axis)."""
+    for axis in axes:
+        axis.grid(False)
 
 
 def plot_readout_shares(shares: Mapping[str, Sequence[float]], confusions: Mapping[str, np.ndarray]) -> plt.Figure:
-    """Left: the share of test images read out as each class at each listed step. Right: the
-    read-out's confusion matrices at the given steps (rows normalized; off-diagonal counts >= 1%)."""
-    figure, axes = plt.subplots(1, 1 + len(confusions), figsize=(3.8 * (1 + len(confusions)), 4.0))
+    """First panel: the share of test images read out as each class at each listed step. Then the
+    read-out's confusion matrices at the given steps (rows normalized; diagonal and off-diagonal counts
+    >= 1% written), two panels a row so that the numbers stay legible at the notebook's width."""
+    rows = int(np.ceil((1 + len(confusions)) / 2))
+    figure, axes = plt.subplots(rows, 2, figsize=(11, 5.0 * rows), squeeze=False)
+    for axis in axes.flat[1 + len(confusions):]:
+        axis.remove()
+    axes = axes.flat[:1 + len(confusions)]
     steps = [int(t) for t in shares]
     bottom = np.zeros(len(steps))
     for digit in range(NUM_CLASSES):
@@ -587,8 +647,10 @@ def plot_readout_shares(shares: Mapping[str, Sequence[float]], confusions: Mappi
     axes[0].set(xlabel="step t", ylabel="share of test images", title="Read-out class at step t")
     axes[0].legend(fontsize=9, ncol=2, title="class", title_fontsize=9, loc="upper left", bbox_to_anchor=(1, 1))
     for axis, (step, matrix) in zip(axes[1:], confusions.items()):
-        _confusion_panel(axis, np.asarray(matrix), f"step {step}")
-    return _finish(figure, "What the GRU (1x32)'s read-out says during the image")
+        _confusion_panel(axis, np.asarray(matrix), f"read-out at step {step}")
+    figure = _finish(figure, "What the GRU (1x32)'s read-out says during the image")
+    _without_grid(axes[1:])
+    return figure
 
 
 def _label_heights(xs: Sequence[float], ys: Sequence[float], gap: float, near) -> list[float]:
@@ -622,20 +684,27 @@ def plot_state_geometry(trajectories: np.ndarray, explained: Sequence[float], se
     pca_axis.annotate("step 1 (all classes)", trajectories[0, 0], xytext=(6, -14), textcoords="offset points", fontsize=9)
     pca_axis.set(xlabel=f"PC 1 ({100 * explained[0]:.0f}% of variance)", ylabel=f"PC 2 ({100 * explained[1]:.0f}%)",
                  title="Mean GRU state per class, steps 1 to 28 (dot: step 28)")
-    ratio_axis.plot(np.arange(1, SEQUENCE_LENGTH + 1), separation, "-o", markersize=3, color="tab:orange")
-    ratio_axis.set(xlabel="step t", ylabel="between / within class variance (log scale)", yscale="log",
-                   title="Class separation of h_t (step 1: almost every state is the same)")
-    ratio_axis.set_xticks(STEP_TICKS)
+    # step 1 is left out of the axis and written instead: every test image's row 1 is blank, so h_1 is one
+    # state for all of them, both variances are rounding noise (under 1e-8) and their ratio dwarfs the curve
+    ratio_axis.plot(np.arange(2, SEQUENCE_LENGTH + 1), separation[1:], "-o", markersize=3, color="tab:orange")
+    ratio_axis.set(xlabel="step t (from step 2)", ylabel="between / within class variance", ylim=(0, None),
+                   xlim=(1, SEQUENCE_LENGTH + 1), title="Class separation of h_t, steps 2 to 28")
+    ratio_axis.set_xticks([2] + STEP_TICKS[1:])
+    ratio_axis.text(0.03, 0.97, f"step 1 not drawn: ratio {separation[0]:.3g}, of rounding noise\n(row 1 is blank, "
+                    "so h_1 is almost the same state\nfor every image)", transform=ratio_axis.transAxes, ha="left",
+                    va="top", fontsize=10)
     return _finish(figure, "")
 
 
 def plot_confusions(matrices: Mapping[str, np.ndarray]) -> plt.Figure:
-    """Final confusion matrix of each named model (rows normalized; off-diagonal counts >= 1%)."""
-    figure, axes = plt.subplots(1, len(matrices), figsize=(4.6 * len(matrices), 4.4), squeeze=False)
+    """Final confusion matrix of each named model (rows normalized; diagonal and off-diagonal counts >= 1%)."""
+    figure, axes = plt.subplots(1, len(matrices), figsize=(5.4 * len(matrices), 5.2), squeeze=False)
     for axis, (name, matrix) in zip(axes[0], matrices.items()):
         matrix = np.asarray(matrix)
         _confusion_panel(axis, matrix, f"{name}: {matrix.trace()} of {matrix.sum()} right")
-    return _finish(figure, "Test-set confusion matrices")
+    figure = _finish(figure, "Test-set confusion matrices (counts; blank: under 1% of the row)")
+    _without_grid(axes[0])
+    return figure
 
 
 def plot_error_gallery(images: np.ndarray, labels: np.ndarray, probabilities: np.ndarray,
@@ -688,7 +757,7 @@ def plot_translation(vertical: Mapping[str, Mapping[str, float]], horizontal: Ma
                      curve_models: Sequence[str] = SHIFT_CURVE_MODELS) -> plt.Figure:
     """Q3.1, translation: seed-0 test accuracy of `curve_models` with the digits moved s rows down
     (left) or s columns right (right), on one scale."""
-    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.2), sharey=True)
+    figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.2), sharey=True, layout="constrained")
     for axis, shifts, what in ((axes[0], vertical, "rows down (s > 0) or up"),
                                (axes[1], horizontal, "columns right (s > 0) or left")):
         for index, name in enumerate(curve_models):
@@ -701,9 +770,11 @@ def plot_translation(vertical: Mapping[str, Mapping[str, float]], horizontal: Ma
                       color=plt.cm.tab10(index), label=MODELS[name].short_name)
         axis.set(xlabel=f"moved s {what}", ylim=(0.0, 1.0), title=f"Moved {what.split()[0]}")
         axis.set_xticks(range(-4, 5))
+        axis.grid(alpha=0.3)
     axes[0].set_ylabel("test accuracy (seed 0)")
-    axes[1].legend(loc="lower center", ncol=2)
-    return _finish(figure, "")
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncol=4, frameon=False)  # below the panels, off the curves
+    return figure
 
 
 # --- the report's figures, at their printed size --------------------------------------------------
@@ -771,7 +842,7 @@ def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]]) -> plt.Figu
     in its label), every seed's test accuracy a dot and the mean a larger marker. Labels sit in the
     margin, so none can touch a marker."""
     names = sorted((name for name in seeds if _answers_q3_1(name)), key=lambda name: (seeds[name]["0"]["parameters"], name))
-    figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 2.75), layout="constrained")
+    figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 3.1), layout="constrained")
     for row, name in enumerate(names):
         colour, marker = FAMILY_STYLES[model_family(name)]
         accuracies = seed_values({"seeds": seeds}, name)
@@ -780,12 +851,14 @@ def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]]) -> plt.Figu
     axis.set_yticks(range(len(names)), [f"{MODELS[name].short_name} ({seeds[name]['0']['parameters']:,})"
                                         for name in names])
     axis.set_ylim(-0.7, len(names) - 0.3)
-    axis.set_xlabel("test accuracy (dots: seeds 0-4; marker: their mean); rows: model (trained parameters)")
+    axis.set(xlabel="test accuracy (dots: seeds 0-4; marker: their mean)", ylabel="model (trained parameters)")
     axis.grid(alpha=0.3, axis="x")
     names = {"lstm": "LSTM", "gru": "GRU", "variant": "GRU 1x32 variant"}
     for family, (colour, marker) in FAMILY_STYLES.items():
         axis.scatter([], [], color=colour, marker=marker, label=names.get(family, family))
-    axis.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="kind of model", frameon=False)
+    # below the axis, so that the markers get the figure's width and no entry sits beside the data
+    figure.legend(*axis.get_legend_handles_labels(), loc="outside lower center", ncol=len(FAMILY_STYLES),
+                  frameon=False, columnspacing=0.8, handletextpad=0.2, borderaxespad=0.2)
     return figure
 
 
@@ -817,7 +890,7 @@ def plot_gru_over_time_pair(images: np.ndarray, labels: Sequence[int], hidden: n
         state = state_axis.imshow(hidden[pair][:, order], cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
         state_axis.set_title("hidden state h")
         state_axis.set_xticks([0, len(order) - 1], [1, len(order)])
-        state_axis.set_xlabel("unit (by rank)")
+        state_axis.set_xlabel("unit")
         chance = class_axis.imshow(probabilities[pair], cmap="viridis", vmin=0, vmax=1, aspect="auto")
         class_axis.set_title("P(class)")
         class_axis.set_xticks([0, 5, 9], [0, 5, 9])
@@ -826,4 +899,6 @@ def plot_gru_over_time_pair(images: np.ndarray, labels: Sequence[int], hidden: n
     axes[0].set_ylabel("step t = image row")
     figure.colorbar(state, ax=axes[:3], location="bottom", shrink=0.8, aspect=35, label="h, each unit's value after step t")
     figure.colorbar(chance, ax=axes[3:], location="bottom", shrink=0.8, aspect=35, label="P(class), the head's probability")
+    if unit_order is not None:
+        figure.supxlabel(UNIT_ORDER_LABEL, fontsize=plt.rcParams["axes.labelsize"])
     return figure

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from hw3.models import CONFIG_NAMES, MODELS, REFERENCE_ACCURACY, model_spec
-from hw3.settings import PROJECT_DIR, RunSettings, write_text_atomically
+from hw3.settings import PROJECT_DIR, RunSettings, load_results, write_text_atomically
 from hw3.statistics import seed_rank, seed_values
 
 # The earlier solution printed its test losses on a scale it did not state (the registry keeps them as
@@ -52,12 +52,13 @@ def results_details_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def baseline_table_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
-    """One row per model, recurrent and whole-image: parameters, accuracy, loss, seconds."""
+def baseline_table_rows(results: Mapping, names: list[str] | None = None) -> tuple[list[str], list[list[str]]]:
+    """One row per model of `names` (default: every trained one), recurrent and whole-image, in the
+    registry's order: parameters, accuracy, loss, seconds."""
     header = ["model", "sees", "parameters", "test accuracy", "test loss", "training seconds"]
     reads = {"configs": "one row per step", "variants": "one row (or column) per step", "baselines": "whole image"}
     labelled = [(spec.section, name, spec.title if spec.section == "configs" else f"{name}: {spec.description}",
-                 reads[spec.section]) for name, spec in MODELS.items()]
+                 reads[spec.section]) for name, spec in MODELS.items() if names is None or name in names]
     rows = [[label, sees, f"{entry['parameters']:,}", f"{entry['test_accuracy']:.4f}", f"{entry['test_loss']:.4f}",
              f"{entry['train_seconds']:.0f}"]
             for section, name, label, sees in labelled if (entry := results.get(section, {}).get(name)) is not None]
@@ -110,11 +111,13 @@ def important_unit_rows(analysis: Mapping, name: str, count: int = 3) -> tuple[l
     return header, rows
 
 
-def gates_by_row_rows(statistics: Mapping) -> tuple[list[str], list[list[str]]]:
-    """Mean gate value on blank and ink rows, untrained and trained, one row per gate."""
+def gates_by_row_rows(statistics: Mapping, cell: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """Mean gate value on blank and ink rows, untrained and trained, one row per gate (only the gates
+    of `cell`, e.g. 'LSTM', when given)."""
     header = ["gate", "untrained, blank rows", "untrained, ink rows", "trained, blank rows", "trained, ink rows"]
+    gates = [gate for gate in statistics if cell is None or gate.split()[0] == cell]
     rows = [[gate] + [f"{statistics[gate][state][kind]['mean']:.3f}" for state in ("untrained", "trained")
-                      for kind in ("blank", "ink")] for gate in statistics]
+                      for kind in ("blank", "ink")] for gate in gates]
     return header, rows
 
 
@@ -134,9 +137,9 @@ def seed_summary_rows(statistics: Mapping, names: list[str]) -> tuple[list[str],
     return header, rows
 
 
-def comparison_rows(statistics: Mapping, baselines: bool = True) -> tuple[list[str], list[list[str]]]:
+def comparison_rows(statistics: Mapping, baselines: bool = True, mcnemar: bool = True) -> tuple[list[str], list[list[str]]]:
     """Each comparison: mean difference in accuracy points with its 95% interval over seeds,
-    Welch's p, and the exact McNemar test of the two seed-0 models on the same test images."""
+    Welch's p, and (with `mcnemar`) the exact McNemar test of the two seed-0 models on the same test images."""
     header = ["first minus second", "difference, points [95% interval]", "Welch p",
               "seed 0: only first / only second right", "McNemar p"]
     pairs = [(f"GRU - LSTM, {shape}", statistics["gru_minus_lstm"][shape]) for shape in statistics["gru_minus_lstm"]]
@@ -150,6 +153,8 @@ def comparison_rows(statistics: Mapping, baselines: bool = True) -> tuple[list[s
     rows = [[label, _interval(c), p_value_text(c["p_value"]),
              f"{c['mcnemar_seed0']['first_only']} / {c['mcnemar_seed0']['second_only']}",
              p_value_text(c["mcnemar_seed0"]["p_value"])] for label, c in pairs]
+    if not mcnemar:
+        header, rows = header[:3], [row[:3] for row in rows]
     return header, rows
 
 
@@ -266,6 +271,70 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def heatmap_rows(heatmap: Mapping[str, list[float]], steps: tuple[int, ...]) -> tuple[list[str], list[list[str]]]:
+    """What the state heatmaps show, at each of `steps` (1..28), over every test image: the mean |h_t|,
+    the share of units with |h_t| > 0.9, the mean change from the step before, the spread across images."""
+    header = ["step", "mean |h|", "share |h| > 0.9", "mean change from step before", "spread across images"]
+    return header, [[str(step), f"{heatmap['mean_abs'][step - 1]:.3f}", f"{heatmap['share_saturated'][step - 1]:.1%}",
+                     f"{heatmap['mean_abs_change'][step - 1]:.3f}", f"{heatmap['spread_across_images'][step - 1]:.3f}"]
+                    for step in steps]
+
+
+def blank_path_rows(path: Mapping, steps: int = 8) -> tuple[list[str], list[list[str]]]:
+    """The GRU fed only blank rows, steps 1..`steps`: the largest change of a unit, the class the head
+    names and its probability."""
+    header = ["blank rows read", *(str(step) for step in range(1, steps + 1))]
+    return header, [["largest change of a unit", *(f"{v:.2f}" for v in path["largest_change"][:steps])],
+                    ["class the head names", *(str(v) for v in path["class"][:steps])],
+                    ["its probability", *(f"{v:.2f}" for v in path["probability"][:steps])]]
+
+
+STATE_AFTER_BLANK_ROWS_KEYS = {"head": "head", "probe_fit_at_28": "probe fitted after row 28",
+                               "probe_refit": "probe fitted again"}
+
+
+def state_after_blank_rows_rows(over_seeds: Mapping[str, Mapping[str, Mapping[str, float]]],
+                                by_seed: Mapping[str, Mapping[str, Mapping]] | None = None,
+                                ks: tuple[int, ...] = (0, 2, 4, 8)) -> tuple[list[str], list[list[str]]]:
+    """Test accuracy after k blank rows appended, for each model and read-out (`appended_rows`): the mean
+    over seeds, with the range over seeds when `by_seed` is given."""
+    header = ["model", "read-out", *(f"k = {k}" for k in ks)]
+    rows = []
+    for name, by_k in over_seeds.items():
+        for key, label in STATE_AFTER_BLANK_ROWS_KEYS.items():
+            cells = []
+            for k in map(str, ks):
+                text = f"{by_k[k][key]:.3f}"
+                if by_seed is not None:
+                    values = [run[k][key] for run in by_seed[name].values()]
+                    text += f" ({min(values):.3f}-{max(values):.3f})"
+                cells.append(text)
+            rows.append([name, label, *cells])
+    return header, rows
+
+
+def epoch_rows(entry: Mapping) -> tuple[list[str], list[list[str]]]:
+    """One stored training run's epochs, from its history: epoch, training loss, validation loss and
+    validation accuracy."""
+    history = entry["history"]
+    header = ["epoch", "train loss", "val loss", "val acc"]
+    return header, [[str(epoch + 1), f"{loss:.4f}", f"{val_loss:.4f}", f"{val_accuracy:.4f}"]
+                    for epoch, (loss, val_loss, val_accuracy)
+                    in enumerate(zip(history["loss"], history["val_loss"], history["val_accuracy"]))]
+
+
+def epoch_tables_html(results: Mapping, names: list[str], per_row: int = 4) -> str:
+    """Each configuration's epochs (`epoch_rows`) as a small table captioned with its test loss, test
+    accuracy, parameters and training seconds, `per_row` tables side by side (HTML)."""
+    boxes = []
+    for name in names:
+        entry = results[model_spec(name).section][name]
+        caption = (f"<b>{name.split('_')[0].upper()} {name.split('_', 1)[1]}</b><br>test loss {entry['test_loss']:.4f}, accuracy "
+                   f"{entry['test_accuracy']:.4f}<br>{entry['parameters']:,} parameters, {entry['train_seconds']:.0f} s")
+        boxes.append(f'<div style="flex: 0 0 {96 // per_row}%; font-size: 85%">{caption}{html_table(*epoch_rows(entry))}</div>')
+    return f'<div style="display: flex; flex-wrap: wrap; gap: 1%">{"".join(boxes)}</div>'
+
+
 def html_table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{cell}</th>" for cell in header)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
@@ -312,10 +381,10 @@ def report_tables(results: Mapping) -> dict[str, Callable[[], str]]:
     return {
         "table/q2": lambda: markdown_table(*required_table_rows(results)),
         "table/q2/details": lambda: markdown_table(*results_details_rows(results)),
-        "table/comparisons": lambda: markdown_table(*comparison_rows(results["statistics"], baselines=False)),
+        "table/comparisons": lambda: markdown_table(*comparison_rows(results["statistics"], baselines=False, mcnemar=False)),
         "table/q1": lambda: markdown_table(*q1_rows(results["q1_demonstrations"])),
         "table/last_steps": lambda: markdown_table(*last_steps_rows(results)),
-        "table/gates_by_row": lambda: markdown_table(*gates_by_row_rows(results["analysis"]["gates_by_row"])),
+        "table/gates_by_row": lambda: markdown_table(*gates_by_row_rows(results["analysis"]["gates_by_row"], cell="LSTM")),
     }
 
 
@@ -365,6 +434,49 @@ def render_report(results: Mapping, section: str | None = None, images: bool = T
         return format(value, spec or "")
 
     return _PLACEHOLDER.sub(replace, text)
+
+
+def report_results(settings: RunSettings) -> dict:
+    """The results the report is rendered from: the run's results.json. A smoke run stores only what
+    its own cells computed, so there the committed full run's results fill the keys it has not stored
+    (its numbers are meaningless anyway; what it tests is that every cell and the rendering run)."""
+    results = load_results(settings)
+    if not settings.smoke:
+        return results
+    return _merged(load_results(RunSettings(smoke=False, output_dir=PROJECT_DIR)), results)
+
+
+def _merged(base: Mapping, over: Mapping) -> dict:
+    """`over` laid over `base`, key by key through nested mappings."""
+    merged = dict(base)
+    for key, value in over.items():
+        merged[key] = _merged(base[key], value) if isinstance(value, Mapping) and isinstance(base.get(key), Mapping) \
+            else value
+    return merged
+
+
+def answer_paragraph(markdown: str, heading: str) -> str:
+    """The paragraph opening with '**Answer.**' under the first heading (any level) whose title starts
+    with `heading` (e.g. 'Q1', 'Q3.3', 'Bonus'), up to the next heading."""
+    lines = markdown.splitlines()
+    starts = [i for i, line in enumerate(lines) if re.match(rf"#+ {re.escape(heading)}\b", line)]
+    if not starts:
+        raise ValueError(f"the report has no heading starting with {heading!r}.")
+    paragraph: list[str] = []
+    for line in lines[starts[0] + 1:]:
+        if line.startswith("#") or (paragraph and not line.strip()):
+            break
+        if paragraph or line.startswith("**Answer.**"):
+            paragraph.append(line)
+    if not paragraph:
+        raise ValueError(f"the report's {heading} section has no paragraph opening with '**Answer.**'.")
+    return "\n".join(paragraph)
+
+
+def report_answer(heading: str, settings: RunSettings) -> str:
+    """The report's answer to `heading` (`answer_paragraph`), rendered with the run's results as
+    answers.md renders it, so the notebook and the report say the same words."""
+    return answer_paragraph(render_report(report_results(settings)), heading)
 
 
 def write_report(results: Mapping, settings: RunSettings) -> Path:

@@ -7,8 +7,8 @@ import pytest
 from hw3.settings import PROJECT_DIR
 
 STAGES = ["settings", "cache", "data", "models", "readout", "training", "cells", "q1", "analysis", "ablation", "controls",
-          "probes", "statistics", "experiments", "figures", "report", "printing", "widgets", "explorer"]
-NO_TRAINING = {"figures", "report", "printing", "widgets", "explorer"}  # they take arrays and results, never train or load models
+          "probes", "appended_rows", "statistics", "experiments", "figures", "tables", "report", "printing", "widgets", "explorer"]
+NO_TRAINING = {"figures", "tables", "report", "printing", "widgets", "explorer"}  # they take arrays and results, never train or load models
 
 
 def package_imports(path):

@@ -229,7 +229,7 @@ TYPED_NUMBERS = {
     "settings of the homework and of the run": {"28", "10", "0.001", "256", "64", "32", "128", "3", "1", "55,000",
                                                 "5,000", "10,000", "0.1", "0", "4", "8", "95", "2", "16"},
     "definitions (hand-set weights of Q1, ranges, thresholds, significance level)": {
-        "20", "-20", "-4", "-2", "-1", "0.5", "0.9", "0.05"},
+        "20", "-20", "-4", "-2", "-1", "0.5", "0.9", "0.05", "30", "40", "-40"},
     "names (steps and rows that placeholders then describe; cited years)": {"5", "24", "2014"},
 }
 
@@ -254,3 +254,19 @@ def test_only_settings_definitions_and_names_are_typed_into_the_template():
 def test_a_typed_result_is_caught():
     assert template_typed_numbers("accuracy 0.9688, from 12 to 17.9 points; <<a/b:.2f>> [[figure x]] 1x32") == \
         {"0.9688", "12", "17.9"}
+
+
+def test_the_report_tables_can_leave_out_the_mcnemar_columns_and_the_gru_gates():
+    from hw3.report import comparison_rows, gates_by_row_rows
+
+    comparison = {"difference": 0.001, "low": -0.002, "high": 0.004, "p_value": 0.3,
+                  "mcnemar_seed0": {"first_only": 5, "second_only": 3, "p_value": 0.7}}
+    statistics = {"gru_minus_lstm": {"1x32": comparison}, "width_minus_depth": {}}
+    header, rows = comparison_rows(statistics, baselines=False, mcnemar=False)
+    assert header == ["first minus second", "difference, points [95% interval]", "Welch p"]
+    assert rows == [["GRU - LSTM, 1x32", "+0.10 [-0.20, +0.40]", "0.300"]]
+    assert len(comparison_rows(statistics, baselines=False)[0]) == 5
+    entry = {state: {kind: {"mean": 0.5} for kind in ("blank", "ink")} for state in ("untrained", "trained")}
+    gates = {"LSTM i": entry, "GRU z": entry}
+    assert [row[0] for row in gates_by_row_rows(gates, cell="LSTM")[1]] == ["LSTM i"]
+    assert [row[0] for row in gates_by_row_rows(gates)[1]] == ["LSTM i", "GRU z"]

@@ -1,8 +1,8 @@
-"""The sliders and the drawing pad work for a person: hw3.ipynb driven in a real JupyterLab in
+"""The sliders and the drawing pad work for a person: the notebooks driven in a real JupyterLab in
 headless Chromium.
 
 nbval runs every cell but no JavaScript. This test starts JupyterLab on 127.0.0.1 (free port, random
-token, temporary runtime and settings folders) on a temporary notebook made of hw3.ipynb's cells
+token, temporary runtime and settings folders) on a temporary notebook made of the cells of hw3.ipynb and lab_book.ipynb
 tagged `widgets` (the setup, the models, and the cells that build the two sliders and the drawing
 pad, with what they read), opens it in Debian's Chromium through Playwright, runs all its cells in
 smoke mode (reusing the models and caches of an nbval run earlier in the same pytest session, or
@@ -105,15 +105,17 @@ def _stop_group(process: subprocess.Popen) -> None:
             continue
 
 
-WIDGET_TAG = "widgets"  # hw3.ipynb's cells that the widgets need
+WIDGET_TAG = "widgets"  # the cells that the widgets need: hw3.ipynb's (setup, models, sliders), then lab_book.ipynb's (the pad)
 
 
 def _notebook_copy(root: Path, tag: str | None = None) -> Path:
-    """The notebook (only its cells tagged `tag`, if given) beside links to what it imports, so
-    JupyterLab never writes into the project."""
+    """The notebook (only the cells tagged `tag`, if given, of hw3.ipynb and then lab_book.ipynb) beside
+    links to what it imports, so JupyterLab never writes into the project."""
     notebook = json.loads((PROJECT_DIR / "hw3.ipynb").read_text(encoding="utf-8"))
     if tag is not None:
-        notebook["cells"] = [cell for cell in notebook["cells"] if tag in cell["metadata"].get("tags", [])]
+        lab_book = json.loads((PROJECT_DIR / "lab_book.ipynb").read_text(encoding="utf-8"))
+        notebook["cells"] = [cell for source in (notebook, lab_book) for cell in source["cells"]
+                             if tag in cell["metadata"].get("tags", [])]
     (root / "hw3.ipynb").write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     for name in ("helpers.py", "hw3", "data", "report"):
         (root / name).symlink_to(PROJECT_DIR / name)

@@ -1,0 +1,117 @@
+"""The walkthrough (hw3.ipynb) opens each question with the report's own answer, and the helpers that
+put the report's words and the training history into it."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from hw3.report import _merged, answer_paragraph, epoch_rows, heatmap_rows, state_after_blank_rows_rows
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+ANSWER_CALL = re.compile(r'helpers\.report_answer\("([^"]+)"')
+QUESTIONS = ["Q1", "Q2", "Q3.1", "Q3.2", "Q3.3", "Bonus"]
+
+
+def walkthrough_cells():
+    return json.loads((PROJECT_DIR / "hw3.ipynb").read_text(encoding="utf-8"))["cells"]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def test_every_question_section_opens_with_its_answer():
+    cells = walkthrough_cells()
+    headings = [i for i, cell in enumerate(cells) if cell["cell_type"] == "markdown" and source(cell).startswith("## ")]
+    opened = {}
+    for i in headings:
+        match = ANSWER_CALL.search(source(cells[i + 1])) if i + 1 < len(cells) else None
+        if match:
+            opened[match.group(1)] = source(cells[i])
+    assert list(opened) == QUESTIONS, "each question's section must open with helpers.report_answer(...)"
+    assert all(heading.startswith(f"## {question}") for question, heading in opened.items())
+
+
+def test_the_answers_shown_in_the_committed_walkthrough_are_the_reports_answers():
+    report = (PROJECT_DIR / "answers.md").read_text(encoding="utf-8")
+    shown = {}
+    for cell in walkthrough_cells():
+        match = ANSWER_CALL.search(source(cell)) if cell["cell_type"] == "code" else None
+        if match:
+            outputs = [output for output in cell["outputs"] if "text/markdown" in output.get("data", {})]
+            assert len(outputs) == 1, f"the {match.group(1)} answer cell has no Markdown output: run the notebook"
+            shown[match.group(1)] = "".join(outputs[0]["data"]["text/markdown"])
+    assert list(shown) == QUESTIONS
+    for question, text in shown.items():
+        assert text == answer_paragraph(report, question), f"the notebook's {question} answer differs from answers.md"
+
+
+REPORT = """# Title
+
+## Q1: one
+**Answer.** First line
+second line.
+
+More text.
+
+### Q1.1 sub
+**Answer.** Not this one.
+
+## Q3: three
+Intro.
+
+### Q3.1 part
+Lead-in.
+
+**Answer.** Three point one.
+
+### Q3.10 another
+**Answer.** Ten.
+"""
+
+
+def test_answer_paragraph_takes_the_first_answer_under_the_heading_up_to_the_blank_line():
+    assert answer_paragraph(REPORT, "Q1") == "**Answer.** First line\nsecond line."
+    assert answer_paragraph(REPORT, "Q3.1") == "**Answer.** Three point one."
+    assert answer_paragraph(REPORT, "Q3.10") == "**Answer.** Ten."
+
+
+def test_answer_paragraph_refuses_a_missing_heading_or_answer():
+    with pytest.raises(ValueError, match="no heading"):
+        answer_paragraph(REPORT, "Q2")
+    with pytest.raises(ValueError, match="no paragraph"):
+        answer_paragraph(REPORT, "Q3")  # its own lines hold no answer before Q3.1's heading
+
+
+def test_smoke_results_are_laid_over_the_committed_ones_key_by_key():
+    base = {"a": {"x": 1, "y": 2}, "b": 3, "c": [1, 2]}
+    over = {"a": {"y": 20, "z": 30}, "c": [9]}
+    assert _merged(base, over) == {"a": {"x": 1, "y": 20, "z": 30}, "b": 3, "c": [9]}
+    assert base == {"a": {"x": 1, "y": 2}, "b": 3, "c": [1, 2]}  # unchanged
+
+
+def test_epoch_rows_number_epochs_from_one_and_keep_the_columns_apart():
+    entry = {"history": {"loss": [0.9, 0.5], "val_loss": [0.8, 0.6], "val_accuracy": [0.7, 0.75], "accuracy": [0.1, 0.2]}}
+    header, rows = epoch_rows(entry)
+    assert header == ["epoch", "train loss", "val loss", "val acc"]
+    assert rows == [["1", "0.9000", "0.8000", "0.7000"], ["2", "0.5000", "0.6000", "0.7500"]]
+
+
+def test_heatmap_rows_read_step_t_at_index_t_minus_1():
+    heatmap = {key: [float(step) / 100 for step in range(1, 29)]
+               for key in ("mean_abs", "share_saturated", "mean_abs_change", "spread_across_images")}
+    _, rows = heatmap_rows(heatmap, (1, 28))
+    assert rows[0] == ["1", "0.010", "1.0%", "0.010", "0.010"]
+    assert rows[1][0] == "28" and rows[1][1] == "0.280"
+
+
+def test_state_after_blank_rows_rows_give_mean_and_seed_range_per_read_out():
+    entry = lambda v: {"head": v, "probe_fit_at_28": v / 2, "probe_refit": 1 - v}  # noqa: E731
+    by_seed = {"gru_1x32": {"0": {"0": entry(0.9), "4": entry(0.5)}, "1": {"0": entry(0.7), "4": entry(0.3)}}}
+    over_seeds = {"gru_1x32": {"0": entry(0.8), "4": entry(0.4)}}
+    header, rows = state_after_blank_rows_rows(over_seeds, by_seed, ks=(0, 4))
+    assert header == ["model", "read-out", "k = 0", "k = 4"]
+    assert rows[0] == ["gru_1x32", "head", "0.800 (0.700-0.900)", "0.400 (0.300-0.500)"]
+    assert rows[1] == ["gru_1x32", "probe fitted after row 28", "0.400 (0.350-0.450)", "0.200 (0.150-0.250)"]
+    assert rows[2][2] == "0.200 (0.100-0.300)"
