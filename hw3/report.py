@@ -473,10 +473,17 @@ def answer_paragraph(markdown: str, heading: str) -> str:
     return "\n".join(paragraph)
 
 
+def cited_from_the_notebook(paragraph: str) -> str:
+    """A report paragraph as the notebook shows it: 'Figure 4' and 'Table 5' (numbered in the report, not
+    in the notebook) become "the report's Figure 4" and "the report's Table 5"."""
+    return re.sub(r"\b(Figures?|Tables?) (\d+)", r"the report's \1 \2", paragraph)
+
+
 def report_answer(heading: str, settings: RunSettings) -> str:
     """The report's answer to `heading` (`answer_paragraph`), rendered with the run's results as
-    answers.md renders it, so the notebook and the report say the same words."""
-    return answer_paragraph(render_report(report_results(settings)), heading)
+    answers.md renders it, so the notebook and the report say the same words; its figure and table
+    numbers say they are the report's (`cited_from_the_notebook`)."""
+    return cited_from_the_notebook(answer_paragraph(render_report(report_results(settings)), heading))
 
 
 def write_report(results: Mapping, settings: RunSettings) -> Path:

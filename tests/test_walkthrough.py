@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hw3.report import _merged, answer_paragraph, epoch_rows, heatmap_rows, state_after_blank_rows_rows
+from hw3.report import _merged, answer_paragraph, cited_from_the_notebook, epoch_rows, heatmap_rows, state_after_blank_rows_rows
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ANSWER_CALL = re.compile(r'helpers\.report_answer\("([^"]+)"')
@@ -44,7 +44,7 @@ def test_the_answers_shown_in_the_committed_walkthrough_are_the_reports_answers(
             shown[match.group(1)] = "".join(outputs[0]["data"]["text/markdown"])
     assert list(shown) == QUESTIONS
     for question, text in shown.items():
-        assert text == answer_paragraph(report, question), f"the notebook's {question} answer differs from answers.md"
+        assert text == cited_from_the_notebook(answer_paragraph(report, question)), f"the notebook's {question} answer differs from answers.md"
 
 
 REPORT = """# Title
@@ -115,3 +115,9 @@ def test_state_after_blank_rows_rows_give_mean_and_seed_range_per_read_out():
     assert rows[0] == ["gru_1x32", "head", "0.800 (0.700-0.900)", "0.400 (0.300-0.500)"]
     assert rows[1] == ["gru_1x32", "probe fitted after row 28", "0.400 (0.350-0.450)", "0.200 (0.150-0.250)"]
     assert rows[2][2] == "0.200 (0.100-0.300)"
+
+
+def test_cited_from_the_notebook_names_the_reports_numbered_figures_and_tables():
+    assert cited_from_the_notebook("as Figure 4 and Table 5 show; Figures 2") == (
+        "as the report's Figure 4 and the report's Table 5 show; the report's Figures 2")
+    assert cited_from_the_notebook("a Table of 5") == "a Table of 5"

@@ -248,7 +248,7 @@ def test_sliders_and_drawing_pad_work_in_jupyterlab(chromium, tmp_path):
     notebook = _notebook_copy(tmp_path, WIDGET_TAG)
     written = notebook.read_text(encoding="utf-8")
     code_cells = sum(cell["cell_type"] == "code" for cell in json.loads(written)["cells"])
-    assert code_cells == 9, f"expected the 9 code cells tagged {WIDGET_TAG!r}, found {code_cells}"
+    assert code_cells == 8, f"expected the 8 code cells tagged {WIDGET_TAG!r}, found {code_cells}"
     environment = {"HW3_SMOKE": "1", "HW3_OUTPUT_DIR": os.environ.get("HW3_OUTPUT_DIR", str(tmp_path / "out"))}
     with jupyterlab_server(tmp_path, environment) as (url, token), sync_playwright() as playwright:
         context, page = open_browser(playwright, tmp_path, chromium, {"width": 1400, "height": 1000})
