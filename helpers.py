@@ -62,15 +62,15 @@ from hw3.figures import (plot_appended_blank_rows, plot_state_after_blank_rows, 
                          plot_readout_shares, plot_row_occlusion, plot_seed_accuracies, plot_shifts, plot_size_comparison,
                          plot_state_geometry, plot_stepwise_accuracy, plot_translation, plot_unit_ablation,
                          plot_unit_time_courses, save_figure)
-# tables: the notebooks' small tables in place of printed lines
-from hw3.tables import (appended_rows_table, decision_share_rows, fair_probe_rows, gate_at_first_ink_rows, head_by_step_rows,
-                        occlusion_summary_rows, translation_rows)
+# tables: the notebooks' small tables in place of printed lines, and html_table to show them
+from hw3.tables import (appended_rows_table, blank_path_rows, decision_share_rows, epoch_tables_html, fair_probe_rows,
+                        gate_at_first_ink_rows, head_by_step_rows, heatmap_rows, html_table, occlusion_summary_rows,
+                        state_after_blank_rows_rows, translation_rows)
 # report: tables and answers.md
 from hw3.report import (baseline_table_rows, comparison_rows, decision_after_ink_rows, drawing_summary,
-                        earlier_solution_rows, explanation_rows, gate_summary_rows, gates_by_row_rows, html_table,
+                        earlier_solution_rows, explanation_rows, gate_summary_rows, gates_by_row_rows,
                         important_unit_rows, last_steps_rows, markdown_table, tf1_convention_rows, q1_rows, render_report, replication_rows,
                         reset_fit_rows, results_details_rows, results_table_rows, seed_summary_rows, write_report,
-                        epoch_tables_html, heatmap_rows, blank_path_rows, state_after_blank_rows_rows,
                         report_answer, report_results)
 # printing: answers.md printed to answers.pdf (A4, headless Chromium)
 from hw3.printing import write_report_pdf

@@ -294,6 +294,19 @@ def q3_3_decision_vs_ink(step_logits: Mapping[str, np.ndarray], data: MnistSplit
     return per_reader
 
 
+def _mean_of_runs(runs: list):
+    """The mean of same-shaped runs, leaf by leaf through nested mappings: [{k: x}] -> {k: mean x}."""
+    if isinstance(runs[0], Mapping):
+        return {key: _mean_of_runs([run[key] for run in runs]) for key in runs[0]}
+    return float(np.mean(runs))
+
+
+def seed_0_and_mean_over_seeds(by_seed: Mapping[str, Mapping[str, Mapping]]) -> tuple[dict, dict]:
+    """({name: seed 0's run}, {name: the mean over seeds, leaf by leaf}) from {name: {seed: run}}."""
+    return ({name: runs["0"] for name, runs in by_seed.items()},
+            {name: _mean_of_runs(list(runs.values())) for name, runs in by_seed.items()})
+
+
 def q3_3_appended_blank_rows(data: MnistSplits, settings: RunSettings, names: tuple[str, ...] = APPENDED_ROW_MODELS) -> dict:
     """Accuracy of the prediction read after the last row when k = 0..8 blank rows follow each test image,
     for every seed of each model (cached). Stores `analysis.appended_blank_rows.{name}.{k}` (seed 0) and
@@ -301,9 +314,7 @@ def q3_3_appended_blank_rows(data: MnistSplits, settings: RunSettings, names: tu
     'by_seed'}, each keyed by name then k (by_seed: name, seed, k)."""
     seed_models = load_seed_models(names, settings)
     by_seed = appended_blank_rows_experiment(seed_models, data.x_test, data.y_test, settings)
-    seed_0 = {name: runs["0"] for name, runs in by_seed.items()}
-    over_seeds = {name: {k: float(np.mean([run[k] for run in runs.values()])) for k in runs["0"]}
-                  for name, runs in by_seed.items()}
+    seed_0, over_seeds = seed_0_and_mean_over_seeds(by_seed)
     store_results(settings, {**{f"analysis.appended_blank_rows.{name}": value for name, value in seed_0.items()},
                              **{f"analysis.appended_blank_rows_over_seeds.{name}": value
                                 for name, value in over_seeds.items()}})
@@ -318,9 +329,7 @@ def q3_3_state_after_blank_rows(data: MnistSplits, settings: RunSettings,
     `analysis.state_after_blank_rows_over_seeds.{name}.{k}` (mean over the seeds), each {'head',
     'probe_fit_at_28', 'probe_refit'}. Returns {'seed_0', 'over_seeds', 'by_seed'} keyed as stored."""
     by_seed = state_after_blank_rows_experiment(load_seed_models(names, settings), data, settings)
-    seed_0 = {name: runs["0"] for name, runs in by_seed.items()}
-    over_seeds = {name: {k: {key: float(np.mean([run[k][key] for run in runs.values()])) for key in runs["0"][k]}
-                         for k in runs["0"]} for name, runs in by_seed.items()}
+    seed_0, over_seeds = seed_0_and_mean_over_seeds(by_seed)
     store_results(settings, {**{f"analysis.state_after_blank_rows.{name}": value for name, value in seed_0.items()},
                              **{f"analysis.state_after_blank_rows_over_seeds.{name}": value
                                 for name, value in over_seeds.items()}})

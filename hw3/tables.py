@@ -1,11 +1,13 @@
 """Small tables the notebooks show in place of printed lines: each function takes what an experiment
-returned and gives (header, rows) of strings for `report.html_table`. No computing beyond formatting
+returned and gives (header, rows) of strings, which `html_table` renders. No computing beyond formatting
 and a difference or two.
 
-Imports from the package: none."""
+Imports from the package: models."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+
+from hw3.models import model_spec
 
 
 def translation_rows(translation: Mapping, names: Sequence[str], shift: int = 4) -> tuple[list[str], list[list[str]]]:
@@ -80,3 +82,73 @@ def gate_at_first_ink_rows(at_first_ink: Mapping[str, Mapping], flatness: Mappin
             for gate, around in at_first_ink.items()]
     return ["gate", "step before first ink", "at first ink", "two steps later", "sd above ink", "sd on ink",
             "largest change above ink"], rows
+
+
+def heatmap_rows(heatmap: Mapping[str, list[float]], steps: tuple[int, ...]) -> tuple[list[str], list[list[str]]]:
+    """What the state heatmaps show, at each of `steps` (1..28), over every test image: the mean |h_t|,
+    the share of units with |h_t| > 0.9, the mean change from the step before, the spread across images."""
+    header = ["step", "mean |h|", "share |h| > 0.9", "mean change from step before", "spread across images"]
+    return header, [[str(step), f"{heatmap['mean_abs'][step - 1]:.3f}", f"{heatmap['share_saturated'][step - 1]:.1%}",
+                     f"{heatmap['mean_abs_change'][step - 1]:.3f}", f"{heatmap['spread_across_images'][step - 1]:.3f}"]
+                    for step in steps]
+
+
+def blank_path_rows(path: Mapping, steps: int = 8) -> tuple[list[str], list[list[str]]]:
+    """The GRU fed only blank rows, steps 1..`steps`: the largest change of a unit, the class the head
+    names and its probability."""
+    header = ["blank rows read", *(str(step) for step in range(1, steps + 1))]
+    return header, [["largest change of a unit", *(f"{v:.2f}" for v in path["largest_change"][:steps])],
+                    ["class the head names", *(str(v) for v in path["class"][:steps])],
+                    ["its probability", *(f"{v:.2f}" for v in path["probability"][:steps])]]
+
+
+STATE_AFTER_BLANK_ROWS_KEYS = {"head": "head", "probe_fit_at_28": "probe fitted after row 28",
+                               "probe_refit": "probe fitted again"}
+
+
+def state_after_blank_rows_rows(over_seeds: Mapping[str, Mapping[str, Mapping[str, float]]],
+                                by_seed: Mapping[str, Mapping[str, Mapping]] | None = None,
+                                ks: tuple[int, ...] = (0, 2, 4, 8)) -> tuple[list[str], list[list[str]]]:
+    """Test accuracy after k blank rows appended, for each model and read-out (`appended_rows`): the mean
+    over seeds, with the range over seeds when `by_seed` is given."""
+    header = ["model", "read-out", *(f"k = {k}" for k in ks)]
+    rows = []
+    for name, by_k in over_seeds.items():
+        for key, label in STATE_AFTER_BLANK_ROWS_KEYS.items():
+            cells = []
+            for k in map(str, ks):
+                text = f"{by_k[k][key]:.3f}"
+                if by_seed is not None:
+                    values = [run[k][key] for run in by_seed[name].values()]
+                    text += f" ({min(values):.3f}-{max(values):.3f})"
+                cells.append(text)
+            rows.append([name, label, *cells])
+    return header, rows
+
+
+def epoch_rows(entry: Mapping) -> tuple[list[str], list[list[str]]]:
+    """One stored training run's epochs, from its history: epoch, training loss, validation loss and
+    validation accuracy."""
+    history = entry["history"]
+    header = ["epoch", "train loss", "val loss", "val acc"]
+    return header, [[str(epoch + 1), f"{loss:.4f}", f"{val_loss:.4f}", f"{val_accuracy:.4f}"]
+                    for epoch, (loss, val_loss, val_accuracy)
+                    in enumerate(zip(history["loss"], history["val_loss"], history["val_accuracy"]))]
+
+
+def epoch_tables_html(results: Mapping, names: list[str], per_row: int = 4) -> str:
+    """Each configuration's epochs (`epoch_rows`) as a small table captioned with its test loss, test
+    accuracy, parameters and training seconds, `per_row` tables side by side (HTML)."""
+    boxes = []
+    for name in names:
+        entry = results[model_spec(name).section][name]
+        caption = (f"<b>{name.split('_')[0].upper()} {name.split('_', 1)[1]}</b><br>test loss {entry['test_loss']:.4f}, accuracy "
+                   f"{entry['test_accuracy']:.4f}<br>{entry['parameters']:,} parameters, {entry['train_seconds']:.0f} s")
+        boxes.append(f'<div style="flex: 0 0 {96 // per_row}%; font-size: 85%">{caption}{html_table(*epoch_rows(entry))}</div>')
+    return f'<div style="display: flex; flex-wrap: wrap; gap: 1%">{"".join(boxes)}</div>'
+
+
+def html_table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{cell}</th>" for cell in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hw3.report import _merged, answer_paragraph, cited_from_the_notebook, epoch_rows, heatmap_rows, state_after_blank_rows_rows
+from hw3.report import _merged, answer_paragraph, cited_from_the_notebook
+from hw3.tables import epoch_rows, heatmap_rows, state_after_blank_rows_rows
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ANSWER_CALL = re.compile(r'helpers\.report_answer\("([^"]+)"')
