@@ -11,6 +11,11 @@ import pytest
 # Set before anything imports helpers or starts a notebook kernel (kernels inherit the environment).
 os.environ["HW3_SMOKE"] = "1"
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The smoke run's extra seeds in one worker process, not two: each trains on two batches in about 1.5 s,
+# while starting a second process (importing TensorFlow, loading the data) takes about 5 s, and under
+# pytest-xdist the other core is busy with the other test worker anyway. Both counts are tested in
+# tests/test_training.py (test_extra_seeds_do_not_depend_on_the_number_of_workers).
+os.environ.setdefault("HW3_WORKERS", "1")
 # One smoke output folder per test process: when the same process executed hw3.ipynb first (plain
 # `pytest`, which lists the notebooks first; or the pytest-xdist worker that runs hw3.ipynb under
 # `make test`, see pytest_xdist_make_scheduler), the browser test's kernel reuses the small
@@ -48,10 +53,12 @@ def trained_models():
 
 # `make test` runs pytest-xdist with --dist loadfile: each file (a notebook's cells share one kernel, a
 # test file its module fixtures) runs whole, in order, on one worker, and the workers take the files
-# in collection order (--no-loadscope-reorder), the notebooks first. The browser test rides with
-# hw3.ipynb, after its cells, so it reuses the small models that notebook's smoke run trained.
+# in collection order (--no-loadscope-reorder), the notebooks first. The lab book and the browser test
+# ride with hw3.ipynb, after its cells and in that order, on its worker and in its smoke folder, so they
+# reuse the small models, seeds and analyses that notebook's smoke run made instead of making them again.
 BROWSER_TEST = "tests/test_widgets_in_browser.py"
 BROWSER_NOTEBOOK = "hw3.ipynb"  # the notebook whose cells tagged `widgets` the browser test opens
+RIDES_WITH_THE_WALKTHROUGH = ("lab_book.ipynb", BROWSER_TEST)
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -62,7 +69,7 @@ def pytest_xdist_make_scheduler(config, log):
     class NotebookFileScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             scope = super()._split_scope(nodeid)
-            return BROWSER_NOTEBOOK if scope == BROWSER_TEST else scope
+            return BROWSER_NOTEBOOK if scope in RIDES_WITH_THE_WALKTHROUGH else scope
 
     return NotebookFileScheduling(config, log)
 
