@@ -65,7 +65,7 @@ from hw3.figures import (plot_appended_blank_rows, plot_state_after_blank_rows, 
 # tables: the notebooks' small tables in place of printed lines, and html_table to show them
 from hw3.tables import (appended_rows_table, blank_path_rows, decision_share_rows, epoch_tables_html, fair_probe_rows,
                         gate_at_first_ink_rows, head_by_step_rows, heatmap_rows, html_table, occlusion_summary_rows,
-                        state_after_blank_rows_rows, translation_rows)
+                        state_after_blank_rows_rows, training_reproduced_rows, translation_rows)
 # report: tables and answers.md
 from hw3.report import (baseline_table_rows, comparison_rows, decision_after_ink_rows, drawing_summary,
                         earlier_solution_rows, explanation_rows, gate_summary_rows, gates_by_row_rows,

@@ -92,10 +92,11 @@ def q2_seed_statistics(data: MnistSplits, settings: RunSettings) -> dict:
 
 
 def q2_training_reproduced(saved: keras.Model, data: MnistSplits, settings: RunSettings,
-                           name: str = "gru_1x32") -> tuple[list[str], list[list[str]]]:
+                           name: str = "gru_1x32") -> dict:
     """Train model `name` (seed 0) again from scratch, now, with one progress line, and compare it with
     the saved model `saved`. Stores `analysis.training_reproduced.{name}` = {'test_accuracy_now',
-    'test_accuracy_saved', 'largest_weight_difference'}; returns a table (header, rows) of both runs."""
+    'test_accuracy_saved', 'largest_weight_difference'}; returns {'now', 'saved': both runs' results
+    entries, 'largest_weight_difference': the largest |weight now - weight saved|}."""
     stored = load_results(settings)[model_spec(name).section][name]
     line = ProgressLine(f"{name}, now", settings.epochs)
     model, entry = train_model(name, data, settings, progress=line)
@@ -104,11 +105,7 @@ def q2_training_reproduced(saved: keras.Model, data: MnistSplits, settings: RunS
     store_results(settings, {f"analysis.training_reproduced.{name}": {
         "test_accuracy_now": entry["test_accuracy"], "test_accuracy_saved": stored["test_accuracy"],
         "largest_weight_difference": gap}})
-    header = ["run", "test loss", "test accuracy", "seconds", "largest weight difference"]
-    return header, [["trained now", f"{entry['test_loss']:.6f}", f"{entry['test_accuracy']:.6f}",
-                     f"{entry['train_seconds']:.0f}", f"{gap:.1e}"],
-                    ["saved model", f"{stored['test_loss']:.6f}", f"{stored['test_accuracy']:.6f}",
-                     f"{stored['train_seconds']:.0f}", ""]]
+    return {"now": entry, "saved": stored, "largest_weight_difference": gap}
 
 
 # --- Q3.1: models that see the whole image -------------------------------------------------------
@@ -384,12 +381,13 @@ def q3_3_readers_step_logits(models: Mapping[str, keras.Model], data: MnistSplit
     return {name: stepwise_logits(model, data.x_test) for name, model in models.items()}
 
 
-def q3_3_objective_readout(settings: RunSettings) -> dict:
-    """The objective's test from the stored results: {'heads': (28,) per plain or differently trained 1x32 model,
-    'probes': (28,) per plain cell, 'at_step_16': the head at step 16 over seeds, stored as `analysis.objective_readout_at_step_16`}."""
+def q3_3_objective_readout(probes: Mapping[str, Mapping], settings: RunSettings) -> dict:
+    """The objective's test from the stored results and `probes` (q3_3_probes' {'gru_1x32' | 'lstm_1x32':
+    {'h': (28,)}}): {'heads': (28,) per plain or differently trained 1x32 model, 'probes': (28,) per plain
+    cell, 'at_step_16': the head at step 16 over seeds, stored as `analysis.objective_readout_at_step_16`}."""
     results = load_results(settings)
     heads = {name: results[model_spec(name).section][name]["stepwise_test_accuracy"] for name in APPENDED_ROW_MODELS}
-    probes = {cell: results["analysis"]["probes"][f"{cell}_1x32"]["h"] for cell in ("gru", "lstm")}
+    probes = {cell: probes[f"{cell}_1x32"]["h"] for cell in ("gru", "lstm")}
     at_step_16 = {name: last_steps_over_seeds(results, name, steps=(16,))["16"] for name in OBJECTIVE_READERS}
     store_results(settings, {"analysis.objective_readout_at_step_16": at_step_16})
     return {"heads": heads, "probes": probes, "at_step_16": at_step_16}

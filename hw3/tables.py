@@ -126,6 +126,18 @@ def state_after_blank_rows_rows(over_seeds: Mapping[str, Mapping[str, Mapping[st
     return header, rows
 
 
+def training_reproduced_rows(reproduced: Mapping) -> tuple[list[str], list[list[str]]]:
+    """The model trained again now beside the saved one: reproduced = {'now' | 'saved': results entry
+    ({'test_loss', 'test_accuracy', 'train_seconds'}), 'largest_weight_difference': float}."""
+    now, saved = reproduced["now"], reproduced["saved"]
+
+    def row(label: str, entry: Mapping, difference: str) -> list[str]:
+        return [label, f"{entry['test_loss']:.6f}", f"{entry['test_accuracy']:.6f}", f"{entry['train_seconds']:.0f}", difference]
+
+    return (["run", "test loss", "test accuracy", "seconds", "largest weight difference"],
+            [row("trained now", now, f"{reproduced['largest_weight_difference']:.1e}"), row("saved model", saved, "")])
+
+
 def epoch_rows(entry: Mapping) -> tuple[list[str], list[list[str]]]:
     """One stored training run's epochs, from its history: epoch, training loss, validation loss and
     validation accuracy."""

@@ -174,8 +174,8 @@ def test_objective_readout_stores_the_head_at_step_16_over_seeds(tmp_path):
     store_results(settings, {f"{model_spec(name).section}.{name}": {"stepwise_test_accuracy": curve(0)} for name in names})
     store_results(settings, {f"seeds.{name}.{seed}": {"stepwise_test_accuracy": curve(seed)}
                              for name in OBJECTIVE_READERS for seed in (0, 1, 2)})
-    store_results(settings, {"analysis.probes": {f"{cell}_1x32": {"h": curve(0)} for cell in ("gru", "lstm")}})
-    returned = q3_3_objective_readout(settings)
+    returned = q3_3_objective_readout({"gru_1x32": {"h": curve(0)}, "lstm_1x32": {"h": curve(1)}}, settings)
+    assert returned["probes"] == {"gru": curve(0), "lstm": curve(1)}
     stored = load_results(settings)["analysis"]["objective_readout_at_step_16"]
     assert stored == returned["at_step_16"] and set(stored) == set(OBJECTIVE_READERS)
     assert stored["gru_1x32_every_step_loss"] == pytest.approx({"mean": 0.116, "min": 0.016, "max": 0.216})

@@ -1,6 +1,6 @@
 """The notebooks' small tables on hand-made inputs: every cell where its value should be."""
 from hw3.tables import (appended_rows_table, decision_share_rows, fair_probe_rows, gate_at_first_ink_rows,
-                        head_by_step_rows, occlusion_summary_rows, translation_rows)
+                        head_by_step_rows, occlusion_summary_rows, training_reproduced_rows, translation_rows)
 
 
 def test_translation_rows_put_left_right_up_down_in_their_columns():
@@ -54,3 +54,13 @@ def test_gate_at_first_ink_rows_join_the_two_summaries_by_gate():
     flat = {"LSTM o": {"sd_above_ink": 0.01, "sd_on_ink": 0.12, "largest_step_change_above_ink": 0.02}}
     header, rows = gate_at_first_ink_rows(around, flat)
     assert rows == [["LSTM o", "0.500", "0.600", "0.800", "0.010", "0.120", "0.020"]]
+
+
+def test_training_reproduced_rows_put_the_new_run_first_with_the_weight_difference_beside_it():
+    reproduced = {"now": {"test_loss": 0.1, "test_accuracy": 0.96875, "train_seconds": 27.6},
+                  "saved": {"test_loss": 0.2, "test_accuracy": 0.5, "train_seconds": 30.4},
+                  "largest_weight_difference": 0.00012}
+    header, rows = training_reproduced_rows(reproduced)
+    assert header == ["run", "test loss", "test accuracy", "seconds", "largest weight difference"]
+    assert rows == [["trained now", "0.100000", "0.968750", "28", "1.2e-04"],
+                    ["saved model", "0.200000", "0.500000", "30", ""]]
