@@ -47,10 +47,11 @@ def printable(function):
     return draw
 
 
-def save_figure(figure: plt.Figure, name: str, settings: RunSettings) -> str:
+def save_figure(figure: plt.Figure, name: str, settings: RunSettings, show: bool = True) -> str:
     """Save `figure` as figures/<name>.png of the run's output folder (the notebook's picture) and, if
     it is printable, as figures/<name>.svg too (the report's, vector, text kept as text); returns the
-    PNG's path relative to the output folder."""
+    PNG's path relative to the output folder. In a notebook the figure is shown here, before the tables
+    and lines its cell prints after it (`show=False`: saved for the report only, not shown), and closed."""
     settings.figures_dir.mkdir(parents=True, exist_ok=True)
     path = settings.figures_dir / f"{name}.png"
     figure.savefig(path, dpi=100, bbox_inches="tight")
@@ -63,7 +64,29 @@ def save_figure(figure: plt.Figure, name: str, settings: RunSettings) -> str:
         for number, clip in enumerate(dict.fromkeys(re.findall(r'clipPath id="(p[0-9a-f]+)"', svg))):
             svg = svg.replace(f'"{clip}"', f'"clip{number}"').replace(f"#{clip})", f"#clip{number})")
         path.with_suffix(".svg").write_text(svg, encoding="utf-8")
+    if in_an_inline_notebook():
+        if show:
+            display_figure(figure)
+        plt.close(figure)  # else the inline backend would draw it again at the cell's end
     return str(path.relative_to(settings.output_dir))
+
+
+def in_an_inline_notebook() -> bool:
+    """True inside an IPython kernel whose matplotlib backend draws figures into the cell's output."""
+    from matplotlib import get_backend
+
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None and "inline" in get_backend()
+
+
+def display_figure(figure: plt.Figure) -> None:
+    """Show `figure` in the cell's output now, as the inline backend would at the cell's end."""
+    from IPython.display import display
+
+    display(figure)
 
 
 def label_steps(axis, which: str = "y", label: bool = True) -> None:
