@@ -16,10 +16,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # pytest-xdist the other core is busy with the other test worker anyway. Both counts are tested in
 # tests/test_training.py (test_extra_seeds_do_not_depend_on_the_number_of_workers).
 os.environ.setdefault("HW3_WORKERS", "1")
-# One smoke output folder per test process: when the same process executed hw3.ipynb first (plain
-# `pytest`, which lists the notebooks first; or the pytest-xdist worker that runs hw3.ipynb under
-# `make test`, see pytest_xdist_make_scheduler), the browser test's kernel reuses the small
-# models nbval trained there; run on its own, it trains them. An HW3_OUTPUT_DIR that the caller chose is
+# One smoke output folder per test process: when the same process executed the notebooks first (plain
+# `pytest`, which runs them first; or the pytest-xdist worker that runs them under `make test`, see
+# pytest_xdist_make_scheduler), the walkthrough and the browser test reuse the small models and analyses
+# made there; run on its own, each makes them. An HW3_OUTPUT_DIR that the caller chose is
 # kept; one that a parent test session chose for itself (xdist's workers inherit the controller's
 # environment) is replaced, so two workers never write one results.json at the same time.
 _SMOKE_DIR = tempfile.mkdtemp(prefix="hw3-tests-")
@@ -51,16 +51,39 @@ def trained_models():
     return models
 
 
-# `make test` runs pytest-xdist with --dist loadfile: each file (a notebook's cells share one kernel, a
-# test file its module fixtures) runs whole, in order, on one worker, and the workers take the files
-# in collection order (--no-loadscope-reorder), the notebooks first. The lab book and the browser test
-# ride with hw3.ipynb, after its cells and in that order, on its worker and in its smoke folder, so they
-# reuse the small models, seeds and analyses that notebook's smoke run made instead of making them again.
+# `make test` runs pytest-xdist with --dist loadfile (pytest.ini pins it: xdist's default mode would
+# split a notebook's cells over the workers): each file (a notebook's cells share one kernel, a test
+# file its module fixtures) runs whole, in order, on one worker, and the workers take the files in
+# collection order (--no-loadscope-reorder), the notebooks first. The notebooks run in the order
+# `make homework` runs them, the lab book first; the walkthrough and then the JupyterLab browser test
+# (which opens both notebooks' cells tagged `widgets`) ride with the lab book on its worker and in its
+# smoke folder, so they reuse the small models, seeds and analyses the lab book's smoke run made
+# instead of making them again on the other core.
+NOTEBOOK_ORDER = ("lab_book.ipynb", "hw3.ipynb")  # as `make homework` runs them
 BROWSER_TEST = "tests/test_widgets_in_browser.py"
-BROWSER_NOTEBOOK = "hw3.ipynb"  # the notebook whose cells tagged `widgets` the browser test opens
-RIDES_WITH_THE_WALKTHROUGH = ("lab_book.ipynb", BROWSER_TEST)
+RIDES_WITH_THE_LAB_BOOK = ("hw3.ipynb", BROWSER_TEST)
 
 
+def file_of(nodeid: str) -> str:
+    """'hw3.ipynb::Cell 3' -> 'hw3.ipynb'; 'tests/test_x.py::test_y[a]' -> 'tests/test_x.py'."""
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(items):
+    """The notebooks first, in NOTEBOOK_ORDER; everything else after them in the order collected."""
+    def rank(item) -> int:
+        name = file_of(item.nodeid)
+        return NOTEBOOK_ORDER.index(name) if name in NOTEBOOK_ORDER else len(NOTEBOOK_ORDER)
+
+    items.sort(key=rank)  # a stable sort: each file's items keep their order
+
+
+def shared_scope(scope: str) -> str:
+    """The unit of work a file's scope runs in: the lab book's for the files that ride with it."""
+    return NOTEBOOK_ORDER[0] if scope in RIDES_WITH_THE_LAB_BOOK else scope
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest without pytest-xdist (`-p no:xdist`) still starts
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadfile":
         return None  # pytest-xdist's own scheduler for the other modes
@@ -68,8 +91,7 @@ def pytest_xdist_make_scheduler(config, log):
 
     class NotebookFileScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            scope = super()._split_scope(nodeid)
-            return BROWSER_NOTEBOOK if scope in RIDES_WITH_THE_WALKTHROUGH else scope
+            return shared_scope(super()._split_scope(nodeid))
 
     return NotebookFileScheduling(config, log)
 

@@ -18,10 +18,12 @@ One module per stage, in the order the data flows; a module imports only the one
     controls   Q3 controls: ink-aligned read-out, shifted digits, appended blank rows, row occlusion
     probes     linear probes on the states (C fixed, or chosen on validation images); class
                separation and PCA of the GRU's state
+    appended_rows  the state after blank rows appended to the image, probed again there
     statistics seeds summarised and compared: intervals, exact McNemar tests
     experiments  one function per section of Q1-Q3 and the bonus: computes, stores its results, returns them
-    figures    every figure of the notebook and the report
-    report     tables and the answers.md template
+    figures    every figure of the notebooks and the report
+    tables     the notebooks' small tables, as (header, rows) of strings, and html_table
+    report     the report's tables and the answers.md template
     printing   answers.md printed to answers.pdf
     widgets    ipywidgets explorers
     explorer   explorer.html: the two 1x32 networks running in the browser

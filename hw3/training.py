@@ -221,9 +221,11 @@ def readable_saved_model(path: Path) -> keras.Model:
     try:
         return keras.models.load_model(path)
     except Exception as error:  # zipfile, h5py and Keras each raise their own kinds
+        said = " ".join(str(error).split())[:200]
         raise ValueError(
-            f"{path.parent.name}/{path.name} exists but is not a readable Keras model (truncated or corrupt: "
-            f"{type(error).__name__}). Restore it with `git checkout -- {path.parent.name}/{path.name}`, or "
+            f"{path.parent.name}/{path.name} exists but is not a readable Keras model (truncated, corrupt, or saved "
+            f"by a Keras other than requirements.txt's: {type(error).__name__}: {said}). Restore it with "
+            f"`git checkout -- {path.parent.name}/{path.name}`, or "
             f"retrain just that model (HW3_RETRAIN={path.name.split('.')[0].split('_seed')[0]}).") from error
 
 

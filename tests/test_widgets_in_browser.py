@@ -5,8 +5,8 @@ nbval runs every cell but no JavaScript. This test starts JupyterLab on 127.0.0.
 token, temporary runtime and settings folders) on a temporary notebook made of the cells of hw3.ipynb and lab_book.ipynb
 tagged `widgets` (the setup, the models, and the cells that build the two sliders and the drawing
 pad, with what they read), opens it in Debian's Chromium through Playwright, runs all its cells in
-smoke mode (reusing the models and caches of an nbval run earlier in the same pytest session, or
-training the small models itself when run on its own, as `make test` does), then moves each slider with
+smoke mode (reusing the models and caches of the notebooks' nbval run earlier in the same pytest
+process, as under `make test`, or training the small models itself when run on its own), then moves each slider with
 the keyboard and checks that the figure attached to it changes and the slider shows the new index;
 then draws a 7 on the drawing pad with the mouse, checks that the reading appears within a second
 of the stroke's end, and that Clear empties it. Every cell of the notebook runs under nbval.
