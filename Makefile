@@ -36,11 +36,11 @@ explorer: install
 # Everything in one pytest run spread over the two cores by pytest-xdist, each worker with one thread
 # per numerical library (two each would make OpenBLAS and TensorFlow spin against each other). --dist
 # loadfile keeps each file together on one worker, in order: a notebook's cells (every top-level *.ipynb
-# runs through nbval) and a test file's tests; conftest.py adds lab_book.ipynb and then the JupyterLab
-# browser test to hw3.ipynb's unit, after its cells, so they reuse the small models, seeds and analyses
-# that smoke run made instead of making them again on the other core. The workers
-# take the files in collection order, the notebooks (the longest) first, and the next file as soon as
-# they are nearly done with one. Plain `pytest` runs the same tests one after the other.
+# runs through nbval) and a test file's tests; conftest.py runs the notebooks in make homework's order
+# and adds hw3.ipynb and then the JupyterLab browser test to lab_book.ipynb's unit, after its cells, so
+# they reuse the small models, seeds and analyses its smoke run made instead of making them again on the
+# other core. The workers take the files in collection order, the notebooks (the longest) first, and the
+# next file as soon as they are nearly done with one. Plain `pytest` runs the same tests one after the other.
 test: install
 	@export $(ONE_THREAD_EACH); $(PYTHON) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
