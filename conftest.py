@@ -51,8 +51,8 @@ def trained_models():
     return models
 
 
-# `make test` runs pytest-xdist with --dist loadfile (pytest.ini pins it: xdist's default mode would
-# split a notebook's cells over the workers): each file (a notebook's cells share one kernel, a test
+# `make test` runs pytest-xdist with --dist loadfile (and -n alone, xdist's `load` mode, is run the same
+# way: a notebook's cells share one kernel, so they must not be split over the workers): each file (a notebook's cells share one kernel, a test
 # file its module fixtures) runs whole, in order, on one worker, and the workers take the files in
 # collection order (--no-loadscope-reorder), the notebooks first. The notebooks run in the order
 # `make homework` runs them, the lab book first; the walkthrough and then the JupyterLab browser test
@@ -85,7 +85,7 @@ def shared_scope(scope: str) -> str:
 
 @pytest.hookimpl(optionalhook=True)  # pytest without pytest-xdist (`-p no:xdist`) still starts
 def pytest_xdist_make_scheduler(config, log):
-    if config.getvalue("dist") != "loadfile":
+    if config.getvalue("dist") not in ("load", "loadfile"):
         return None  # pytest-xdist's own scheduler for the other modes
     from xdist.scheduler import LoadFileScheduling
 

@@ -1,7 +1,7 @@
 """Analysis: statistics of images, hidden states and gates, as plain NumPy on arrays shaped
 (N, T, units) (the plots and the report quote them).
 
-Imports from the package: data.
+Imports from the package: data, readout.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import numpy as np
 from scipy import stats
 
 from hw3.data import check_image_batch, first_ink_rows, rows_with_ink
+from hw3.readout import softmax
 
 
 def blank_row_fraction(images: np.ndarray) -> np.ndarray:
@@ -82,8 +83,7 @@ def blank_path(hidden: np.ndarray, step_logits: np.ndarray) -> dict[str, list]:
     if hidden.ndim != 2 or step_logits.shape != (hidden.shape[0], 10):
         raise ValueError(f"expected hidden (T, units) and step_logits (T, 10), got {hidden.shape} and {step_logits.shape}.")
     change = np.abs(np.diff(hidden, axis=0, prepend=np.zeros((1, hidden.shape[1])))).max(axis=1)
-    exp = np.exp(step_logits - step_logits.max(axis=1, keepdims=True))
-    probabilities = exp / exp.sum(axis=1, keepdims=True)
+    probabilities = softmax(step_logits)
     named = probabilities.argmax(axis=1)
     changed = np.flatnonzero(named != named[-1])
     return {"largest_change": [round(float(v), 5) for v in change], "class": [int(c) for c in named],

@@ -5,7 +5,7 @@ drawing pad's preprocessing and its reading rule; `web/page.js`, the page) and t
 models' weights, a few binarized test images, the ink limit of the reading rule, and the numbers its tour
 quotes, read from results.json by path). Takes trained models and arrays; never trains.
 
-Imports from the package: settings, data, models.
+Imports from the package: settings, data, models, report.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import numpy as np
 
 from hw3.data import check_image_batch
 from hw3.models import model_spec, recurrent_layers
+from hw3.report import lookup
 from hw3.settings import PROJECT_DIR, RunSettings, write_text_atomically
 
 TEMPLATE = PROJECT_DIR / "web" / "explorer.html"
@@ -90,13 +91,7 @@ def ink_limit(train_images: np.ndarray, percentile: float = 99.9) -> int:
 
 def tour_facts(results: Mapping) -> dict[str, float]:
     """The numbers the tour quotes (TOUR_FACTS), each looked up in results.json by its path."""
-    facts = {}
-    for name, path in TOUR_FACTS.items():
-        value = results
-        for key in path.split("/"):
-            value = value[int(key)] if isinstance(value, list) else value[key]
-        facts[name] = float(value)
-    return facts
+    return {name: float(lookup(results, path)) for name, path in TOUR_FACTS.items()}
 
 
 def explorer_data(models: Mapping[str, keras.Model], images: np.ndarray, labels: np.ndarray,

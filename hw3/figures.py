@@ -555,14 +555,15 @@ def plot_appended_blank_rows(over_seeds: Mapping[str, Mapping[str, float]]) -> p
     # 3.3 inches: panels about 2 inches (200 px) tall above the legend, within the printed height limit
     figure, axes = plt.subplots(1, 2, figsize=(PRINT_WIDTH, 3.3), sharey=True, layout="constrained")
     for axis, cell in zip(axes, ("gru", "lstm")):
-        for name, mean in over_seeds.items():
-            if name.startswith(cell):
-                style, marker, _ = TRAINING_STYLES[_training(name)]
-                extra = [int(k) for k in mean]
-                axis.plot(extra, list(mean.values()), style, marker=marker, markersize=4, color=CELL_COLOURS[cell])
+        lines = {name: mean for name, mean in over_seeds.items() if name.startswith(cell)}
+        if not lines:
+            raise ValueError(f"no {cell.upper()} model among {sorted(over_seeds)}: the figure has a panel for each cell.")
+        for name, mean in lines.items():
+            style, marker, _ = TRAINING_STYLES[_training(name)]
+            axis.plot([int(k) for k in mean], list(mean.values()), style, marker=marker, markersize=4, color=CELL_COLOURS[cell])
         axis.set(xlabel="blank rows k appended after row 28", title=f"{cell.upper()} 1x32, mean over seeds",
                  ylim=(0.0, 1.0))
-        axis.set_xticks(extra)
+        axis.set_xticks(sorted({int(k) for mean in lines.values() for k in mean}))
         axis.grid(alpha=0.3)
     axes[0].set_ylabel("accuracy read after row 28 + k")
     _training_legend(figure, probe=False)

@@ -325,8 +325,8 @@ def lookup(results: Mapping, path: str):
         try:
             value = value[int(part)] if isinstance(value, list) else value[part]
         except (KeyError, IndexError, ValueError, TypeError):
-            raise ValueError(f"the report asks for {path!r}, which results.json does not have ({part!r}); "
-                             "rerun the notebook to complete results.json.") from None
+            raise ValueError(f"{path!r} was asked for, which results.json does not have ({part!r}); "
+                             "rerun the notebooks to complete results.json.") from None
     return value
 
 
