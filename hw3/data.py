@@ -1,5 +1,5 @@
-"""Data: the project's own MNIST file (checksummed), binarization, the classic splits, where each
-image's ink starts and ends, and accuracy (predictions against labels).
+"""Data: the project's own MNIST file (checksummed, never downloaded), binarization, the classic
+splits, where each image's ink starts and ends, and accuracy (predictions against labels).
 
 Imports from the package: settings.
 """
@@ -10,7 +10,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import keras
 import numpy as np
 
 from hw3.settings import PROJECT_DIR, ROW_WIDTH, SEQUENCE_LENGTH, RunSettings
@@ -48,7 +47,12 @@ def binarize(images: np.ndarray, threshold: float = BINARIZE_THRESHOLD) -> np.nd
     return (scaled > threshold).astype(np.float32)
 
 
+RESTORE_MNIST = ("The project ships MNIST as data/mnist.npz and never downloads it: restore the committed file with "
+                 "`git checkout -- data/mnist.npz` in the project folder.")
+
+
 def file_sha256(path: Path) -> str:
+    """The sha256 of the file at `path`, as 64 hexadecimal digits."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -56,43 +60,38 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_mnist_arrays(path: Path | str = DATA_PATH, expected_sha256: str | None = MNIST_SHA256) -> dict[str, np.ndarray]:
-    """The raw uint8 MNIST arrays x_train (60000, 28, 28), y_train, x_test (10000, 28, 28), y_test.
+def load_mnist_arrays(path: Path | str = DATA_PATH,
+                      expected_sha256: str | None = MNIST_SHA256) -> tuple[dict[str, np.ndarray], str]:
+    """The raw uint8 MNIST arrays x_train (60000, 28, 28), y_train (60000,), x_test (10000, 28, 28),
+    y_test (10000,), and the sha256 of the file they were read from.
 
-    Reads the project's own copy after checking its sha256 (pass expected_sha256=None to skip the
-    check for another copy). Only when the file is missing does it fall back to
-    `keras.datasets.mnist.load_data()` (which needs internet), and says so.
+    Checks that sha256 against `expected_sha256` (None skips that check, for another copy) and the
+    arrays' shapes. Nothing is downloaded: FileNotFoundError for a missing file, ValueError for a
+    corrupt one, each saying how to restore data/mnist.npz.
     """
     path = Path(path)
-    if not path.exists():
-        print(f"{path} is missing; falling back to keras.datasets.mnist.load_data() (downloads).")
-        try:
-            (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
-        except Exception as error:  # no network, or a broken download cache
-            raise FileNotFoundError(
-                f"MNIST file {path} is missing and the download fallback failed ({error}). "
-                "Restore data/mnist.npz from the repository (git checkout -- data/mnist.npz)."
-            ) from error
-        return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-    if expected_sha256 is not None and file_sha256(path) != expected_sha256:
-        raise ValueError(
-            f"{path} is corrupt or truncated (its sha256 is not {expected_sha256}). "
-            "Restore it with `git checkout -- data/mnist.npz`."
-        )
+    if not path.is_file():
+        raise FileNotFoundError(f"MNIST file {path} is missing. {RESTORE_MNIST}")
+    sha256 = file_sha256(path)
+    if expected_sha256 is not None and sha256 != expected_sha256:
+        raise ValueError(f"{path} is corrupt or truncated (its sha256 is {sha256}, not {expected_sha256}). "
+                         f"{RESTORE_MNIST}")
     try:
         with np.load(path) as archive:
             arrays = {name: archive[name] for name in _MNIST_ARRAYS}
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as error:
-        raise ValueError(f"{path} is not a readable MNIST .npz file ({error}); restore data/mnist.npz.") from error
+        raise ValueError(f"{path} is not a readable MNIST .npz file ({error}). {RESTORE_MNIST}") from error
     for name, shape in _MNIST_ARRAYS.items():
         if arrays[name].shape != shape:
-            raise ValueError(f"{path}: {name} has shape {arrays[name].shape}, expected {shape}.")
-    return arrays
+            raise ValueError(f"{path}: {name} has shape {arrays[name].shape}, expected {shape}. {RESTORE_MNIST}")
+    return arrays, sha256
 
 
 @dataclass
 class MnistSplits:
-    """Binarized images (N, 28, 28) float32 and integer labels (N,) for the three splits."""
+    """Binarized images (N, 28, 28) float32 and integer labels (N,) for the three splits, and the sha256
+    of the MNIST file they were read from, as `load_binarized_mnist` checked it (None for splits made
+    by hand, which no file backs)."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -100,6 +99,7 @@ class MnistSplits:
     y_validation: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+    mnist_sha256: str | None = None
 
     def sizes(self) -> dict[str, int]:
         return {"train": len(self.x_train), "validation": len(self.x_validation), "test": len(self.x_test)}
@@ -108,15 +108,16 @@ class MnistSplits:
 def load_binarized_mnist(settings: RunSettings | None = None, path: Path | str = DATA_PATH) -> MnistSplits:
     """Train (first 55,000), validation (last 5,000) and test (10,000) splits, binarized.
 
-    In smoke mode the splits are cut to the settings' limits (first images of each split).
+    In smoke mode the splits are cut to the settings' limits (first images of each split). The file's
+    sha256 is checked against MNIST_SHA256 and kept as `mnist_sha256`, the checksum a recipe records.
     """
-    arrays = load_mnist_arrays(path)
+    arrays, sha256 = load_mnist_arrays(path)
     x_train_all, y_train_all = arrays["x_train"], arrays["y_train"].astype(np.int64)
     x_test, y_test = arrays["x_test"], arrays["y_test"].astype(np.int64)
     splits = MnistSplits(
         x_train=binarize(x_train_all[:TRAIN_SIZE]), y_train=y_train_all[:TRAIN_SIZE],
         x_validation=binarize(x_train_all[TRAIN_SIZE:]), y_validation=y_train_all[TRAIN_SIZE:],
-        x_test=binarize(x_test), y_test=y_test,
+        x_test=binarize(x_test), y_test=y_test, mnist_sha256=sha256,
     )
     if settings is not None:
         limits = {"train": settings.train_limit, "validation": settings.validation_limit, "test": settings.test_limit}

@@ -64,7 +64,7 @@ def test_truncated_file_raises_clear_error(tmp_path):
     broken.write_bytes(DATA_PATH.read_bytes()[:100_000])
     with pytest.raises(ValueError, match="corrupt or truncated.*git checkout -- data/mnist.npz"):
         load_mnist_arrays(broken)
-    with pytest.raises(ValueError, match="not a readable MNIST .npz"):
+    with pytest.raises(ValueError, match="not a readable MNIST .npz.*git checkout -- data/mnist.npz"):
         load_mnist_arrays(broken, expected_sha256=None)
 
 
@@ -72,26 +72,35 @@ def test_file_with_wrong_arrays_raises(tmp_path):
     other = tmp_path / "other.npz"
     np.savez(other, x_train=np.zeros((3, 28, 28), np.uint8), y_train=np.zeros(3), x_test=np.zeros((1, 28, 28)),
              y_test=np.zeros(1))
-    with pytest.raises(ValueError, match=r"x_train has shape \(3, 28, 28\), expected \(60000, 28, 28\)"):
+    with pytest.raises(ValueError, match=r"x_train has shape \(3, 28, 28\), expected \(60000, 28, 28\)\..*"
+                                         r"git checkout -- data/mnist.npz"):
         load_mnist_arrays(other, expected_sha256=None)
 
 
-def test_missing_file_falls_back_to_keras_and_says_so(tmp_path, monkeypatch, capsys):
-    fake = ((np.zeros((60_000, 28, 28), np.uint8), np.zeros(60_000, np.uint8)),
-            (np.zeros((10_000, 28, 28), np.uint8), np.zeros(10_000, np.uint8)))
-    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: fake)
-    arrays = load_mnist_arrays(tmp_path / "absent.npz")
-    assert arrays["x_train"].shape == (60_000, 28, 28)
-    assert "missing; falling back" in capsys.readouterr().out
+def test_missing_file_raises_with_the_remedy_and_downloads_nothing(tmp_path, monkeypatch):
+    """No download fallback: a missing file is an error saying where it belongs and how to restore it."""
+    def download():
+        raise AssertionError("the loader must not download MNIST")
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", download)
+    for load in (load_mnist_arrays, load_binarized_mnist):
+        with pytest.raises(FileNotFoundError, match=r"absent\.npz is missing\. The project ships MNIST as "
+                                                    r"data/mnist\.npz.*`git checkout -- data/mnist\.npz`"):
+            load(path=tmp_path / "absent.npz")
+    with pytest.raises(FileNotFoundError, match="is missing"):
+        load_mnist_arrays(tmp_path)  # a folder is no file either
 
 
-def test_missing_file_without_network_raises_file_not_found(tmp_path, monkeypatch):
-    def offline():
-        raise OSError("no network")
-
-    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
-    with pytest.raises(FileNotFoundError, match="missing and the download fallback failed"):
-        load_mnist_arrays(tmp_path / "absent.npz")
+def test_the_splits_carry_the_checksum_that_was_checked(tmp_path, mnist):
+    """What a recipe records as the data's checksum is the digest of the file read, after the check."""
+    arrays, sha256 = load_mnist_arrays()
+    assert sha256 == file_sha256(DATA_PATH) == MNIST_SHA256 and set(arrays) == {"x_train", "y_train", "x_test", "y_test"}
+    assert mnist.mnist_sha256 == MNIST_SHA256
+    copy = tmp_path / "copy.npz"
+    np.savez(copy, **arrays)  # the same arrays in another file: another digest, refused by the split loader
+    assert load_mnist_arrays(copy, expected_sha256=None)[1] == file_sha256(copy) != MNIST_SHA256
+    with pytest.raises(ValueError, match="corrupt or truncated"):
+        load_binarized_mnist(path=copy)
 
 
 def test_strokes_are_drawn_with_a_round_pen():
