@@ -1,5 +1,6 @@
-"""Inside the cells: LSTM and GRU cells that mirror Keras's weight for weight and return their gates
-and states at every step, readers that copy a trained model's weights into them, and a helper that
+"""Inside the cells: one step of each of Keras's LSTM and GRU cells (`lstm_step`, `gru_step`, the one place
+their equations are written), cells that mirror Keras's weight for weight and return their gates and
+states at every step, readers that copy a trained model's weights into them, and a helper that
 assembles hand-set cell weights block by block (used by the Q1 demonstrations).
 
 Imports from the package: data, models, readout.
@@ -20,14 +21,46 @@ LSTM_PARTS = ("i", "f", "o", "g", "c", "h")  # gates i, f, o; candidate g = tanh
 GRU_PARTS = ("z", "r", "candidate", "h")
 
 
+def lstm_step(pre_activation, c_previous) -> tuple:
+    """One step of Keras's LSTM cell, the one place its equations are written (`LSTMInternalsCell` and
+    `q1.batched_cell_outputs` both step through it).
+
+    pre_activation = x W + h_prev U + b, (..., 4 units) in Keras's block order i, f, c, o; c_previous
+    (..., units). Returns (i, f, o, g, c, h), each (..., units):
+        i, f, o = sigmoid(pre)[i, f, o blocks],   g = tanh(pre)[c block]
+        c = f * c_prev + i * g,   h = o * tanh(c)
+    """
+    z_i, z_f, z_c, z_o = ops.split(pre_activation, 4, axis=-1)
+    i, f, o = ops.sigmoid(z_i), ops.sigmoid(z_f), ops.sigmoid(z_o)
+    g = ops.tanh(z_c)
+    c = f * c_previous + i * g
+    h = o * ops.tanh(c)
+    return i, f, o, g, c, h
+
+
+def gru_step(from_input, from_state, h_previous) -> tuple:
+    """One step of Keras's GRU cell with reset_after=True, the one place its equations are written
+    (`GRUInternalsCell` and `q1.batched_cell_outputs` both step through it).
+
+    from_input = x W + b (input bias), from_state = h_prev U + b' (recurrent bias), each (..., 3 units)
+    in Keras's block order z, r, h; h_previous (..., units). Returns (z, r, candidate, h), each (..., units):
+        z = sigmoid(x W_z + b_z + h_prev U_z + b'_z),   r = sigmoid(x W_r + b_r + h_prev U_r + b'_r)
+        candidate = tanh(x W_h + b_h + r * (h_prev U_h + b'_h)),   h = z * h_prev + (1 - z) * candidate
+    """
+    x_z, x_r, x_h = ops.split(from_input, 3, axis=-1)
+    s_z, s_r, s_h = ops.split(from_state, 3, axis=-1)
+    z = ops.sigmoid(x_z + s_z)
+    r = ops.sigmoid(x_r + s_r)
+    candidate = ops.tanh(x_h + r * s_h)
+    h = z * h_previous + (1.0 - z) * candidate
+    return z, r, candidate, h
+
+
 class LSTMInternalsCell(keras.layers.Layer):
     """Mirror of `keras.layers.LSTMCell` (tanh, sigmoid gates) that outputs its internals.
 
     Same weights, same layout: kernel (input_dim, 4 units), recurrent_kernel (units, 4 units),
-    bias (4 units), gate blocks in Keras's order i, f, c, o. At each step:
-        i, f, o = sigmoid(x W + h_prev U + b)[i, f, o blocks]
-        g = tanh(x W + h_prev U + b)[c block]
-        c = f * c_prev + i * g;   h = o * tanh(c)
+    bias (4 units), gate blocks in Keras's order i, f, c, o. Each step is `lstm_step` on x W + h_prev U + b.
     The step output is the concatenation [i, f, o, g, c, h], (batch, 6 units).
     """
 
@@ -45,11 +78,7 @@ class LSTMInternalsCell(keras.layers.Layer):
     def call(self, inputs, states):
         h_previous, c_previous = states
         pre_activation = ops.matmul(inputs, self.kernel) + ops.matmul(h_previous, self.recurrent_kernel) + self.bias
-        z_i, z_f, z_c, z_o = ops.split(pre_activation, 4, axis=-1)
-        i, f, o = ops.sigmoid(z_i), ops.sigmoid(z_f), ops.sigmoid(z_o)
-        g = ops.tanh(z_c)
-        c = f * c_previous + i * g
-        h = o * ops.tanh(c)
+        i, f, o, g, c, h = lstm_step(pre_activation, c_previous)
         return ops.concatenate([i, f, o, g, c, h], axis=-1), [h, c]
 
 
@@ -57,10 +86,7 @@ class GRUInternalsCell(keras.layers.Layer):
     """Mirror of `keras.layers.GRUCell` with reset_after=True (Keras's default) exposing its gates.
 
     kernel (input_dim, 3 units), recurrent_kernel (units, 3 units), bias (2, 3 units) = input bias
-    and recurrent bias; blocks in Keras's order z, r, h. At each step:
-        z = sigmoid(x W_z + b_z + h_prev U_z + b'_z),   r = sigmoid(x W_r + b_r + h_prev U_r + b'_r)
-        candidate = tanh(x W_h + b_h + r * (h_prev U_h + b'_h))
-        h = z * h_prev + (1 - z) * candidate
+    and recurrent bias; blocks in Keras's order z, r, h. Each step is `gru_step` on x W + b and h_prev U + b'.
     The step output is the concatenation [z, r, candidate, h], (batch, 4 units).
     """
 
@@ -79,12 +105,7 @@ class GRUInternalsCell(keras.layers.Layer):
         h_previous = states[0] if isinstance(states, (list, tuple)) else states
         from_input = ops.matmul(inputs, self.kernel) + self.bias[0]
         from_state = ops.matmul(h_previous, self.recurrent_kernel) + self.bias[1]
-        x_z, x_r, x_h = ops.split(from_input, 3, axis=-1)
-        s_z, s_r, s_h = ops.split(from_state, 3, axis=-1)
-        z = ops.sigmoid(x_z + s_z)
-        r = ops.sigmoid(x_r + s_r)
-        candidate = ops.tanh(x_h + r * s_h)
-        h = z * h_previous + (1.0 - z) * candidate
+        z, r, candidate, h = gru_step(from_input, from_state, h_previous)
         return ops.concatenate([z, r, candidate, h], axis=-1), [h]
 
 

@@ -10,7 +10,8 @@ import numpy as np
 import tensorflow as tf
 from scipy.optimize import brentq
 
-from hw3.cells import GRUInternalsCell, LSTMInternalsCell, gru_cell_weights, lstm_cell_weights, run_internals_cell
+from hw3.cells import (GRUInternalsCell, LSTMInternalsCell, gru_cell_weights, gru_step, lstm_cell_weights, lstm_step,
+                        run_internals_cell)
 from hw3.data import check_image_batch
 from hw3.settings import ROW_WIDTH, SEQUENCE_LENGTH
 
@@ -90,7 +91,8 @@ def batched_cell_outputs(kind: str, kernel, recurrent_kernel, bias, sequences) -
 
     kind 'lstm': kernel (S, d, 4n), recurrent_kernel (S, n, 4n), bias (S, 4n), blocks i, f, c, o.
     kind 'gru': kernel (S, d, 3n), recurrent_kernel (S, n, 3n), bias (S, 2, 3n), blocks z, r, h,
-    reset_after=True. sequences (N, T, d) -> (S, N, T, n), from zero states.
+    reset_after=True. sequences (N, T, d) -> (S, N, T, n), from zero states. Each step is `cells.lstm_step`
+    or `cells.gru_step`, the equations the mirroring cells use.
     """
     starts, units = recurrent_kernel.shape[0], recurrent_kernel.shape[1]
     h = tf.zeros((starts, sequences.shape[0], units))
@@ -98,16 +100,11 @@ def batched_cell_outputs(kind: str, kernel, recurrent_kernel, bias, sequences) -
     outputs = []
     for t in range(sequences.shape[1]):
         from_input = tf.einsum("nd,sdk->snk", sequences[:, t], kernel)
+        from_state = tf.einsum("snm,smk->snk", h, recurrent_kernel)
         if kind == "lstm":
-            pre = from_input + tf.einsum("snm,smk->snk", h, recurrent_kernel) + bias[:, None]
-            i, f, g, o = tf.split(pre, 4, axis=-1)
-            c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
-            h = tf.sigmoid(o) * tf.tanh(c)
+            *_, c, h = lstm_step(from_input + from_state + bias[:, None], c)
         else:
-            x_z, x_r, x_h = tf.split(from_input + bias[:, None, 0], 3, axis=-1)
-            s_z, s_r, s_h = tf.split(tf.einsum("snm,smk->snk", h, recurrent_kernel) + bias[:, None, 1], 3, axis=-1)
-            z, r = tf.sigmoid(x_z + s_z), tf.sigmoid(x_r + s_r)
-            h = z * h + (1.0 - z) * tf.tanh(x_h + r * s_h)
+            *_, h = gru_step(from_input + bias[:, None, 0], from_state + bias[:, None, 1], h)
         outputs.append(h)
     return tf.stack(outputs, axis=2)
 

@@ -142,3 +142,34 @@ def test_q1_3_lstm_outputs_agree_at_step_one_and_differ_at_step_two(q1):
     assert low < q1["hidden_second_input"] < high
     assert q1["hidden_bracket_outputs"][0] > q1["hidden_first_output"] > q1["hidden_bracket_outputs"][1]
 
+
+
+def test_q1_and_the_mirroring_cells_step_through_one_set_of_equations(monkeypatch):
+    """The LSTM and GRU equations are written once, in `cells.lstm_step` and `cells.gru_step`: q1's batched
+    cells and the mirroring cells (checked against Keras in tests/test_cells.py) both step through them,
+    and q1.py applies no gate nonlinearity of its own."""
+    import ast
+    import inspect
+
+    import hw3.cells
+    import hw3.q1
+
+    assert hw3.q1.lstm_step is hw3.cells.lstm_step and hw3.q1.gru_step is hw3.cells.gru_step
+    own = [node.attr for node in ast.walk(ast.parse(inspect.getsource(hw3.q1)))
+           if isinstance(node, ast.Attribute) and node.attr in ("sigmoid", "tanh", "split")
+           and isinstance(node.value, ast.Name) and node.value.id in ("tf", "ops", "nn")]
+    assert own == [], "q1.py writes cell equations of its own"
+    calls = set()
+    for module in (hw3.cells, hw3.q1):
+        for name in ("lstm_step", "gru_step"):
+            def recorded(*arguments, _step=getattr(hw3.cells, name), _where=(module.__name__, name)):
+                calls.add(_where)
+                return _step(*arguments)
+            monkeypatch.setattr(module, name, recorded)
+    sequences = binary_sequences(2)
+    for kind, blocks, cell in (("lstm", 4, LSTMInternalsCell(1)), ("gru", 3, GRUInternalsCell(1))):
+        bias = np.zeros((1, blocks) if kind == "lstm" else (1, 2, blocks), np.float32)
+        batched_cell_outputs(kind, np.ones((1, 1, blocks), np.float32), np.ones((1, 1, blocks), np.float32), bias,
+                             sequences)
+        run_internals_cell(cell, [w[0] for w in (np.ones((1, 1, blocks), np.float32),) * 2] + [bias[0]], sequences)
+    assert calls == {(module, step) for module in ("hw3.cells", "hw3.q1") for step in ("lstm_step", "gru_step")}
