@@ -2,11 +2,15 @@
 confidence intervals (Welch's t), exact McNemar tests on paired per-image predictions, and the
 comparison with the earlier solution. Takes results dictionaries and prediction arrays only.
 
+Every function that reads runs over seeds takes the seeds to read (`seeds`, the run's
+`settings.seeds`: the seeds it trained and checked), never every seed results.json happens to hold,
+and says which it used (a 'seeds' field in what it returns).
+
 Imports from the package: models.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 from scipy import stats
@@ -22,11 +26,30 @@ COMPARISONS = (("gru_1x32", "mlp_small"), ("gru_1x32", "cnn_small"), ("lstm_1x32
                ("gru_1x32_bottom_up", "gru_1x32"), ("gru_1x32_tf1_cell", "gru_1x32"))
 
 
-def seed_values(results: Mapping, name: str, metric: str = "test_accuracy") -> np.ndarray:
-    """The metric of every stored seed of model `name`, in seed order: (seeds,), or (seeds, 28)
-    for the per-step accuracy."""
-    runs = results["seeds"][name]
-    return np.array([runs[seed][metric] for seed in sorted(runs, key=int)], dtype=np.float64)
+def checked_seeds(seeds: Iterable[int]) -> tuple[int, ...]:
+    """`seeds` as distinct non-negative integers in increasing order; ValueError when there are none."""
+    seeds = list(seeds)
+    if not seeds or any(isinstance(seed, bool) or int(seed) != seed or seed < 0 for seed in seeds):
+        raise ValueError(f"seeds must be one or more non-negative integers (the run's settings.seeds); got {seeds}.")
+    return tuple(sorted({int(seed) for seed in seeds}))
+
+
+def seed_runs(runs_by_seed: Mapping[str, Mapping], name: str, seeds: Iterable[int]) -> list[Mapping]:
+    """The stored runs {seed (text): entry} of model `name` for exactly `seeds`, in seed order; the other
+    stored seeds are left out. ValueError naming the seeds that have no stored run."""
+    seeds = checked_seeds(seeds)
+    missing = [seed for seed in seeds if str(seed) not in runs_by_seed]
+    if missing:
+        raise ValueError(f"{name} has no stored run for seed(s) {missing} (stored: {sorted(map(int, runs_by_seed))}); "
+                         "train them first (helpers.train_seeds), or ask only for the seeds this run trained "
+                         "(settings.seeds).")
+    return [runs_by_seed[str(seed)] for seed in seeds]
+
+
+def seed_values(results: Mapping, name: str, metric: str = "test_accuracy", *, seeds: Iterable[int]) -> np.ndarray:
+    """The metric of model `name` for each of `seeds` (results['seeds'][name]), in seed order: (seeds,),
+    or (seeds, 28) for the per-step accuracy."""
+    return np.array([run[metric] for run in seed_runs(results["seeds"][name], name, seeds)], dtype=np.float64)
 
 
 def learning_curve_summary(history: Mapping[str, Sequence[float]]) -> dict:
@@ -86,53 +109,70 @@ def mcnemar_exact(first: np.ndarray, second: np.ndarray, labels: np.ndarray) -> 
     return {"first_only": first_only, "second_only": second_only, "p_value": round(float(p_value), 6)}
 
 
-def _paired(results, predictions, labels, first: str, second: str) -> dict:
-    """Welch over seeds and McNemar on the seed-0 predictions, for first minus second."""
-    comparison = welch_difference(seed_values(results, first), seed_values(results, second))
+def _with_seed_zero(seeds: Iterable[int]) -> tuple[int, ...]:
+    """`checked_seeds`, which must hold seed 0: the McNemar tests and the standard errors read it."""
+    seeds = checked_seeds(seeds)
+    if 0 not in seeds:
+        raise ValueError(f"seeds {list(seeds)} lack seed 0, the run whose test predictions the McNemar tests compare.")
+    return seeds
+
+
+def _paired(results, predictions, labels, first: str, second: str, seeds: tuple[int, ...]) -> dict:
+    """Welch over `seeds` and McNemar on the seed-0 predictions, for first minus second."""
+    comparison = welch_difference(seed_values(results, first, seeds=seeds), seed_values(results, second, seeds=seeds))
     comparison["mcnemar_seed0"] = mcnemar_exact(predictions[f"{first}_seed0"], predictions[f"{second}_seed0"], labels)
     return comparison
 
 
 def comparisons(results: Mapping, predictions: Mapping[str, np.ndarray], labels: np.ndarray,
-                pairs: Sequence[tuple[str, str]] = COMPARISONS) -> dict[str, dict]:
-    """{"first - second": first's mean accuracy minus second's over seeds, with its Welch interval
-    and the seed-0 McNemar test} for each pair whose two models are in results['seeds']."""
-    return {f"{first} - {second}": {"first": first, "second": second, **_paired(results, predictions, labels, first, second)}
+                pairs: Sequence[tuple[str, str]] = COMPARISONS, *, seeds: Iterable[int]) -> dict[str, dict]:
+    """{"first - second": first's mean accuracy minus second's over `seeds` (which must hold 0), with its
+    Welch interval, the seed-0 McNemar test and the seeds used} for each pair whose two models are in
+    results['seeds']."""
+    seeds = _with_seed_zero(seeds)
+    return {f"{first} - {second}": {"first": first, "second": second, "seeds": list(seeds),
+                                    **_paired(results, predictions, labels, first, second, seeds)}
             for first, second in pairs if first in results["seeds"] and second in results["seeds"]}
 
 
 def seed_statistics(results: Mapping, predictions: Mapping[str, np.ndarray], labels: np.ndarray,
-                    reference_accuracy: Mapping[str, float]) -> dict:
-    """Everything the report says about seeds, as stored under results.json's `statistics`; a model with
-    no stored seeds is left out (Q2 computes this before the whole-image models are trained, Q3.1 again after)."""
+                    reference_accuracy: Mapping[str, float], *, seeds: Iterable[int]) -> dict:
+    """Everything the report says about seeds, as stored under results.json's `statistics`, over exactly
+    `seeds` (the run's settings.seeds, which hold seed 0; other stored seeds are left out) and naming
+    them ('seeds'). A model with no stored seeds is left out (Q2 computes this before the whole-image
+    models are trained, Q3.1 again after); one that lacks a run for one of `seeds` is a ValueError."""
+    seeds = _with_seed_zero(seeds)
     names = [name for name in COMPARED_NAMES if name in results["seeds"]]
+
+    def paired(first: str, second: str) -> dict:
+        return _paired(results, predictions, labels, first, second, seeds)
+
     statistics = {
-        "confidence": CONFIDENCE, "interval_method": "Welch's t over seeds",
+        "seeds": list(seeds), "confidence": CONFIDENCE, "interval_method": "Welch's t over seeds",
         "binomial_standard_error": {name: round(float(np.sqrt(a * (1 - a) / len(labels))), 6)
-                                    for name in names for a in [seed_values(results, name)[0]]},
-        "per_model": {name: {"test_accuracy": summary(seed_values(results, name)),
-                             "test_loss": summary(seed_values(results, name, "test_loss"))} for name in names},
-        "gru_minus_lstm": {shape: _paired(results, predictions, labels, f"gru_{shape}", f"lstm_{shape}")
+                                    for name in names for a in [seed_values(results, name, seeds=(0,))[0]]},
+        "per_model": {name: {"test_accuracy": summary(seed_values(results, name, seeds=seeds)),
+                             "test_loss": summary(seed_values(results, name, "test_loss", seeds=seeds))}
+                      for name in names},
+        "gru_minus_lstm": {shape: paired(f"gru_{shape}", f"lstm_{shape}")
                            for shape in ("1x32", "1x64", "1x128", "3x32")},
-        "width_minus_depth": {cell: _paired(results, predictions, labels, f"{cell}_1x64", f"{cell}_3x32")
-                              for cell in ("lstm", "gru")},
-        "depth_minus_one_layer": {cell: _paired(results, predictions, labels, f"{cell}_3x32", f"{cell}_1x32")
-                                  for cell in ("lstm", "gru")},
+        "width_minus_depth": {cell: paired(f"{cell}_1x64", f"{cell}_3x32") for cell in ("lstm", "gru")},
+        "depth_minus_one_layer": {cell: paired(f"{cell}_3x32", f"{cell}_1x32") for cell in ("lstm", "gru")},
         "gru_parameter_saving": {  # 1 - GRU parameters / LSTM parameters, per shape, where both were trained
             shape: round(1.0 - configs[f"gru_{shape}"]["parameters"] / configs[f"lstm_{shape}"]["parameters"], 4)
             for configs in [results.get("configs", {})] for shape in ("1x32", "1x64", "1x128", "3x32")
             if f"gru_{shape}" in configs and f"lstm_{shape}" in configs},
-        "against_earlier_solution": {name: margin_over(seed_values(results, name), reference)
+        "against_earlier_solution": {name: margin_over(seed_values(results, name, seeds=seeds), reference)
                                      for name, reference in reference_accuracy.items() if name in results["seeds"]},
     }
     statistics["best_recurrent"] = sorted(CONFIG_NAMES, key=lambda n: -statistics["per_model"][n]["test_accuracy"]["mean"])[:2]
     statistics["baseline_minus_recurrent"] = {  # against the two widest recurrent models, whatever the ranking
-        baseline: {name: _paired(results, predictions, labels, baseline, name) for name in WIDEST_RECURRENT}
+        baseline: {name: paired(baseline, name) for name in WIDEST_RECURRENT}
         for baseline in BASELINE_NAMES if baseline in results["seeds"]}  # Q2 runs before the baselines are trained
-    statistics["comparisons"] = comparisons(results, predictions, labels)
+    statistics["comparisons"] = comparisons(results, predictions, labels, seeds=seeds)
     statistics["lowest_recurrent_run"] = min(  # the homework asks every configuration to be above 95%
-        ({"name": name, "seed": int(seed), "test_accuracy": run["test_accuracy"]}
-         for name in CONFIG_NAMES if name in results["seeds"] for seed, run in results["seeds"][name].items()),
+        ({"name": name, "seed": seed, "test_accuracy": run["test_accuracy"]} for name in CONFIG_NAMES
+         if name in results["seeds"] for seed, run in zip(seeds, seed_runs(results["seeds"][name], name, seeds))),
         key=lambda run: run["test_accuracy"])
     statistics["ranking"] = sorted(names, key=lambda name: -statistics["per_model"][name]["test_accuracy"]["mean"])
     return statistics
@@ -154,13 +194,15 @@ def seed_rank(values: Sequence[float], seed: int = 0) -> int:
     return 1 + sum(value > values[seed] for value in values)
 
 
-def replication_summary(replication: Mapping[str, Mapping[str, Mapping]]) -> dict[str, dict]:
-    """{name: {metric: mean, min, max over the seeds, seed 0's value and its rank (1 = largest)}},
-    plus {name: {'worst_rows': the costliest blanked row of each seed, in seed order}}."""
+def replication_summary(replication: Mapping[str, Mapping[str, Mapping]], *, seeds: Iterable[int]) -> dict[str, dict]:
+    """{name: {metric: mean, min, max over `seeds`, the first seed's value and its rank (1 = largest)}},
+    plus {name: {'worst_rows': the costliest blanked row of each seed, in seed order; 'seeds': the seeds}}.
+    `replication`: {name: {seed (text): entry}}; seeds it holds beyond `seeds` are left out."""
+    seeds = checked_seeds(seeds)
     result = {}
     for name, by_seed in replication.items():
-        entries = [by_seed[seed] for seed in sorted(by_seed, key=int)]
-        result[name] = {}
+        entries = seed_runs(by_seed, name, seeds)
+        result[name] = {"seeds": list(seeds)}
         for metric, read in REPLICATION_METRICS.items():
             values = [float(read(entry)) for entry in entries]
             result[name][metric] = {"mean": float(np.mean(values)), "min": min(values), "max": max(values),
@@ -169,8 +211,10 @@ def replication_summary(replication: Mapping[str, Mapping[str, Mapping]]) -> dic
     return result
 
 
-def last_steps_over_seeds(results: Mapping, name: str, steps: Sequence[int] = (24, 25, 26, 27, 28)) -> dict:
-    """{t: mean, min and max over the stored seeds of model `name`'s read-out accuracy at step t}."""
-    values = seed_values(results, name, "stepwise_test_accuracy")  # (seeds, 28)
+def last_steps_over_seeds(results: Mapping, name: str, steps: Sequence[int] = (24, 25, 26, 27, 28), *,
+                          seeds: Iterable[int]) -> dict:
+    """{t: mean, min and max over `seeds` of model `name`'s read-out accuracy at step t, and the seeds}."""
+    seeds = checked_seeds(seeds)
+    values = seed_values(results, name, "stepwise_test_accuracy", seeds=seeds)  # (seeds, 28)
     return {str(t): {"mean": float(values[:, t - 1].mean()), "min": float(values[:, t - 1].min()),
-                     "max": float(values[:, t - 1].max())} for t in steps}
+                     "max": float(values[:, t - 1].max()), "seeds": list(seeds)} for t in steps}

@@ -61,7 +61,7 @@ def test_seed_statistics_on_made_up_runs():
         level = 0.90 + 0.005 * index  # later names are better by construction
         results["seeds"][name] = {str(seed): {"test_accuracy": level + 0.001 * seed, "test_loss": 0.1} for seed in range(3)}
         predictions[f"{name}_seed0"] = np.where(rng.random(50) < level, labels, (labels + 1) % 10)
-    statistics = seed_statistics(results, predictions, labels, {"gru_1x32": 0.9})
+    statistics = seed_statistics(results, predictions, labels, {"gru_1x32": 0.9}, seeds=range(3))
     gap = 0.005 * (CONFIG_NAMES.index("gru_1x32") - CONFIG_NAMES.index("lstm_1x32"))
     assert statistics["gru_minus_lstm"]["1x32"]["difference"] == pytest.approx(gap)
     assert statistics["ranking"][0] == "cnn" and statistics["best_recurrent"] == ["gru_3x32", "gru_1x128"]
@@ -128,10 +128,10 @@ def test_comparisons_subtract_the_second_model_from_the_first():
         "gru_1x32": {str(k): {"test_accuracy": 0.96 + 0.001 * k, "test_loss": 0.1} for k in range(3)},
         "mlp_small": {str(k): {"test_accuracy": 0.93 + 0.002 * k, "test_loss": 0.2} for k in range(3)}}}
     predictions = {"gru_1x32_seed0": labels.copy(), "mlp_small_seed0": np.where(labels < 3, labels, 0)}
-    found = comparisons(results, predictions, labels)
+    found = comparisons(results, predictions, labels, seeds=(0, 1, 2))
     assert list(found) == ["gru_1x32 - mlp_small"]  # pairs with a missing model are left out
     entry = found["gru_1x32 - mlp_small"]
-    assert entry["first"] == "gru_1x32" and entry["second"] == "mlp_small"
+    assert entry["first"] == "gru_1x32" and entry["second"] == "mlp_small" and entry["seeds"] == [0, 1, 2]
     assert entry["difference"] == pytest.approx(0.961 - 0.932)  # first minus second, positive here
     # the second model is right only on labels 0, 1 and 2 (6 of 20 images); the first on all 20
     assert entry["mcnemar_seed0"]["first_only"] == 14 and entry["mcnemar_seed0"]["second_only"] == 0
@@ -148,14 +148,15 @@ def test_last_steps_over_seeds_reads_step_t_at_index_t_minus_1():
     steps = np.arange(1, 29) / 100  # accuracy t / 100 at step t
     results = {"seeds": {"gru_1x32": {"0": {"stepwise_test_accuracy": steps.tolist()},
                                       "1": {"stepwise_test_accuracy": (steps + 0.5).tolist()}}}}
-    found = last_steps_over_seeds(results, "gru_1x32", steps=(24, 28))
+    found = last_steps_over_seeds(results, "gru_1x32", steps=(24, 28), seeds=(0, 1))
+    assert found["24"].pop("seeds") == [0, 1]
     assert found["24"] == pytest.approx({"mean": 0.49, "min": 0.24, "max": 0.74})
     assert found["28"]["min"] == pytest.approx(0.28)
 
 
 def test_seed_values_come_in_numeric_seed_order():
     results = {"seeds": {"m": {"10": {"test_accuracy": 0.3}, "2": {"test_accuracy": 0.2}, "0": {"test_accuracy": 0.1}}}}
-    assert seed_values(results, "m").tolist() == [0.1, 0.2, 0.3]  # "10" after "2", not before
+    assert seed_values(results, "m", seeds=(10, 2, 0)).tolist() == [0.1, 0.2, 0.3]  # "10" after "2", not before
 
 
 def test_seed_statistics_stores_every_section_the_report_reads():
@@ -166,8 +167,8 @@ def test_seed_statistics_stores_every_section_the_report_reads():
         results["seeds"][name] = {str(seed): {"test_accuracy": 0.9 + 0.004 * index + 0.001 * seed, "test_loss": 0.1 + 0.01 * seed}
                                   for seed in range(3)}
         predictions[f"{name}_seed0"] = labels.copy()
-    statistics = seed_statistics(results, predictions, labels, {"gru_1x32": 0.9})
-    assert set(statistics) == {"confidence", "interval_method", "binomial_standard_error", "per_model", "gru_minus_lstm",
+    statistics = seed_statistics(results, predictions, labels, {"gru_1x32": 0.9}, seeds=(0, 1, 2))
+    assert set(statistics) == {"seeds", "confidence", "interval_method", "binomial_standard_error", "per_model", "gru_minus_lstm",
                                "width_minus_depth", "depth_minus_one_layer", "gru_parameter_saving",
                                "against_earlier_solution", "comparisons", "lowest_recurrent_run",
                                "best_recurrent", "baseline_minus_recurrent", "ranking"}
@@ -206,11 +207,11 @@ def test_replication_summary_reads_each_metric_in_numeric_seed_order():
                 "probe_at_16": base + 0.4, "head_at_16": base + 0.5, "share_read_as_7_at_16": base + 0.6,
                 "worst_row_occlusion": {"row": row, "drop_points": base + 0.7}}
 
-    summary = replication_summary({"gru_1x32": {"10": entry(1.0, 9), "2": entry(0.0, 5)}})["gru_1x32"]
+    summary = replication_summary({"gru_1x32": {"10": entry(1.0, 9), "2": entry(0.0, 5)}}, seeds=(2, 10))["gru_1x32"]
     assert summary["worst_rows"] == [5, 9]
     offsets = {"readout_at_L_minus_3": 0.1, "readout_at_L": 0.2, "readout_at_L_plus_3": 0.3, "probe_at_16": 0.4,
                "head_at_16": 0.5, "share_read_as_7_at_16": 0.6, "worst_row_drop_points": 0.7}
-    assert set(summary) == set(offsets) | {"worst_rows"}
+    assert set(summary) == set(offsets) | {"worst_rows", "seeds"} and summary["seeds"] == [2, 10]
     for metric, offset in offsets.items():
         assert summary[metric] == {"mean": pytest.approx(offset + 0.5), "min": pytest.approx(offset),
                                    "max": pytest.approx(offset + 1.0), "seed0": pytest.approx(offset),
@@ -274,7 +275,7 @@ def test_seed_statistics_passes_the_labels_to_every_mcnemar_test_and_ranks_by_me
         results["seeds"][name] = {str(seed): {"test_accuracy": 0.99 - 0.001 * index - 0.0001 * seed, "test_loss": 0.1}
                                   for seed in range(2)}
         predictions[f"{name}_seed0"] = labels if name.startswith("gru") else (labels + 1) % 10
-    statistics = seed_statistics(results, predictions, labels, {})
+    statistics = seed_statistics(results, predictions, labels, {}, seeds=(0, 1))
     for shape in ("1x32", "1x64", "1x128", "3x32"):
         assert statistics["gru_minus_lstm"][shape]["mcnemar_seed0"]["first_only"] == 8
     assert statistics["width_minus_depth"]["gru"]["mcnemar_seed0"]["first_only"] == 0
@@ -296,3 +297,80 @@ def test_learning_curve_summary_reads_the_last_epochs_and_the_lowest_validation_
     assert (single["previous_epoch"], single["val_loss_previous"], single["best_epoch"]) == (1, 0.7, 1)
     with pytest.raises(ValueError, match="one loss and one val_loss per epoch"):
         learning_curve_summary({"loss": [0.9, 0.5], "val_loss": [0.7]})
+
+
+# --- Exactly the run's seeds ---------------------------------------------------------------------
+
+def five_seed_runs():
+    """Hand-made results holding seeds 0-4 of every compared model, each seed's numbers different, and
+    seed-0 predictions; returns (results, predictions, labels)."""
+    from hw3.statistics import COMPARED_NAMES
+
+    rng = np.random.default_rng(7)
+    labels = rng.integers(0, 10, 30)
+    results = {"seeds": {}, "configs": {}}
+    predictions = {}
+    for index, name in enumerate(COMPARED_NAMES + BASELINE_NAMES):
+        results["seeds"][name] = {str(seed): {"test_accuracy": 0.9 + 0.003 * index - 0.001 * seed * (index % 3 + 1),
+                                              "test_loss": 0.1 + 0.02 * seed,
+                                              "stepwise_test_accuracy": list(np.linspace(0.1, 0.9 - 0.01 * seed, 28))}
+                                  for seed in range(5)}
+        predictions[f"{name}_seed0"] = np.where(rng.random(30) < 0.9, labels, (labels + 1) % 10)
+    return results, predictions, labels
+
+
+def only_seeds(results, seeds):
+    """`results` with each model's runs cut to `seeds`, as a run that trained those alone would store them."""
+    return {**results, "seeds": {name: {str(seed): runs[str(seed)] for seed in seeds}
+                                 for name, runs in results["seeds"].items()}}
+
+
+def test_statistics_use_exactly_the_seeds_asked_for_and_say_which():
+    """After HW3_SEEDS=1 the run trained and checked seed 0 alone: the statistics over seed (0,) of
+    results that still hold seeds 0-4 are the one-seed statistics, not an interval over five runs."""
+    results, predictions, labels = five_seed_runs()
+    one_seed = seed_statistics(results, predictions, labels, {"gru_1x32": 0.9}, seeds=(0,))
+    assert json.dumps(one_seed) == json.dumps(
+        seed_statistics(only_seeds(results, [0]), predictions, labels, {"gru_1x32": 0.9}, seeds=(0,)))
+    assert one_seed["seeds"] == [0]
+    assert one_seed["per_model"]["gru_1x32"]["test_accuracy"]["n"] == 1
+    assert np.isnan(one_seed["gru_minus_lstm"]["1x32"]["low"])  # one seed: no interval
+    assert one_seed["comparisons"]["gru_1x32 - mlp_small"]["seeds"] == [0]
+    assert one_seed["lowest_recurrent_run"]["seed"] == 0
+    five = seed_statistics(results, predictions, labels, {"gru_1x32": 0.9}, seeds=range(5))
+    assert five["seeds"] == [0, 1, 2, 3, 4] and five["per_model"]["gru_1x32"]["test_accuracy"]["n"] == 5
+    two = seed_statistics(results, predictions, labels, {}, seeds=(1, 0))
+    assert json.dumps(two) == json.dumps(seed_statistics(only_seeds(results, [0, 1]), predictions, labels, {}, seeds=(0, 1)))
+    assert last_steps_over_seeds(results, "gru_1x32", seeds=(0,)) == last_steps_over_seeds(
+        only_seeds(results, [0]), "gru_1x32", seeds=(0,))
+    assert last_steps_over_seeds(results, "gru_1x32", steps=(28,), seeds=(0,))["28"]["seeds"] == [0]
+    assert seed_values(results, "cnn", seeds=(0, 3)).tolist() == [results["seeds"]["cnn"][k]["test_accuracy"]
+                                                                  for k in ("0", "3")]
+
+
+def test_replication_summary_reads_only_the_seeds_asked_for():
+    from hw3.statistics import replication_summary
+
+    def entry(value):
+        return {"readout_by_steps_after_ink": {"-3": value, "0": value, "3": value}, "probe_at_16": value,
+                "head_at_16": value, "share_read_as_7_at_16": value, "worst_row_occlusion": {"row": 3, "drop_points": value}}
+
+    replication = {"gru_1x32": {str(seed): entry(0.5 + 0.1 * seed) for seed in range(5)}}
+    summary = replication_summary(replication, seeds=(0,))["gru_1x32"]
+    assert summary["probe_at_16"] == {"mean": 0.5, "min": 0.5, "max": 0.5, "seed0": 0.5, "seed0_rank": 1}
+    assert summary["seeds"] == [0] and summary["worst_rows"] == [3]
+
+
+def test_seeds_are_required_and_checked():
+    results, predictions, labels = five_seed_runs()
+    with pytest.raises(TypeError, match="seeds"):
+        seed_statistics(results, predictions, labels, {})  # no silent default
+    with pytest.raises(TypeError, match="seeds"):
+        seed_values(results, "gru_1x32")
+    with pytest.raises(ValueError, match=r"gru_1x32 has no stored run for seed\(s\) \[5, 6\].*helpers.train_seeds"):
+        seed_values(results, "gru_1x32", seeds=range(7))
+    with pytest.raises(ValueError, match="lack seed 0"):
+        seed_statistics(results, predictions, labels, {}, seeds=(1, 2))
+    for wrong in ((), (-1,), (0.5,)):
+        with pytest.raises(ValueError, match="non-negative integers"):
+            last_steps_over_seeds(results, "gru_1x32", seeds=wrong)
