@@ -61,7 +61,8 @@ def trained_models():
 # instead of making them again on the other core.
 NOTEBOOK_ORDER = ("lab_book.ipynb", "hw3.ipynb")  # as `make homework` runs them
 BROWSER_TEST = "tests/test_widgets_in_browser.py"
-RIDES_WITH_THE_LAB_BOOK = ("hw3.ipynb", BROWSER_TEST)
+SMOKE_RUN_RESULTS_TEST = "tests/test_smoke_run_results.py"  # checks what the two notebooks' smoke run wrote
+RIDES_WITH_THE_LAB_BOOK = ("hw3.ipynb", SMOKE_RUN_RESULTS_TEST, BROWSER_TEST)
 
 
 def file_of(nodeid: str) -> str:
@@ -69,13 +70,16 @@ def file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
-def pytest_collection_modifyitems(items):
-    """The notebooks first, in NOTEBOOK_ORDER; everything else after them in the order collected."""
+def pytest_collection_modifyitems(config, items):
+    """The notebooks first, in NOTEBOOK_ORDER, then the check of their smoke run's results; everything
+    else after them in the order collected. Records whether both notebooks run in this session."""
     def rank(item) -> int:
         name = file_of(item.nodeid)
-        return NOTEBOOK_ORDER.index(name) if name in NOTEBOOK_ORDER else len(NOTEBOOK_ORDER)
+        return NOTEBOOK_ORDER.index(name) if name in NOTEBOOK_ORDER else \
+            len(NOTEBOOK_ORDER) if name == SMOKE_RUN_RESULTS_TEST else len(NOTEBOOK_ORDER) + 1
 
     items.sort(key=rank)  # a stable sort: each file's items keep their order
+    config.hw3_notebooks_run = set(NOTEBOOK_ORDER) <= {file_of(item.nodeid) for item in items}
 
 
 def shared_scope(scope: str) -> str:

@@ -2,9 +2,10 @@
 
 No logic lives here. Each line says where a name comes from; open that module to read or change it.
 """
-# settings: run mode (full or smoke), constants, where outputs go, results.json
-from hw3.settings import (NUM_CLASSES, PROJECT_DIR, ROW_WIDTH, SEQUENCE_LENGTH, RunSettings, load_results,
-                          run_settings, store_results)
+# settings: run mode (full or smoke), constants, where outputs go
+from hw3.settings import NUM_CLASSES, PROJECT_DIR, ROW_WIDTH, SEQUENCE_LENGTH, RunSettings, run_settings
+# results: results.json read back (the experiments write it; a notebook cell never does)
+from hw3.results import load_results
 # cache: the analysis cache, keyed on the code, inputs and run mode that made each result
 from hw3.cache import cache_report
 # data: the shipped MNIST file, binarization, the 55,000 / 5,000 / 10,000 splits, ink rows, accuracy

@@ -2,9 +2,13 @@
 
 One module per stage, in the order the data flows; a module imports only the ones above it:
 
-    settings   run mode, constants, where outputs go, the one atomic write, results.json
-    cache      the analysis cache, keyed on the code, inputs and run mode that made each result
-               (`python -m hw3.cache` says which entries are current)
+    settings   run mode, constants, where outputs go, the one atomic write
+    keys       what a stored value is keyed on: the code this process loaded (its syntax tree,
+               docstrings aside), the inputs, the run mode; why a stored key no longer holds
+    results    results.json: every entry declared once (SCHEMA), written through store_results
+               with its key, read back only while current (current_results)
+    cache      the analysis cache of slow results, keyed the same way (`python -m hw3.cache` says
+               which cache and results entries are stale or missing)
     data       the shipped MNIST file, checksum, binarization, splits, ink rows, accuracy
     models     the registry: eight configurations, the GRU variants, the 1x32 models trained
                differently, five whole-image baselines; their builders
@@ -125,3 +129,7 @@ class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # read by TensorFlow's C++ libraries when they load
 if "tensorflow" not in sys.modules and not any(isinstance(finder, _QuietTensorFlowFinder) for finder in sys.meta_path):
     sys.meta_path.insert(0, _QuietTensorFlowFinder())
+
+# The package's code as this process runs it, read now, before any other module of the package loads:
+# every key of a stored value names this code, and a module edited on disk later is refused (hw3/keys.py).
+from hw3 import keys as _keys  # noqa: E402,F401

@@ -5,7 +5,7 @@ drawing pad's preprocessing and its reading rule; `web/page.js`, the page) and t
 models' weights, a few binarized test images, the ink limit of the reading rule, and the numbers its tour
 quotes, read from results.json by path). Takes trained models and arrays; never trains.
 
-Imports from the package: settings, data, models, report.
+Imports from the package: settings, data, models, report; training (its checked loader) in `main`.
 """
 from __future__ import annotations
 
@@ -140,17 +140,22 @@ def write_explorer(models: Mapping[str, keras.Model], images: np.ndarray, labels
 def main() -> None:
     """`make explorer`: the page from the committed seed-0 models and the first 50 test images."""
     from hw3.data import load_binarized_mnist
-    from hw3.settings import load_results, run_settings
+    from hw3.results import load_results
+    from hw3.settings import run_settings
+    from hw3.training import model_recipe, readable_saved_model, requested_entry, reusable_model
 
     settings = run_settings()
-    models = {}
-    for name in PAGE_MODELS:
-        path = settings.models_dir / f"{name}.keras"
-        if not path.exists():
-            raise FileNotFoundError(f"{path.name} is missing: run the notebook (make homework) to train {name}.")
-        models[name] = keras.models.load_model(path)
     data = load_binarized_mnist(settings)
     results = load_results(settings)
+    models = {}
+    for name in PAGE_MODELS:  # through training's recipe check, as the notebooks load them
+        path = settings.models_dir / f"{name}.keras"
+        models[name] = reusable_model(name, path, model_recipe(name, settings, data),
+                                      results.get(model_spec(name).section, {}).get(name),
+                                      requested_entry(name, settings, data), settings, lambda: readable_saved_model(path))
+        if models[name] is None:
+            raise FileNotFoundError(f"{path.name} is missing, has no results entry, or HW3_RETRAIN names it: run the "
+                                    f"notebook (make homework) to train {name}.")
     accuracies = {name: results["configs"][name]["test_accuracy"] for name in PAGE_MODELS}
     path = write_explorer(models, data.x_test[:PAGE_IMAGES], data.y_test[:PAGE_IMAGES], accuracies, settings,
                           ink_limit(data.x_train), tour_facts(results))

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from hw3.models import CONFIG_NAMES, MODELS, REFERENCE_ACCURACY, model_spec
-from hw3.settings import PROJECT_DIR, RunSettings, load_results, write_text_atomically
+from hw3.results import current_results
+from hw3.settings import PROJECT_DIR, RunSettings, write_text_atomically
 from hw3.statistics import seed_rank, seed_values
 
 # The earlier solution printed its test losses on a scale it did not state (the registry keeps them as
@@ -318,6 +319,22 @@ def report_tables(results: Mapping) -> dict[str, Callable[[], str]]:
     }
 
 
+TABLE_SOURCES = {  # the results.json entries each table of `report_tables` reads
+    "table/q2": ("configs",), "table/q2/details": ("configs", "seeds"), "table/comparisons": ("statistics",),
+    "table/q1": ("q1_demonstrations",), "table/last_steps": ("configs", "analysis.last_steps"),
+    "table/gates_by_row": ("analysis.gates_by_row",)}
+
+
+def entries_quoted(template_text: str) -> list[str]:
+    """The results paths a piece of the template quotes: its placeholders' paths, and the entries its
+    tables read (`TABLE_SOURCES`)."""
+    quoted = set()
+    for match in _PLACEHOLDER.finditer(template_text):
+        path = match.group(1).strip()
+        quoted |= set(TABLE_SOURCES[path]) if path in TABLE_SOURCES else {path}
+    return sorted(quoted)
+
+
 def lookup(results: Mapping, path: str):
     """The value at a '/'-separated path in results.json, e.g. 'configs/gru_1x32/test_accuracy'."""
     value = results
@@ -343,15 +360,14 @@ def report_section(markdown: str, title: str) -> str:
     return "\n".join(chosen).strip() + "\n"
 
 
-def render_report(results: Mapping, section: str | None = None, images: bool = True,
-                  template: Path = ANSWERS_TEMPLATE) -> str:
-    """answers.md from its template: every <<path:format>> replaced by the value in `results`,
-    every <<table/...>> by the table; a format ending in 'pts' (e.g. '+.2pts') shows a
-    fraction as percentage points. `section`: render only that '## ' section; `images=False`
-    leaves out the figure links (the notebook shows the figures themselves)."""
-    full_text = re.sub(r"<!--.*?-->\n?", "", template.read_text(encoding="utf-8"), flags=re.DOTALL)  # comments out
-    text = report_section(full_text, section) if section else full_text
-    text = _with_captions(text, numbered_captions(full_text), images)
+def template_text(template: Path = ANSWERS_TEMPLATE) -> str:
+    """The answers template without its comments."""
+    return re.sub(r"<!--.*?-->\n?", "", template.read_text(encoding="utf-8"), flags=re.DOTALL)
+
+
+def filled(text: str, results: Mapping) -> str:
+    """`text` with every <<path:format>> replaced by the value in `results` and every <<table/...>> by
+    the table; a format ending in 'pts' (e.g. '+.2pts') shows a fraction as percentage points."""
     tables = report_tables(results)
 
     def replace(match: re.Match) -> str:
@@ -366,23 +382,20 @@ def render_report(results: Mapping, section: str | None = None, images: bool = T
     return _PLACEHOLDER.sub(replace, text)
 
 
-def report_results(settings: RunSettings) -> dict:
-    """The results the report is rendered from: the run's results.json. A smoke run stores only what
-    its own cells computed, so there the committed full run's results fill the keys it has not stored
-    (its numbers are meaningless anyway; what it tests is that every cell and the rendering run)."""
-    results = load_results(settings)
-    if not settings.smoke:
-        return results
-    return _merged(load_results(RunSettings(smoke=False, output_dir=PROJECT_DIR)), results)
+def render_report(results: Mapping, section: str | None = None, images: bool = True,
+                  template: Path = ANSWERS_TEMPLATE) -> str:
+    """answers.md from its template, `filled` from `results`. `section`: render only that '## '
+    section; `images=False` leaves out the figure links (the notebook shows the figures themselves)."""
+    full_text = template_text(template)
+    text = report_section(full_text, section) if section else full_text
+    return filled(_with_captions(text, numbered_captions(full_text), images), results)
 
 
-def _merged(base: Mapping, over: Mapping) -> dict:
-    """`over` laid over `base`, key by key through nested mappings."""
-    merged = dict(base)
-    for key, value in over.items():
-        merged[key] = _merged(base[key], value) if isinstance(value, Mapping) and isinstance(base.get(key), Mapping) \
-            else value
-    return merged
+def report_results(settings: RunSettings, template: Path = ANSWERS_TEMPLATE) -> dict:
+    """The run's results.json, when every entry the report quotes is stored and current for today's
+    code and saved models (`results.current_results`); else ValueError naming each entry that is not,
+    with the function and the notebook that write it."""
+    return current_results(settings, entries_quoted(template_text(template)))
 
 
 def answer_paragraph(markdown: str, heading: str) -> str:
@@ -409,11 +422,15 @@ def cited_from_the_notebook(paragraph: str) -> str:
     return re.sub(r"\b(Figures?|Tables?) (\d+)", r"the report's \1 \2", paragraph)
 
 
-def report_answer(heading: str, settings: RunSettings) -> str:
-    """The report's answer to `heading` (`answer_paragraph`), rendered with the run's results as
-    answers.md renders it, so the notebook and the report say the same words; its figure and table
-    numbers say they are the report's (`cited_from_the_notebook`)."""
-    return cited_from_the_notebook(answer_paragraph(render_report(report_results(settings)), heading))
+def report_answer(heading: str, settings: RunSettings, template: Path = ANSWERS_TEMPLATE) -> str:
+    """The report's answer to `heading` (`answer_paragraph`), filled with the run's results as answers.md
+    fills it, so the notebook and the report say the same words; refused (ValueError) when an entry it
+    quotes is missing or stale. Its figure and table numbers say they are the report's
+    (`cited_from_the_notebook`)."""
+    full_text = template_text(template)
+    paragraph = answer_paragraph(_with_captions(full_text, numbered_captions(full_text), images=True), heading)
+    results = current_results(settings, entries_quoted(paragraph))
+    return cited_from_the_notebook(filled(paragraph, results))
 
 
 def write_report(results: Mapping, settings: RunSettings) -> Path:

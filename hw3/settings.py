@@ -1,6 +1,6 @@
-"""Run settings: full or smoke mode, the constants of the task, where outputs go, and how they are
-written (atomically, by `write_atomically`) and read back; `store_results` fills results.json one
-entry at a time (its schema: results/README.md). The analysis cache beside it: hw3/cache.py.
+"""Run settings: full or smoke mode, the constants of the task, where outputs go, and the one atomic
+write (`write_atomically`) every output goes through. results.json is read and written by
+hw3/results.py, the analysis cache by hw3/cache.py.
 
 Imports from the package: nothing; every other module may import it.
 """
@@ -151,43 +151,3 @@ def write_text_atomically(text: str, path: Path) -> None:
 
 def write_json_atomically(data: Mapping, path: Path) -> None:
     write_text_atomically(json.dumps(data, indent=1, sort_keys=False) + "\n", path)
-
-
-def load_results(settings: RunSettings) -> dict:
-    """The stored results.json of this run mode, or an empty skeleton {'configs': {}}."""
-    if settings.results_path.exists():
-        try:
-            return json.loads(settings.results_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise ValueError(
-                f"{settings.results_path.name} is not valid JSON ({error}). Restore the committed file with "
-                "`git checkout -- results/results.json` (seconds); only if that is not possible, delete it and rerun "
-                "the notebook, which then retrains every run whose entry is missing (about an hour on 2 cores).") from error
-    return {"configs": {}}
-
-
-def save_results(results: Mapping, settings: RunSettings) -> None:
-    write_json_atomically(results, settings.results_path)
-
-
-def store_results(settings: RunSettings, entries: Mapping[str, Any]) -> dict:
-    """Write `entries` into results.json and return the whole updated results.
-
-    Each key is a dotted path to the place it fills, e.g. 'analysis.gru_1x32.decision_steps';
-    missing sections on the way are created, an existing value at the path is replaced, and every
-    other key of the file is left as it is. The file is read just before and written (atomically)
-    right after, so two experiments never undo each other's entries, whatever order they run in.
-    """
-    results = load_results(settings)
-    for path, value in entries.items():
-        keys = path.split(".")
-        if not all(keys):
-            raise ValueError(f"a results path is dot-separated keys, e.g. 'analysis.shift'; got {path!r}.")
-        section = results
-        for key in keys[:-1]:
-            section = section.setdefault(key, {})
-            if not isinstance(section, dict):
-                raise ValueError(f"results path {path!r} runs through {key!r}, which holds a value, not a section.")
-        section[keys[-1]] = value
-    save_results(results, settings)
-    return results

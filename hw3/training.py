@@ -26,12 +26,13 @@ import numpy as np
 import tensorflow as tf
 from tqdm import tqdm
 
-from hw3.cache import recipe_path, weights_digest
+from hw3.keys import SavedModel, recipe_path, saved_weights_digests, weights_digest
 from hw3.data import BINARIZE_THRESHOLD, MNIST_SHA256, MnistSplits, accuracy, load_binarized_mnist, with_blank_rows
 from hw3.models import (ALL_MODEL_NAMES, CONVENTIONS, HEAD_UNITS, PERMUTED_ROW_ORDER, build_model, model_spec,
                         trainable_parameters)
 from hw3.readout import every_step_model, stepwise_accuracy, stepwise_logits
-from hw3.settings import RunSettings, load_results, store_results, write_atomically
+from hw3.results import load_results, store_results
+from hw3.settings import RunSettings, write_atomically
 
 
 def seed_everything(seed: int) -> None:
@@ -388,7 +389,7 @@ def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings
     """
     check_retrain_names(settings)
     specs = [model_spec(name) for name in names]
-    results = store_results(settings, {"environment": environment_summary()})
+    results = store_results(settings, train_or_load, {"environment": environment_summary()})
     models: dict[str, keras.Model] = {}
     for spec in specs:
         name, path = spec.name, settings.models_dir / f"{spec.name}.keras"
@@ -397,6 +398,7 @@ def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings
                                 requested_entry(name, settings, data), settings, lambda: readable_saved_model(path))
         if reused is not None:
             models[name] = reused
+            results = store_results(settings, train_or_load, {f"{spec.section}.{name}": stored}, model=reused)
             log(f"{name:>22} reused {path.name} (test accuracy {stored['test_accuracy']:.4f}, "
                 f"trained in {stored['train_seconds']:.0f} s)")
             continue
@@ -404,10 +406,11 @@ def train_or_load(names: Iterable[str], data: MnistSplits, settings: RunSettings
         model, entry = train_model(name, data, settings, progress=line)
         save_model_atomically(model, path)
         write_recipe(path, model_recipe(name, settings, data), model)
-        results = store_results(settings, {f"{spec.section}.{name}": entry})
+        mark_saved_as(model, path)
+        results = store_results(settings, train_or_load, {f"{spec.section}.{name}": entry}, model=model)
         line.close(f"{line.postfix}; test loss {entry['test_loss']:.4f}, test accuracy {entry['test_accuracy']:.4f}, "
                    f"{entry['parameters']:,} parameters")
-        models[name] = mark_saved_as(model, path)
+        models[name] = model
     return models, results
 
 
@@ -468,8 +471,9 @@ def train_seeds(names: Iterable[str], data: MnistSplits, settings: RunSettings, 
     """
     specs = [model_spec(name) for name in names]
     names = [spec.name for spec in specs]
-    stored = load_results(settings)
-    results = store_results(settings, {f"seeds.{spec.name}.0": stored[spec.section][spec.name] for spec in specs})
+    results = load_results(settings)
+    for spec in specs:
+        results.setdefault("seeds", {}).setdefault(spec.name, {})["0"] = results[spec.section][spec.name]
     predictions = load_test_predictions(settings)
     missing = []
     for name in names:
@@ -495,7 +499,7 @@ def train_seeds(names: Iterable[str], data: MnistSplits, settings: RunSettings, 
         f"in {min(settings.workers, len(missing))} worker process(es)" if missing else
         f"all {reused} runs ({len(names)} models x {len(settings.seeds)} seeds) reused")
     if not missing:
-        return results
+        return _seed_runs_stored(names, settings, results)
     seconds = {name: results["seeds"][name]["0"]["train_seconds"] for name in names}
     missing.sort(key=lambda run: -seconds[run[0]])  # the longest trainings first, so both workers finish together
     start = time.perf_counter()
@@ -506,10 +510,25 @@ def train_seeds(names: Iterable[str], data: MnistSplits, settings: RunSettings, 
         for future in as_completed(futures):
             name, seed, entry, run_predictions = future.result()
             predictions[f"{name}_seed{seed}"] = run_predictions
-            results = store_results(settings, {f"seeds.{name}.{seed}": entry})
+            path = seed_weights_path(settings, name, seed)
+            results = store_results(settings, train_seeds, {f"seeds.{name}.{seed}": entry},
+                                    model=SavedModel(path.name.split(".")[0], saved_recipe(path)["weights_sha256"]))
             save_test_predictions(predictions, settings)
             log(f"{name:>10} seed {seed}  test accuracy {entry['test_accuracy']:.4f}  ({entry['train_seconds']:.0f} s)")
     log(f"{len(missing)} runs in {time.perf_counter() - start:.0f} s")
+    return _seed_runs_stored(names, settings, results)
+
+
+def _seed_runs_stored(names: list[str], settings: RunSettings, results: Mapping) -> dict:
+    """Store every run of `names` over `settings.seeds` (`seeds.{name}.{seed}`), one call per model, each
+    keyed on its saved runs' weights as their recipes record them; returns the updated results."""
+    recorded = saved_weights_digests(settings)
+    for name in names:
+        saved = {seed: f"{name}_seed{seed}" if seed else name for seed in settings.seeds}
+        results = store_results(settings, train_seeds,
+                                {f"seeds.{name}.{seed}": results[model_spec(name).section][name] if seed == 0
+                                 else results["seeds"][name][str(seed)] for seed in settings.seeds},
+                                models={seed: SavedModel(saved_as, recorded[saved_as]) for seed, saved_as in saved.items()})
     return results
 
 

@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from hw3 import cache
-from hw3.cache import cached_call, code_digests, code_modules, entry_key, function_name, input_digests, staleness
+from hw3.cache import cached_call
+from hw3.keys import (code_digests, code_modules, entry_key, function_name, input_digests, package_sources, staleness,
+                      syntax_digest)
 from hw3.settings import PROJECT_DIR, RunSettings
 
 
@@ -32,17 +34,40 @@ def test_code_modules_follow_imports_through_modules_and_leave_out_the_rest(tmp_
         "readout": "from hw3.settings import X\n",
         "figures": "from hw3.controls import thing\n",
     })
-    assert code_modules("hw3.controls", package) == ["hw3.controls", "hw3.data", "hw3.readout", "hw3.settings"]
-    assert code_modules("hw3.settings", package) == ["hw3.settings"]  # nothing later, and no figure
-    assert "hw3.cache" not in code_modules("hw3.data", package)  # the cache computes no result
-    before = code_digests("hw3.controls", package)
+    sources = package_sources(package)
+    assert code_modules("hw3.controls", sources) == ["hw3.controls", "hw3.data", "hw3.readout", "hw3.settings"]
+    assert code_modules("hw3.settings", sources) == ["hw3.settings"]  # nothing later, and no figure
+    assert "hw3.cache" not in code_modules("hw3.data", sources)  # the cache computes no result
+    before = code_digests("hw3.controls", sources)
     (package / "figures.py").write_text("from hw3.controls import other\n", encoding="utf-8")
-    assert code_digests("hw3.controls", package) == before  # a module it does not import
-    (package / "readout.py").write_text("from hw3.settings import X  # edited\n", encoding="utf-8")
-    after = code_digests("hw3.controls", package)
+    assert code_digests("hw3.controls", package_sources(package)) == before  # a module it does not import
+    (package / "readout.py").write_text("from hw3.settings import X, Y\n", encoding="utf-8")
+    after = code_digests("hw3.controls", package_sources(package))
     assert [name for name in before if before[name] != after[name]] == ["hw3.readout"]
     with pytest.raises(FileNotFoundError, match="hw3/missing.py"):
-        code_modules("hw3.missing", package)
+        code_modules("hw3.missing", sources)
+
+
+def test_the_code_digest_ignores_docstrings_comments_and_layout_but_not_code():
+    source = textwrap.dedent('''
+        """Module doc."""
+        class Cell:
+            """Class doc."""
+            def step(self, x):
+                """Step doc."""
+                return x + 1  # one more
+        def only_documented():
+            """Nothing else."""
+        ''')
+    digest = syntax_digest(source)
+    assert syntax_digest(source.replace("Step doc.", "Another sentence.\n    Two lines.")) == digest
+    assert syntax_digest(source.replace("  # one more", "") + "\n\n# a comment\n") == digest
+    assert syntax_digest(source.replace("return x + 1", "return (x\n                + 1)")) == digest
+    assert syntax_digest(source.replace('"""Module doc."""', "")) == digest
+    assert syntax_digest(source.replace("x + 1", "x + 2")) != digest
+    assert syntax_digest(source.replace("return x + 1", "return 1 + x")) != digest
+    assert syntax_digest(source.replace('"""Nothing else."""', "pass")) == digest  # an empty body is a pass
+    assert syntax_digest(source.replace('"""Nothing else."""', "return None")) != digest
 
 
 def test_only_named_module_level_functions_of_the_package_can_be_cached():
@@ -119,21 +144,22 @@ def test_cached_call_reuses_only_what_the_same_inputs_made(tmp_path, monkeypatch
 
 def test_staleness_names_the_changed_code_the_retrained_model_and_the_run_mode(tmp_path):
     package = write_package(tmp_path / "hw3", {"settings": "X = 1\n", "data": "from hw3.settings import X\n"})
-    entry = {"function": "hw3.data:f", "code": code_digests("hw3.data", package), "smoke": False, "key": "k",
+    entry = {"function": "hw3.data:f", "code": code_digests("hw3.data", package_sources(package)), "smoke": False,
+             "key": "k",
              "inputs": {"model": {"kind": "model", "sha256": "w1", "saved_model": "gru_1x32"},
                         "untrained": {"kind": "model", "sha256": "w9", "saved_model": None},
                         "images": {"kind": "array", "sha256": "i"}}}
-    assert staleness(entry, {"gru_1x32": "w1"}, False, package) == []
-    assert staleness(entry, {"gru_1x32": "w2"}, False, package) == ["model gru_1x32 (model) is not the saved one"]
-    assert staleness(entry, {}, False, package) == ["model gru_1x32 (model) has no saved recipe"]
-    assert staleness(entry, {"gru_1x32": "w1"}, True, package) == ["computed in the other run mode"]
+    sources = package_sources(package)
+    assert staleness(entry, {"gru_1x32": "w1"}, False, sources) == []
+    assert staleness(entry, {"gru_1x32": "w2"}, False, sources) == ["model gru_1x32 (model) is not the saved one"]
+    assert staleness(entry, {}, False, sources) == ["model gru_1x32 (model) has no saved recipe"]
+    assert staleness(entry, {"gru_1x32": "w1"}, True, sources) == ["computed in the other run mode"]
     (package / "settings.py").write_text("X = 2\n", encoding="utf-8")
-    assert staleness(entry, {"gru_1x32": "w1"}, False, package) == ["code changed: hw3.settings"]
-    assert staleness({**entry, "function": "hw3.gone:f"}, {}, False, package) == [
+    assert staleness(entry, {"gru_1x32": "w1"}, False, package_sources(package)) == ["code changed: hw3.settings"]
+    assert staleness({**entry, "function": "hw3.gone:f"}, {}, False, sources) == [
         "its function hw3.gone:f no longer exists"]
     older = {key: value for key, value in entry.items() if key != "key"}
-    assert staleness(older, {"gru_1x32": "w1"}, False, package) == [
-        "stored without the key of its code and inputs (an older cache)"]
+    assert staleness(older, {"gru_1x32": "w1"}, False, sources) == ["stored without the key of its code and inputs"]
 
 
 RUN = """
@@ -151,41 +177,58 @@ cached_call(settings, "ink_pushed_out", ink_pushed_out, images=images, shift=3)
 """
 
 
-def test_editing_one_line_of_a_function_makes_just_its_entries_stale_until_the_next_run(tmp_path):
-    """The issue's check, in a copy of the package: `python -m hw3.cache` exits 0 on a fresh cache; after
-    one line inside `controls.ink_pushed_out` changes it exits 1 naming that entry only (the binarized
-    images do not depend on controls.py); a run recomputes it and the command exits 0 again."""
-    copy = tmp_path / "project"
-    shutil.copytree(PROJECT_DIR / "hw3", copy / "hw3", ignore=shutil.ignore_patterns("__pycache__"))
+def copy_of_the_project(folder):
+    """The package and what `python -m hw3.cache` reads (results.json, the analysis cache, the saved models'
+    recipes), as a clean clone has them; the models themselves are not needed to check the keys."""
+    shutil.copytree(PROJECT_DIR / "hw3", folder / "hw3", ignore=shutil.ignore_patterns("__pycache__"))
+    for path in [PROJECT_DIR / "results" / "results.json", PROJECT_DIR / "models" / "analysis_cache.json",
+                 *(PROJECT_DIR / "models").rglob("*.recipe.json")]:
+        target = folder / path.relative_to(PROJECT_DIR)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    return folder
+
+
+def test_a_docstring_edit_keeps_every_entry_and_a_one_line_change_names_just_what_it_made(tmp_path):
+    """The issue's check, in a copy of the project: `python -m hw3.cache` exits 0; a docstring-only edit of
+    hw3/data.py keeps it at 0; one line changed inside `controls.ink_pushed_out` makes it exit 1 naming the
+    entries made through hw3/controls.py and no other (the binarized images do not depend on it); a run
+    recomputes the cache entry."""
+    copy = copy_of_the_project(tmp_path / "project")
     environment = {key: value for key, value in os.environ.items() if key not in ("HW3_SMOKE", "HW3_OUTPUT_DIR")}
 
     def run(*arguments):
         return subprocess.run([sys.executable, *arguments], cwd=copy, env=environment, capture_output=True, text=True,
                               timeout=300)
 
-    def check():
-        return run("-m", "hw3.cache")
+    def stale_names(done):
+        return {line.split()[0] for line in done.stdout.splitlines() if " stale: " in line or line.endswith(" missing")}
 
     assert run("-c", RUN).returncode == 0
-    fresh = check()
-    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
-    assert "2 entries" in fresh.stdout and fresh.stdout.count("current") == 2
+    fresh = run("-m", "hw3.cache")
+    assert fresh.returncode == 0 and stale_names(fresh) == set(), fresh.stdout + fresh.stderr
+
+    data_path = copy / "hw3" / "data.py"
+    data_path.write_text(data_path.read_text(encoding="utf-8").replace('"""', '"""A docstring edited. ', 1)
+                         .replace("\n\n\n", "\n\n\n# a comment\n", 1), encoding="utf-8")
+    assert run("-m", "hw3.cache").returncode == 0  # docstrings, comments and layout are not in any key
 
     source = (copy / "hw3" / "controls.py").read_text(encoding="utf-8")
     body = source[source.index("def ink_pushed_out("):]
     line = next(text for text in body.splitlines()[1:] if text.strip().startswith("return"))
-    (copy / "hw3" / "controls.py").write_text(source.replace(line, line + "  # the same value, one line edited"),
-                                               encoding="utf-8")
-    stale = check()
+    (copy / "hw3" / "controls.py").write_text(source.replace(line, line + " if True else None"), encoding="utf-8")
+    stale = run("-m", "hw3.cache")
     assert stale.returncode == 1, stale.stdout + stale.stderr
-    rows = {row.split()[0]: row for row in stale.stdout.splitlines()[1:-1]}
-    assert "stale: code changed: hw3.controls" in rows["ink_pushed_out"] and "current" in rows["binarized"]
-    assert stale.stdout.splitlines()[-1] == "1 stale: ink_pushed_out"
+    named = stale_names(stale)
+    assert "ink_pushed_out" in named and "binarized" not in named
+    assert "shift_experiment" in named and "analysis.shift" in named  # computed through hw3/controls.py
+    assert "configs" not in named and "seeds" not in named  # training does not import it
+    assert all("code changed: hw3.controls" in line for line in stale.stdout.splitlines()
+               if line.split() and line.split()[0] in named)
 
-    assert run("-c", RUN).returncode == 0  # the next run recomputes it
-    assert check().returncode == 0
-    cleared = run("-m", "hw3.cache", "--clear", "binarized")
-    assert cleared.returncode == 0 and "1 entries" in check().stdout
+    assert run("-c", RUN).returncode == 0  # the next run recomputes the cache entry
+    assert "ink_pushed_out" not in stale_names(run("-m", "hw3.cache"))
+    assert run("-m", "hw3.cache", "--clear", "binarized").returncode == 0
     assert run("-m", "hw3.cache", "--clear", "nothing").returncode == 2
 
 
@@ -206,10 +249,41 @@ def test_an_input_the_key_cannot_describe_is_refused():
     assert list(input_digests([1, "a"], "options")) == ["options.0", "options.1"]
 
 
-def test_a_module_edited_after_the_process_loaded_it_is_not_cached_under_the_new_key(tmp_path, monkeypatch):
-    from hw3.data import binarize
+EDIT_AFTER_IMPORT = """
+import sys
+from pathlib import Path
+import numpy as np
+import hw3.controls as controls                    # 1. the process loads the package (a kernel's first cell)
+from hw3.cache import cached_call
+from hw3.settings import RunSettings
 
-    monkeypatch.setattr(cache, "_CODE_AT_FIRST_USE", {"hw3.data": "the digest this process saw first"})
-    with pytest.raises(ValueError, match="hw3.data's source changed after this process loaded it"):
-        cached_call(RunSettings(smoke=True, output_dir=tmp_path), "b", binarize, images=np.zeros((1, 28, 28)))
-    assert not (tmp_path / "models" / "analysis_cache.json").exists()
+path = Path(controls.__file__)                     # 2. the module is edited on disk: twice the value
+source = path.read_text(encoding="utf-8")
+body = source[source.index("def ink_pushed_out("):]
+line = next(text for text in body.splitlines()[1:] if text.strip().startswith("return"))
+path.write_text(source.replace(line, line.replace("return ", "return 2 * ") if "{" not in line else line + " * 2"),
+                encoding="utf-8")
+settings = RunSettings(smoke=True, output_dir=Path(sys.argv[1]))
+images = np.zeros((2, 28, 28), np.float32)
+images[:, 5:20, 10] = 1.0
+try:                                               # 3. the first cached call
+    cached_call(settings, "ink_pushed_out", controls.ink_pushed_out, images=images, shift=3)
+except ValueError as error:
+    print("REFUSED", error)
+"""
+
+
+def test_a_module_edited_after_the_process_loaded_the_package_is_refused_not_stored(tmp_path):
+    """The issue's sequence, in a copy of the package: import, edit on disk, first cached call. The old
+    code's value must not be stored under the new code's key."""
+    copy = tmp_path / "project"
+    shutil.copytree(PROJECT_DIR / "hw3", copy / "hw3", ignore=shutil.ignore_patterns("__pycache__"))
+    environment = {key: value for key, value in os.environ.items() if key not in ("HW3_SMOKE", "HW3_OUTPUT_DIR")}
+    output = tmp_path / "output"
+    done = subprocess.run([sys.executable, "-c", EDIT_AFTER_IMPORT, str(output)], cwd=copy, env=environment,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "REFUSED hw3.controls changed on disk after this process loaded the hw3 package; restart" in done.stdout
+    assert not (output / "models" / "analysis_cache.json").exists()
+    assert "return 2 * " in (copy / "hw3" / "controls.py").read_text(encoding="utf-8") or \
+        " * 2" in (copy / "hw3" / "controls.py").read_text(encoding="utf-8")

@@ -10,19 +10,13 @@ import re
 import numpy as np
 import pytest
 
-from hw3.settings import PROJECT_DIR, RunSettings, load_results
-
-SCHEMA = PROJECT_DIR / "results" / "README.md"
+from hw3.results import PROVENANCE, SCHEMA, load_results
+from hw3.settings import PROJECT_DIR, RunSettings, write_json_atomically
 
 
 def schema_rows() -> dict[str, str]:
-    """{entry path: 'module.function'} from the schema table."""
-    rows = {}
-    for line in SCHEMA.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"\| `([\w.]+)` \|.*\| `(\w+)\.(\w+)` \|$", line)
-        if match:
-            rows[match.group(1)] = f"{match.group(2)}.{match.group(3)}"
-    return rows
+    """{entry path: 'module.function'} from the declarations in hw3/results.py."""
+    return {entry.path: entry.writer.removeprefix("hw3.").replace(":", ".") for entry in SCHEMA}
 
 
 def uncovered_paths(section: dict, prefix: str, listed: set[str]) -> list[str]:
@@ -40,11 +34,12 @@ def uncovered_paths(section: dict, prefix: str, listed: set[str]) -> list[str]:
     return missing
 
 
-def test_the_schema_table_lists_exactly_the_entries_of_the_committed_full_run():
+def test_the_schema_lists_exactly_the_entries_of_the_committed_full_run():
     results = json.loads((PROJECT_DIR / "results" / "results.json").read_text(encoding="utf-8"))
+    results.pop(PROVENANCE, None)
     listed = set(schema_rows())
     assert len(listed) > 50
-    assert uncovered_paths(results, "", listed) == [], "results.json holds entries the schema table lacks"
+    assert uncovered_paths(results, "", listed) == [], "results.json holds entries the schema lacks"
     absent = []
     for path in listed:
         node = results
@@ -53,7 +48,7 @@ def test_the_schema_table_lists_exactly_the_entries_of_the_committed_full_run():
                 absent.append(path)
                 break
             node = node[key]
-    assert absent == [], "the schema table lists entries that a full run does not write"
+    assert absent == [], "the schema lists entries that a full run does not write"
 
 
 def test_each_writer_exists_and_writes_its_entries_and_each_storing_experiment_is_listed():
@@ -62,8 +57,9 @@ def test_each_writer_exists_and_writes_its_entries_and_each_storing_experiment_i
         module_name, function_name = writer.split(".")
         function = getattr(importlib.import_module(f"hw3.{module_name}"), function_name)
         source = inspect.getsource(function)
+        assert f"store_results(settings, {function_name}," in source, (path, writer)
         if module_name.endswith("experiments"):  # the entry's own key is spelled in the function that stores it
-            assert f'{path.split(".")[-1]}' in source and "store_results" in source, (path, writer)
+            assert f'{path.split(".")[-1]}' in source, (path, writer)
     for module_name in ("experiments",):
         module = importlib.import_module(f"hw3.{module_name}")
         storing = {name for name, function in inspect.getmembers(module, inspect.isfunction)
@@ -123,10 +119,9 @@ def test_reading_the_results_is_not_a_write():
 def test_an_experiment_stores_what_it_returns_under_its_own_keys_and_keeps_the_rest(tmp_path):
     from hw3.data import MnistSplits
     from hw3.experiments import q3_3_decision_after_ink
-    from hw3.settings import store_results
-
     settings = RunSettings(smoke=True, output_dir=tmp_path)
-    store_results(settings, {"analysis.gru_1x32.decision_steps": {"median": 20.0}, "configs": {}})
+    write_json_atomically({"analysis": {"gru_1x32": {"decision_steps": {"median": 20.0}}}, "configs": {}},
+                          settings.results_path)
     images = np.zeros((3, 28, 28), np.float32)
     images[0, 9, 3] = images[1, 19, 3] = images[2, 4, 3] = 1.0  # last ink rows L = 10, 20 and 5
     labels = np.array([3, 3, 5])
@@ -164,16 +159,18 @@ def test_appended_blank_rows_store_seed_0_and_the_mean_over_seeds_for_each_k(tmp
 def test_objective_readout_stores_the_head_at_step_16_over_seeds(tmp_path):
     from hw3.experiments import OBJECTIVE_READERS, q3_3_objective_readout
     from hw3.models import model_spec
-    from hw3.settings import store_results
 
     def curve(seed):  # step t reads (100 * seed + t) / 1000: each step and seed tells itself apart
         return [(100 * seed + t) / 1000 for t in range(1, 29)]
 
     settings = RunSettings(smoke=True, output_dir=tmp_path)
     names = OBJECTIVE_READERS + ("gru_1x32_trailing_blanks", "lstm_1x32_trailing_blanks")
-    store_results(settings, {f"{model_spec(name).section}.{name}": {"stepwise_test_accuracy": curve(0)} for name in names})
-    store_results(settings, {f"seeds.{name}.{seed}": {"stepwise_test_accuracy": curve(seed)}
-                             for name in OBJECTIVE_READERS for seed in (0, 1, 2)})
+    stored = {}
+    for name in names:
+        stored.setdefault(model_spec(name).section, {})[name] = {"stepwise_test_accuracy": curve(0)}
+    stored["seeds"] = {name: {str(seed): {"stepwise_test_accuracy": curve(seed)} for seed in (0, 1, 2)}
+                       for name in OBJECTIVE_READERS}
+    write_json_atomically(stored, settings.results_path)
     returned = q3_3_objective_readout({"gru_1x32": {"h": curve(0)}, "lstm_1x32": {"h": curve(1)}}, settings)
     assert returned["probes"] == {"gru": curve(0), "lstm": curve(1)}
     stored = load_results(settings)["analysis"]["objective_readout_at_step_16"]

@@ -4,7 +4,8 @@ import json
 import pytest
 
 from hw3.data import load_binarized_mnist
-from hw3.settings import PROJECT_DIR, RunSettings, load_results, run_settings, write_json_atomically
+from hw3.results import load_results
+from hw3.settings import PROJECT_DIR, RunSettings, run_settings, write_json_atomically
 
 
 def tiny_settings(tmp_path):
@@ -45,7 +46,7 @@ def test_corrupt_results_file_raises(tmp_path):
     settings = tiny_settings(tmp_path)
     settings.results_path.parent.mkdir(parents=True)
     settings.results_path.write_text("{not json")
-    with pytest.raises(ValueError, match=r"not valid JSON.*git checkout -- results/results.json.*about an hour") as raised:
+    with pytest.raises(ValueError, match=r"not valid JSON.*git checkout -- results/results.json.*hours on 2 cores") as raised:
         load_results(settings)
     message = str(raised.value)
     assert message.index("git checkout") < message.index("delete it"), "the quick way comes first"
@@ -76,20 +77,16 @@ def test_write_atomically_leaves_the_old_file_when_the_writer_fails(tmp_path):
 
 
 def test_store_results_fills_dotted_paths_and_keeps_every_other_entry(tmp_path):
-    import json
-
-    from hw3.settings import RunSettings, load_results, store_results
+    from hw3.experiments import q3_1_translation, q3_3_decision_steps
+    from hw3.results import PROVENANCE, store_results
 
     settings = RunSettings(smoke=True, output_dir=tmp_path)
-    store_results(settings, {"configs.gru_1x32": {"test_accuracy": 0.9}, "analysis.gru_1x32.a": 1})
-    stored = store_results(settings, {"analysis.gru_1x32.b": [2], "analysis.shift": {"0": 0.5}})
-    expected = {"configs": {"gru_1x32": {"test_accuracy": 0.9}}, "analysis": {"gru_1x32": {"a": 1, "b": [2]},
-                                                                               "shift": {"0": 0.5}}}
-    assert stored == expected and load_results(settings) == expected
-    assert json.loads(settings.results_path.read_text()) == expected
-    store_results(settings, {"analysis.gru_1x32.a": 3})  # replaced in place, the rest kept
-    assert load_results(settings)["analysis"]["gru_1x32"] == {"a": 3, "b": [2]}
+    store_results(settings, q3_3_decision_steps, {"analysis.gru_1x32.decision_steps": {"median": 1}})
+    stored = store_results(settings, q3_1_translation, {"analysis.shift": {"0": 0.5}})
+    expected = {"configs": {}, "analysis": {"gru_1x32": {"decision_steps": {"median": 1}}, "shift": {"0": 0.5}}}
+    assert {key: value for key, value in stored.items() if key != PROVENANCE} == expected
+    assert json.loads(settings.results_path.read_text()) == stored == load_results(settings)
+    store_results(settings, q3_3_decision_steps, {"analysis.gru_1x32.decision_steps": {"median": 3}})  # replaced
+    assert load_results(settings)["analysis"] == {"gru_1x32": {"decision_steps": {"median": 3}}, "shift": {"0": 0.5}}
     with pytest.raises(ValueError, match="holds a value"):
-        store_results(settings, {"analysis.gru_1x32.a.deeper": 1})
-    with pytest.raises(ValueError, match="dot-separated"):
-        store_results(settings, {"analysis..shift": 1})
+        store_results(settings, q3_1_translation, {"analysis.shift.0.deeper": 1})

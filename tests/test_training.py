@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from hw3.cache import weights_digest
+from hw3.keys import weights_digest
 from hw3.settings import RunSettings
 from hw3.data import MnistSplits
 from hw3 import training

@@ -16,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hw3.data import load_binarized_mnist  # noqa: E402
-from hw3.settings import load_results, run_settings  # noqa: E402
+from hw3.results import load_results  # noqa: E402
+from hw3.settings import run_settings  # noqa: E402
 from hw3.training import train_model  # noqa: E402
 
 REFERENCE = "gru_1x32"
