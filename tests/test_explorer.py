@@ -86,3 +86,61 @@ def test_the_page_embeds_every_tour_fact_from_results_json():
     assert set(embedded) == set(TOUR_FACTS)
     assert embedded == tour_facts(results)
     assert embedded["gru_appended_4"] == results["analysis"]["appended_blank_rows"]["gru_1x32"]["4"]
+
+
+@pytest.fixture
+def committed_models_in(tmp_path, monkeypatch):
+    """A run folder holding copies of the committed page models, their recipes and results.json, which
+    `run_settings()` (full mode) points at; returns it."""
+    import shutil
+
+    import hw3.settings
+    from hw3.settings import RunSettings
+
+    (tmp_path / "models").mkdir()
+    (tmp_path / "results").mkdir()
+    for name in PAGE_MODELS:
+        for suffix in (".keras", ".recipe.json"):
+            shutil.copy(PROJECT_DIR / "models" / f"{name}{suffix}", tmp_path / "models")
+    shutil.copy(PROJECT_DIR / "results" / "results.json", tmp_path / "results")
+    monkeypatch.setattr(hw3.settings, "run_settings", lambda: RunSettings(smoke=False, output_dir=tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda recipe: recipe["training"].update(epochs=3), "gru_1x32.keras was trained with another recipe.*training.epochs"),
+    (lambda recipe: recipe.update(weights_sha256="0" * 64), "gru_1x32.keras does not hold the weights its recipe recorded"),
+])
+def test_make_explorer_loads_the_models_through_the_recipe_check(committed_models_in, change, message):
+    """`make explorer` (explorer.main) refuses a saved model whose recipe or weights differ from what the
+    run asks for, as the notebooks' loader does, instead of loading it unchecked."""
+    from hw3.explorer import main
+
+    recipe_file = committed_models_in / "models" / "gru_1x32.recipe.json"
+    recipe = json.loads(recipe_file.read_text())
+    change(recipe)
+    recipe_file.write_text(json.dumps(recipe))
+    with pytest.raises(ValueError, match=message):
+        main()
+    assert not (committed_models_in / "explorer.html").exists()
+
+
+def test_make_explorer_builds_from_the_checked_models(committed_models_in, monkeypatch):
+    import hw3.explorer
+
+    built = {}
+
+    def write(models, *arguments):
+        built.update(models)
+        page = committed_models_in / "explorer.html"
+        page.write_text("page")
+        return page
+
+    monkeypatch.setattr(hw3.explorer, "write_explorer", write)
+    hw3.explorer.main()
+    assert sorted(built) == sorted(PAGE_MODELS)
+    for name, model in built.items():
+        assert model.hw3_saved_as == name  # tagged by training's loader, which checked its recipe and weights
+        committed = keras.models.load_model(PROJECT_DIR / "models" / f"{name}.keras")
+        for loaded, expected in zip(model.get_weights(), committed.get_weights()):
+            np.testing.assert_array_equal(loaded, expected)
