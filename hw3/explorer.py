@@ -140,7 +140,8 @@ def write_explorer(models: Mapping[str, keras.Model], images: np.ndarray, labels
 def main() -> None:
     """`make explorer`: the page from the committed seed-0 models and the first 50 test images."""
     from hw3.data import load_binarized_mnist
-    from hw3.settings import load_results, run_settings
+    from hw3.results import load_results
+    from hw3.settings import run_settings
     from hw3.training import model_recipe, readable_saved_model, requested_entry, reusable_model
 
     settings = run_settings()
