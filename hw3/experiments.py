@@ -86,9 +86,9 @@ def q2_seed_statistics(data: MnistSplits, settings: RunSettings) -> dict:
     earlier solution), from the stored runs and test predictions; stores and returns `statistics`, and
     stores what each configuration's learning curves say (`analysis.learning_curves`)."""
     results, predictions = load_results(settings), load_test_predictions(settings)
-    statistics = seed_statistics(results, predictions, data.y_test, REFERENCE_ACCURACY)
+    statistics = seed_statistics(results, predictions, data.y_test, REFERENCE_ACCURACY, seeds=settings.seeds)
     curves = {name: learning_curve_summary(results["configs"][name]["history"]) for name in CONFIG_NAMES}
-    store_results(settings, q2_seed_statistics, {"statistics": statistics, "analysis.learning_curves": curves}, data=data, predictions=predictions, runs=results["seeds"], configs=results["configs"])
+    store_results(settings, q2_seed_statistics, {"statistics": statistics, "analysis.learning_curves": curves}, data=data, predictions=predictions, runs=results["seeds"], seeds=settings.seeds, configs=results["configs"])
     return statistics
 
 
@@ -184,7 +184,7 @@ def q3_3_last_steps(step_logits: np.ndarray, data: MnistSplits, settings: RunSet
     if not np.allclose(step_accuracy, results["configs"]["gru_1x32"]["stepwise_test_accuracy"], atol=1e-6):
         raise ValueError("the per-step accuracy differs from results.json: retrain that model with HW3_RETRAIN=gru_1x32")
     results = store_results(settings, q3_3_last_steps, {"analysis.last_steps": {
-        name: last_steps_over_seeds(results, name) for name in ("gru_1x32", "gru_1x32_tf1_cell")}}, step_logits=step_logits, data=data, runs=results["seeds"])
+        name: last_steps_over_seeds(results, name, seeds=settings.seeds) for name in ("gru_1x32", "gru_1x32_tf1_cell")}}, step_logits=step_logits, data=data, runs=results["seeds"], seeds=settings.seeds)
     return {"step_accuracy": step_accuracy, "results": results}
 
 
@@ -374,7 +374,7 @@ def q3_3_replication(data: MnistSplits, settings: RunSettings, names: tuple[str,
     seed_models = load_seed_models(names, settings)
     replication = replication_experiment(seed_models, data.x_train[:PROBE_IMAGES], data.y_train[:PROBE_IMAGES],
                                          data.x_test, data.y_test, settings)
-    summary = replication_summary(replication)
+    summary = replication_summary(replication, seeds=settings.seeds)
     store_results(settings, q3_3_replication, {"analysis.replication": replication, "analysis.replication_summary": summary}, seed_models=seed_models, data=data)
     return summary
 
@@ -391,8 +391,8 @@ def q3_3_objective_readout(probes: Mapping[str, Mapping], settings: RunSettings)
     results = load_results(settings)
     heads = {name: results[model_spec(name).section][name]["stepwise_test_accuracy"] for name in APPENDED_ROW_MODELS}
     probes = {cell: probes[f"{cell}_1x32"]["h"] for cell in ("gru", "lstm")}
-    at_step_16 = {name: last_steps_over_seeds(results, name, steps=(16,))["16"] for name in OBJECTIVE_READERS}
-    store_results(settings, q3_3_objective_readout, {"analysis.objective_readout_at_step_16": at_step_16}, runs=results["seeds"])
+    at_step_16 = {name: last_steps_over_seeds(results, name, steps=(16,), seeds=settings.seeds)["16"] for name in OBJECTIVE_READERS}
+    store_results(settings, q3_3_objective_readout, {"analysis.objective_readout_at_step_16": at_step_16}, runs=results["seeds"], seeds=settings.seeds)
     return {"heads": heads, "probes": probes, "at_step_16": at_step_16}
 
 
@@ -411,8 +411,8 @@ def q3_3_tf1_conventions(settings: RunSettings) -> dict:
     """The read-out at steps 24-28 over seeds (mean, min, max) for the plain GRU (1x32), TF1's cell and
     each of its three conventions alone (`analysis.tf1_conventions_last_steps`, returned)."""
     results = load_results(settings)
-    table = {name: last_steps_over_seeds(results, name) for name in TF1_TABLE}
-    store_results(settings, q3_3_tf1_conventions, {"analysis.tf1_conventions_last_steps": table}, runs=results["seeds"])
+    table = {name: last_steps_over_seeds(results, name, seeds=settings.seeds) for name in TF1_TABLE}
+    store_results(settings, q3_3_tf1_conventions, {"analysis.tf1_conventions_last_steps": table}, runs=results["seeds"], seeds=settings.seeds)
     return table
 
 

@@ -247,14 +247,22 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
     return figure
 
 
-def _stepwise_runs(results: Mapping, name: str) -> np.ndarray:
-    """Per-step test accuracy of every stored seed of `name` (seeds, 28); seed 0 alone without seeds."""
+def _seed_list(seeds: Sequence[int]) -> str:
+    """'0-4' for seeds 0, 1, 2, 3, 4; '0' for one; '0, 2' otherwise."""
+    seeds = list(seeds)
+    if len(seeds) > 2 and seeds == list(range(seeds[0], seeds[-1] + 1)):
+        return f"{seeds[0]}-{seeds[-1]}"
+    return ", ".join(map(str, seeds))
+
+
+def _stepwise_runs(results: Mapping, name: str, seeds: Sequence[int]) -> np.ndarray:
+    """Per-step test accuracy of `seeds` of `name` (seeds, 28); seed 0 alone without stored seeds."""
     if name in results.get("seeds", {}):
-        return seed_values(results, name, "stepwise_test_accuracy")
+        return seed_values(results, name, "stepwise_test_accuracy", seeds=seeds)
     return np.array([results["configs"][name]["stepwise_test_accuracy"]])
 
 
-def plot_stepwise_accuracy(results: Mapping, names: Iterable[str]) -> plt.Figure:
+def plot_stepwise_accuracy(results: Mapping, names: Iterable[str], seeds: Sequence[int]) -> plt.Figure:
     """Test accuracy when step t's output is read out as the last: one panel per cell (LSTM, GRU), one
     colour per shape, the mean over seeds (line) and the range from the lowest to the highest seed (band)."""
     names = list(names)
@@ -265,7 +273,7 @@ def plot_stepwise_accuracy(results: Mapping, names: Iterable[str]) -> plt.Figure
     seed_count = 1
     for axis, cell in zip(axes[0], cells):
         for name in (n for n in names if n.startswith(cell + "_")):
-            runs = _stepwise_runs(results, name)
+            runs = _stepwise_runs(results, name, seeds)
             seed_count = len(runs)
             colour = plt.cm.tab10.colors[shapes.index(name.split("_", 1)[1]) % 10]
             axis.fill_between(steps, runs.min(axis=0), runs.max(axis=0), color=colour, alpha=0.2, linewidth=0)
@@ -805,7 +813,7 @@ def plot_translation(vertical: Mapping[str, Mapping[str, float]], horizontal: Ma
 
 @printable
 def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Sequence[str],
-                         reference: Mapping[str, float]) -> plt.Figure:
+                         reference: Mapping[str, float], seeds: Sequence[int]) -> plt.Figure:
     """Test accuracy of every seed (dots) and their mean (bar) per model: LSTM and GRU side by side
     for each shape, the whole-image baselines on the right, the earlier solution as crosses."""
     figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 2.4), layout="constrained")
@@ -813,7 +821,7 @@ def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Seq
                for position, shape in enumerate(shapes) for cell, offset in (("lstm", -0.18), ("gru", 0.18))]
     columns += [(name, len(shapes) + position, "tab:grey") for position, name in enumerate(baselines)]
     for name, x, colour in columns:
-        values = seed_values(results, name)
+        values = seed_values(results, name, seeds=seeds)
         axis.hlines(values.mean(), x - 0.15, x + 0.15, color=colour, linewidth=2.5)
         axis.plot(np.full(len(values), x) + np.linspace(-0.08, 0.08, len(values)), values, "o", color=colour,
                   markersize=5, alpha=0.8)
@@ -828,7 +836,7 @@ def plot_seed_accuracies(results: Mapping, shapes: Sequence[str], baselines: Seq
     axis.set(ylabel="test accuracy", ylim=(low - 0.005, 0.99),
              xlabel="recurrent shape (layers x units), then whole-image models")
     for name, x, colour in columns:  # models below the axis (softmax regression) get their mean written
-        mean = float(seed_values(results, name).mean())
+        mean = float(seed_values(results, name, seeds=seeds).mean())
         if mean < low - 0.005:
             axis.annotate(f"mean {mean:.4f}\n(below the axis)", (x, low - 0.004), ha="center", va="bottom",
                           color=colour)
@@ -861,7 +869,7 @@ def plot_loss_curves(results: Mapping, names: Sequence[str]) -> plt.Figure:
 
 
 @printable
-def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]]) -> plt.Figure:
+def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]], run_seeds: Sequence[int]) -> plt.Figure:
     """Q3.1, size and inductive bias: one row per model, ordered by its trained parameters (written
     in its label), every seed's test accuracy a dot and the mean a larger marker. Labels sit in the
     margin, so none can touch a marker."""
@@ -869,13 +877,13 @@ def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]]) -> plt.Figu
     figure, axis = plt.subplots(figsize=(PRINT_WIDTH, 3.1), layout="constrained")
     for row, name in enumerate(names):
         colour, marker = FAMILY_STYLES[model_family(name)]
-        accuracies = seed_values({"seeds": seeds}, name)
+        accuracies = seed_values({"seeds": seeds}, name, seeds=run_seeds)
         axis.scatter(accuracies, np.full(len(accuracies), row), s=8, color=colour, alpha=0.5)
         axis.scatter([accuracies.mean()], [row], s=30, color=colour, marker=marker, edgecolor="white", zorder=3)
     axis.set_yticks(range(len(names)), [f"{MODELS[name].short_name} ({seeds[name]['0']['parameters']:,})"
                                         for name in names])
     axis.set_ylim(-0.7, len(names) - 0.3)
-    axis.set(xlabel="test accuracy (dots: seeds 0-4; marker: their mean)", ylabel="model (trained parameters)")
+    axis.set(xlabel=f"test accuracy (dots: seeds {_seed_list(run_seeds)}; marker: their mean)", ylabel="model (trained parameters)")
     axis.grid(alpha=0.3, axis="x")
     names = {"lstm": "LSTM", "gru": "GRU", "variant": "GRU 1x32 variant"}
     for family, (colour, marker) in FAMILY_STYLES.items():

@@ -46,8 +46,9 @@ def results_details_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
     seed 0 ranks among the seeds by test accuracy, and the earlier solution's accuracy and loss."""
     header = ["model", "parameters", "training s", "seed 0's rank", "earlier solution: accuracy",
               "its loss / 10,000"]
+    seeds = results.get("statistics", {}).get("seeds")  # the seeds the run trained and compared
     rows = [[model_spec(name).short_name, f"{entry['parameters']:,}", f"{entry['train_seconds']:.0f}",
-             f"{seed_rank(list(seed_values(results, name)))} of {len(results['seeds'][name])}" if "seeds" in results else "-",
+             f"{seed_rank(list(seed_values(results, name, seeds=seeds)))} of {len(seeds)}" if seeds else "-",
              f"{REFERENCE_ACCURACY[name]:.4f}", f"{model_spec(name).reference_loss / REFERENCE_TEST_IMAGES:.4f}"]
             for name in CONFIG_NAMES for entry in [results["configs"][name]]]
     return header, rows
@@ -320,7 +321,7 @@ def report_tables(results: Mapping) -> dict[str, Callable[[], str]]:
 
 
 TABLE_SOURCES = {  # the results.json entries each table of `report_tables` reads
-    "table/q2": ("configs",), "table/q2/details": ("configs", "seeds"), "table/comparisons": ("statistics",),
+    "table/q2": ("configs",), "table/q2/details": ("configs", "seeds", "statistics"), "table/comparisons": ("statistics",),
     "table/q1": ("q1_demonstrations",), "table/last_steps": ("configs", "analysis.last_steps"),
     "table/gates_by_row": ("analysis.gates_by_row",)}
 

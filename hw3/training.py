@@ -27,7 +27,7 @@ import tensorflow as tf
 from tqdm import tqdm
 
 from hw3.keys import SavedModel, recipe_path, saved_weights_digests, weights_digest
-from hw3.data import BINARIZE_THRESHOLD, MNIST_SHA256, MnistSplits, accuracy, load_binarized_mnist, with_blank_rows
+from hw3.data import BINARIZE_THRESHOLD, MnistSplits, accuracy, load_binarized_mnist, with_blank_rows
 from hw3.models import (ALL_MODEL_NAMES, CONVENTIONS, HEAD_UNITS, PERMUTED_ROW_ORDER, build_model, model_spec,
                         trainable_parameters)
 from hw3.readout import every_step_model, stepwise_accuracy, stepwise_logits
@@ -154,7 +154,10 @@ def model_recipe(name: str, settings: RunSettings, data: MnistSplits) -> dict:
         model.update(layer_options=dict(options), gate_bias_one=gate_bias_one)
     training = {"epochs": settings.epochs, "batch_size": settings.batch_size, "learning_rate": settings.learning_rate,
                 "seed": settings.seed, "eager": settings.eager}
-    data_part = {"mnist_sha256": MNIST_SHA256, "binarize_threshold": BINARIZE_THRESHOLD,
+    if data.mnist_sha256 is None:
+        raise ValueError(f"the splits given for {name} carry no checked MNIST checksum: load them with "
+                         "load_binarized_mnist and cut them with dataclasses.replace, which keeps it.")
+    data_part = {"mnist_sha256": data.mnist_sha256, "binarize_threshold": BINARIZE_THRESHOLD,
                  "train_examples": int(len(data.x_train)), "validation_examples": int(len(data.x_validation))}
     return {"model": model, "training": training, "data": data_part}
 

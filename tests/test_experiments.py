@@ -163,7 +163,7 @@ def test_objective_readout_stores_the_head_at_step_16_over_seeds(tmp_path):
     def curve(seed):  # step t reads (100 * seed + t) / 1000: each step and seed tells itself apart
         return [(100 * seed + t) / 1000 for t in range(1, 29)]
 
-    settings = RunSettings(smoke=True, output_dir=tmp_path)
+    settings = RunSettings(smoke=True, output_dir=tmp_path, seeds=(0, 1, 2))
     names = OBJECTIVE_READERS + ("gru_1x32_trailing_blanks", "lstm_1x32_trailing_blanks")
     stored = {}
     for name in names:
@@ -175,4 +175,6 @@ def test_objective_readout_stores_the_head_at_step_16_over_seeds(tmp_path):
     assert returned["probes"] == {"gru": curve(0), "lstm": curve(1)}
     stored = load_results(settings)["analysis"]["objective_readout_at_step_16"]
     assert stored == returned["at_step_16"] and set(stored) == set(OBJECTIVE_READERS)
-    assert stored["gru_1x32_every_step_loss"] == pytest.approx({"mean": 0.116, "min": 0.016, "max": 0.216})
+    entry = stored["gru_1x32_every_step_loss"]
+    assert entry["seeds"] == [0, 1, 2] and {key: entry[key] for key in ("mean", "min", "max")} == pytest.approx(
+        {"mean": 0.116, "min": 0.016, "max": 0.216})

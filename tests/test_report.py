@@ -104,7 +104,7 @@ def test_replication_rows_give_mean_range_and_seed_zero():
     def entry(accuracy, row, drop):
         return {"readout_by_steps_after_ink": {str(k): accuracy for k in range(-3, 4)}, "probe_at_16": accuracy,
                 "head_at_16": accuracy, "share_read_as_7_at_16": 0.1, "worst_row_occlusion": {"row": row, "drop_points": drop}}
-    summary = replication_summary({"gru_1x32": {"1": entry(0.8, 11, 10.0), "0": entry(0.9, 12, 20.0)}})
+    summary = replication_summary({"gru_1x32": {"1": entry(0.8, 11, 10.0), "0": entry(0.9, 12, 20.0)}}, seeds=(0, 1))
     header, rows = replication_rows(summary)
     assert header[1:] == ["gru_1x32: mean (min-max)", "gru_1x32: seed 0 (rank)"]
     assert rows[0][1:] == ["0.8500 (0.8000-0.9000)", "0.9000 (1)"]

@@ -18,9 +18,9 @@ from hw3.training import (compile_for_training, load_test_predictions, readable_
 
 @pytest.fixture(scope="module")
 def tiny_data(mnist):
-    splits = mnist
-    return MnistSplits(splits.x_train[:512], splits.y_train[:512], splits.x_validation[:128],
-                               splits.y_validation[:128], splits.x_test[:256], splits.y_test[:256])
+    return dataclasses.replace(mnist, x_train=mnist.x_train[:512], y_train=mnist.y_train[:512],
+                               x_validation=mnist.x_validation[:128], y_validation=mnist.y_validation[:128],
+                               x_test=mnist.x_test[:256], y_test=mnist.y_test[:256])
 
 
 def tiny_settings(tmp_path, **changes):
