@@ -40,7 +40,7 @@ def mnist():
 @pytest.fixture(scope="session")
 def trained_models():
     """The committed lstm_1x32 and gru_1x32 models, loaded once: {name: keras.Model}."""
-    from hw3.training import readable_saved_model
+    from hw3.saved_models import readable_saved_model
 
     models = {}
     for name in ("lstm_1x32", "gru_1x32"):

@@ -4,6 +4,8 @@ No logic lives here. Each line says where a name comes from; open that module to
 """
 # settings: run mode (full or smoke), constants, where outputs go
 from hw3.settings import NUM_CLASSES, PROJECT_DIR, ROW_WIDTH, SEQUENCE_LENGTH, RunSettings, run_settings
+# keys: what a stored value is keyed on: the code that ran, its inputs (a model by its weights), the run mode
+from hw3.keys import weights_digest
 # results: results.json read back (the experiments write it; a notebook cell never does)
 from hw3.results import load_results
 # cache: the analysis cache, keyed on the code, inputs and run mode that made each result
@@ -19,9 +21,14 @@ from hw3.models import (BASELINE_NAMES, CONFIG_NAMES, MODELS, OBJECTIVE_NAMES, P
 # readout: every step read out as if it were the last; decision steps
 from hw3.readout import (decision_step_summary, decision_steps, drawing_readouts, every_step_model, softmax,
                          stepwise_accuracy, stepwise_logits, stepwise_readout)
-# training: seeded training with saved models and resume
-from hw3.training import (initial_model, load_seed_model, load_test_predictions, train_model, train_or_load,
-                          train_seeds)
+# progress: the one line a model's training leaves, redrawn in place in a notebook
+from hw3.progress import ProgressLine
+# saved_models: each trained model saved with its recipe, the recipe checked before a saved model is reused
+from hw3.saved_models import load_seed_model, readable_saved_model
+# training: seeded training of one model, train-or-load with resume
+from hw3.training import initial_model, train_model, train_or_load
+# seed_pool: the other seeds trained in worker processes; every run's test predictions
+from hw3.seed_pool import load_test_predictions, train_seeds
 # cells: LSTM and GRU cells that mirror Keras's and expose their gates
 from hw3.cells import (GRUInternalsCell, LSTMInternalsCell, gru_cell_weights, gru_internals, lstm_cell_weights,
                        lstm_internals, run_internals_cell)

@@ -13,8 +13,12 @@ One module per stage, in the order the data flows; a module imports only the one
     models     the registry: eight configurations, the GRU variants, the 1x32 models trained
                differently, five whole-image baselines; their builders
     readout    copies of a model that read out every step; decision steps
+    progress   the one line a model's training leaves, redrawn in place in a notebook
+    saved_models  each trained model saved with its recipe; loading one, and reusing it only when its
+               recipe matches
     training   seeded training (the loss after row 28 or after every row, trailing blank rows),
-               saved models with their recipes, train-or-load with resume, extra seeds in worker processes
+               train-or-load with resume
+    seed_pool  the other seeds trained in worker processes; every run's test predictions
     cells      LSTM and GRU cells that mirror Keras's and expose their gates
     q1         hand-set cells behind the Q1 answers
     analysis   statistics of states and gates

@@ -5,8 +5,8 @@ entries of results.json through `results.store_results` (declared there), and re
 calls one of them and draws; it never writes into the results. Which function writes which key:
 results/README.md.
 
-Imports from the package: settings, cache, data, models, readout, training, cells, q1, analysis, ablation,
-controls, probes, appended_rows, statistics.
+Imports from the package: settings, results, cache, data, models, readout, progress, saved_models, training,
+seed_pool, cells, q1, analysis, ablation, controls, probes, appended_rows, statistics.
 """
 from __future__ import annotations
 
@@ -33,13 +33,16 @@ from hw3.data import MnistSplits, accuracy, last_ink_rows
 from hw3.models import CONFIG_NAMES, REFERENCE_ACCURACY, TF1_PART_NAMES, model_spec
 from hw3.probes import (class_separation, class_trajectories, fair_probe_experiment, probe_baselines_experiment,
                         probe_experiment, probe_gains, replication_experiment)
+from hw3.progress import ProgressLine
 from hw3.q1 import q1_demonstrations
 from hw3.readout import decision_step_summary, decision_steps, softmax, stepwise_accuracy, stepwise_logits, stepwise_readout
 from hw3.results import load_results, store_results
+from hw3.saved_models import load_seed_model
+from hw3.seed_pool import load_test_predictions
 from hw3.settings import RunSettings
 from hw3.statistics import (COMPARED_NAMES, learning_curve_summary, last_steps_over_seeds, replication_summary,
                              seed_statistics)
-from hw3.training import ProgressLine, initial_model, load_seed_model, load_test_predictions, train_model
+from hw3.training import initial_model, train_model
 
 PROBE_IMAGES = 10_000  # the probes are fitted on the first 10,000 training images
 OBJECTIVE_READERS = ("gru_1x32", "lstm_1x32", "gru_1x32_every_step_loss", "lstm_1x32_every_step_loss")

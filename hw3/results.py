@@ -60,7 +60,7 @@ SCHEMA: tuple[Declared, ...] = (
              '{name: {...}}', 'hw3.training:train_or_load'),
     Declared('seeds',
              'every run of every model, the seeds the run trained (0-4 by default), each entry as in `configs`',
-             '{name: {seed: {...}}}', 'hw3.training:train_seeds'),
+             '{name: {seed: {...}}}', 'hw3.seed_pool:train_seeds'),
     Declared('statistics',
              "seeds summarised and compared: per-model mean, sd and interval, GRU minus LSTM, width minus depth, three layers minus one, the GRU's parameter saving, the margin over the earlier solution, the Q3.1 comparisons with Welch intervals and McNemar tests, ranking",
              '{15 keys, `seeds`: the seeds compared}', 'hw3.experiments:q2_seed_statistics'),

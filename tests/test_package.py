@@ -6,9 +6,11 @@ import pytest
 
 from hw3.settings import PROJECT_DIR
 
-STAGES = ["settings", "cache", "data", "models", "readout", "training", "cells", "q1", "analysis", "ablation", "controls",
-          "probes", "appended_rows", "statistics", "experiments", "figures", "tables", "report", "printing", "widgets", "explorer"]
-NO_TRAINING = {"figures", "tables", "report", "printing", "widgets", "explorer"}  # they take arrays and results, never train or load models
+STAGES = ["settings", "keys", "results", "cache", "data", "models", "readout", "progress", "saved_models", "training",
+          "seed_pool", "cells", "q1", "analysis", "ablation", "controls", "probes", "appended_rows", "statistics", "experiments",
+          "figures", "tables", "report", "printing", "widgets", "explorer"]
+# They take arrays and results and never train; the explorer's `main` loads its two models through saved_models' check.
+NO_TRAINING = {"figures", "tables", "report", "printing", "widgets", "explorer"}
 
 
 def package_imports(path):
@@ -35,7 +37,7 @@ def test_a_stage_imports_only_earlier_stages(stage):
     later = imported - set(STAGES[:STAGES.index(stage)])
     assert not later, f"hw3/{stage}.py imports {sorted(later)}, which come later in the flow"
     if stage in NO_TRAINING:
-        assert "training" not in imported
+        assert not imported & {"training", "seed_pool"}, f"hw3/{stage}.py trains: it imports {sorted(imported & {'training', 'seed_pool'})}"
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -54,5 +56,5 @@ def test_helpers_is_a_short_door_without_logic():
     tree = ast.parse(text)
     kinds = {type(node).__name__ for node in tree.body[1:]}
     assert kinds <= {"ImportFrom"}, f"helpers.py holds more than imports: {kinds}"
-    assert len(text.splitlines()) <= 80
+    assert len(text.splitlines()) <= 3 * len(STAGES) + 20, "a door: a comment and an import per stage, little else"
     assert package_imports(PROJECT_DIR / "helpers.py") == set(STAGES)

@@ -10,10 +10,11 @@ import pytest
 from hw3.keys import weights_digest
 from hw3.settings import RunSettings
 from hw3.data import MnistSplits
-from hw3 import training
+from hw3 import saved_models, training
 from hw3.models import build_model
-from hw3.training import (compile_for_training, load_test_predictions, readable_saved_model, save_model_atomically,
-                           seed_weights_path, train_model, train_or_load, train_seeds)
+from hw3.saved_models import readable_saved_model, save_model_atomically, seed_weights_path
+from hw3.seed_pool import load_test_predictions, train_seeds
+from hw3.training import compile_for_training, train_model, train_or_load
 
 
 @pytest.fixture(scope="module")
@@ -95,15 +96,15 @@ def test_a_saved_model_whose_recipe_differs_in_one_setting_is_caught(tmp_path, t
     settings = tiny_settings(tmp_path)
     path = settings.models_dir / "gru_1x32.keras"
     path.parent.mkdir(parents=True)
-    requested = training.model_recipe("gru_1x32", settings, tiny_data)
+    requested = saved_models.model_recipe("gru_1x32", settings, tiny_data)
     model = build_model("gru_1x32")
     save_model_atomically(model, path)
     saved = {part: {**values, **change.get(part, {})} for part, values in requested.items()}
-    training.write_recipe(path, saved, model)
+    saved_models.write_recipe(path, saved, model)
     with pytest.raises(ValueError, match=re.escape(difference)):
-        training.check_recipe("gru_1x32", path, requested)
-    training.write_recipe(path, requested, model)
-    assert training.check_recipe("gru_1x32", path, requested)
+        saved_models.check_recipe("gru_1x32", path, requested)
+    saved_models.write_recipe(path, requested, model)
+    assert saved_models.check_recipe("gru_1x32", path, requested)
 
 
 def test_a_model_saved_before_recipes_gets_one_when_its_results_entry_matches(tmp_path, tiny_data):
