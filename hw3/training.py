@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import random
 import time
 from typing import Callable, Iterable
 
@@ -44,9 +45,21 @@ def compile_for_training(model: keras.Model, learning_rate: float, eager: bool =
 
 
 def initial_model(name: str, seed: int = 0) -> keras.Model:
-    """Model `name` as training starts it with `seed`: the same initial weights, not yet trained."""
-    seed_everything(seed)
-    return build_model(name)
+    """Model `name` as training starts it with `seed`: the same initial weights, not yet trained, and
+    every global random generator left as it was, so an analysis can ask for it at any point.
+
+    Keras draws each initializer's seed from Python's global generator, which `seed_everything` seeds
+    (NumPy's is seeded beside it, as training does; TensorFlow's global seed plays no part, the
+    initializers being stateless ops with those seeds): both are seeded for the build and then put back
+    as they were. tests/test_training.py checks the weights against training's and the generators."""
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        return build_model(name)
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
 
 
 def environment_summary() -> dict:

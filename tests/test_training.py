@@ -1,11 +1,13 @@
 """Seeded training, saved models that load with plain Keras, results.json and resume."""
 import dataclasses
 import json
+import random
 import re
 
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from hw3.keys import weights_digest
 from hw3.settings import RunSettings
@@ -136,6 +138,31 @@ def test_training_is_reproducible_and_saved_model_loads_with_plain_keras(tmp_pat
     logits = loaded.predict(tiny_data.x_test[:5], verbose=0)
     assert logits.shape == (5, 10)
     np.testing.assert_allclose(logits, first_model.predict(tiny_data.x_test[:5], verbose=0), atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["lstm_1x32", "gru_1x32", "gru_1x32_tf1_cell", "lstm_3x32", "cnn", "mlp_small"])
+def test_the_untrained_model_starts_from_the_weights_that_training_with_its_seed_starts_from(name):
+    training.seed_everything(3)
+    started = build_model(name)
+    random.seed(11)  # the global generators elsewhere, as in the middle of the analyses
+    np.random.seed(11)
+    tf.random.set_seed(11)
+    rebuilt = training.initial_model(name, 3)
+    assert all(np.array_equal(a, b) for a, b in zip(started.get_weights(), rebuilt.get_weights()))
+    assert len(started.get_weights()) == len(rebuilt.get_weights())
+
+
+def test_the_untrained_model_leaves_every_global_random_generator_as_it_was():
+    def draws():
+        return (random.random(), float(np.random.random()), keras.random.normal((3,)).numpy().tolist(),
+                tf.random.uniform((3,)).numpy().tolist())
+
+    keras.utils.set_random_seed(123)
+    expected = [draws(), draws()]
+    keras.utils.set_random_seed(123)
+    first = draws()
+    training.initial_model("gru_1x32", 0)
+    assert [first, draws()] == expected, "each sequence continues as if the model had not been built"
 
 
 def test_test_loss_is_mean_cross_entropy_in_nats(tmp_path, tiny_data):
