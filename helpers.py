@@ -62,6 +62,8 @@ from hw3.experiments import (q1_experiment, q2_seed_statistics, q2_training_repr
                              q3_3_replication, q3_1_row_occlusion, q3_3_state_after_blank_rows, q3_3_state_geometry, bonus_gate_statistics,
                              bonus_gates_by_row, bonus_important_units, bonus_lstm_inside, bonus_lstm_memory,
                              bonus_unit_ablation)
+# figure_files: a figure saved as PNG (and SVG for the report) and shown in the notebook
+from hw3.figure_files import save_figure
 # figures: every figure of the notebooks and the report
 from hw3.figures import (plot_appended_blank_rows, plot_state_after_blank_rows, plot_confusions, plot_decision_steps, plot_digits_as_sequences,
                          plot_drawing_readout, plot_error_gallery, plot_gate_statistics, plot_gates_by_row_kind,
@@ -69,7 +71,7 @@ from hw3.figures import (plot_appended_blank_rows, plot_state_after_blank_rows, 
                          plot_lstm_gates, plot_lstm_memory, plot_objective_readout, plot_probes, plot_readout_after_ink,
                          plot_readout_shares, plot_row_occlusion, plot_seed_accuracies, plot_shifts, plot_size_comparison,
                          plot_state_geometry, plot_stepwise_accuracy, plot_translation, plot_unit_ablation,
-                         plot_unit_time_courses, save_figure)
+                         plot_unit_time_courses)
 # tables: the notebooks' small tables in place of printed lines, and html_table to show them
 from hw3.tables import (appended_rows_table, blank_path_rows, decision_share_rows, epoch_tables_html, fair_probe_rows,
                         gate_at_first_ink_rows, head_by_step_rows, heatmap_rows, html_table, occlusion_summary_rows,

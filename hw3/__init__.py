@@ -29,7 +29,9 @@ One module per stage, in the order the data flows; a module imports only the one
     appended_rows  the state after blank rows appended to the image, probed again there
     statistics seeds summarised and compared: intervals, exact McNemar tests
     experiments  one function per section of Q1-Q3 and the bonus: computes, stores its results, returns them
-    figures    every figure of the notebooks and the report
+    figure_files  a figure written as PNG and, for the report, SVG, and shown in the notebook;
+               the print style
+    figures    every figure of the notebooks and the report, drawn
     tables     the notebooks' small tables, as (header, rows) of strings, and html_table
     report     the report's tables and the answers.md template
     printing   answers.md printed to answers.pdf

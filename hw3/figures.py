@@ -3,15 +3,13 @@ arrays and results dictionaries and returns a matplotlib Figure; none trains or 
 order the notebook shows them: the shared style and Q2's training, the states and gates (Q3.2, bonus),
 the Q3 controls (read-out aligned to the ink, shifted digits and blank rows, row occlusion, probes,
 what the read-out says per step, the state's geometry, errors), then the report's figures, drawn at
-their printed size (PRINT_WIDTH wide, 8 pt type) beside the notebook's larger versions.
+their printed size (PRINT_WIDTH wide, 8 pt type, `figure_files.printable`) beside the notebook's
+larger versions. Writing a figure to its files and showing it: `figure_files.save_figure`.
 
-Imports from the package: settings, models, analysis, statistics.
+Imports from the package: settings, models, analysis, statistics, figure_files.
 """
 from __future__ import annotations
 
-import functools
-import io
-import re
 from typing import Iterable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -19,74 +17,14 @@ import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from hw3.analysis import gate_profile, gate_saturation
+from hw3.figure_files import PRINT_WIDTH, printable
 from hw3.models import MODELS
-from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH, RunSettings
+from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH
 from hw3.statistics import seed_values
 
 
 STEP_TICKS = [1, 5, 10, 15, 20, 25, 28]
-# Report figures are drawn at their printed size: PRINT_WIDTH inches wide, within the printed text width
-# (17 cm) and no taller than printing.FIGURE_MAX_HEIGHT_CM, so they print at scale 1 and every label
-# prints at its font size, 8 pt or more (tests/test_printing.py reads the sizes from the SVG files).
-PRINT_WIDTH = 6.5
-PRINT_STYLE = {"font.size": 8, "axes.titlesize": 8.5, "axes.labelsize": 8, "xtick.labelsize": 8,
-               "ytick.labelsize": 8, "legend.fontsize": 8, "figure.titlesize": 9, "legend.title_fontsize": 8}
-PRINTABLE = "printable"  # the label a printable figure carries: save_figure also writes it as SVG
 CELL_COLOURS = {"lstm": "tab:blue", "gru": "tab:orange"}  # one colour per cell in every figure
-
-
-def printable(function):
-    """Draw the figure with PRINT_STYLE's type sizes and mark it for the report (save_figure then
-    writes a vector SVG beside the PNG)."""
-    @functools.wraps(function)
-    def draw(*args, **kwargs):
-        with plt.rc_context(PRINT_STYLE):
-            figure = function(*args, **kwargs)
-        figure.set_label(PRINTABLE)
-        return figure
-    return draw
-
-
-def save_figure(figure: plt.Figure, name: str, settings: RunSettings, show: bool = True) -> str:
-    """Save `figure` as figures/<name>.png of the run's output folder (the notebook's picture) and, if
-    it is printable, as figures/<name>.svg too (the report's, vector, text kept as text); returns the
-    PNG's path relative to the output folder. In a notebook the figure is shown here, before the tables
-    and lines its cell prints after it (`show=False`: saved for the report only, not shown), and closed."""
-    settings.figures_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.figures_dir / f"{name}.png"
-    figure.savefig(path, dpi=100, bbox_inches="tight")
-    if figure.get_label() == PRINTABLE:
-        buffer = io.StringIO()
-        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
-            figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-        svg = buffer.getvalue()
-        # matplotlib names some clip paths after object ids, which change from run to run: number them in order
-        for number, clip in enumerate(dict.fromkeys(re.findall(r'clipPath id="(p[0-9a-f]+)"', svg))):
-            svg = svg.replace(f'"{clip}"', f'"clip{number}"').replace(f"#{clip})", f"#clip{number})")
-        path.with_suffix(".svg").write_text(svg, encoding="utf-8")
-    if in_an_inline_notebook():
-        if show:
-            display_figure(figure)
-        plt.close(figure)  # else the inline backend would draw it again at the cell's end
-    return str(path.relative_to(settings.output_dir))
-
-
-def in_an_inline_notebook() -> bool:
-    """True inside an IPython kernel whose matplotlib backend draws figures into the cell's output."""
-    from matplotlib import get_backend
-
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return get_ipython() is not None and "inline" in get_backend()
-
-
-def display_figure(figure: plt.Figure) -> None:
-    """Show `figure` in the cell's output now, as the inline backend would at the cell's end."""
-    from IPython.display import display
-
-    display(figure)
 
 
 def label_steps(axis, which: str = "y", label: bool = True) -> None:

@@ -8,9 +8,9 @@ from hw3.settings import PROJECT_DIR
 
 STAGES = ["settings", "keys", "results", "cache", "data", "models", "readout", "progress", "saved_models", "training",
           "seed_pool", "cells", "q1", "analysis", "ablation", "controls", "probes", "appended_rows", "statistics", "experiments",
-          "figures", "tables", "report", "printing", "widgets", "explorer"]
+          "figure_files", "figures", "tables", "report", "printing", "widgets", "explorer"]
 # They take arrays and results and never train; the explorer's `main` loads its two models through saved_models' check.
-NO_TRAINING = {"figures", "tables", "report", "printing", "widgets", "explorer"}
+NO_TRAINING = {"figure_files", "figures", "tables", "report", "printing", "widgets", "explorer"}
 
 
 def package_imports(path):

@@ -1,0 +1,78 @@
+"""Figure files: where a drawn figure goes. `save_figure` writes it as PNG (the notebook's picture)
+and, when it is printable, as SVG (the report's: vector, text kept as text, the same bytes from run to
+run), and shows it in an inline notebook; `printable` marks a drawing function's figure for the
+report and draws it in the print style, at its printed size (PRINT_WIDTH wide, 8 pt type).
+
+Imports from the package: settings.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import re
+
+import matplotlib.pyplot as plt
+
+from hw3.settings import RunSettings
+
+# Report figures are drawn at their printed size: PRINT_WIDTH inches wide, within the printed text width
+# (17 cm) and no taller than printing.FIGURE_MAX_HEIGHT_CM, so they print at scale 1 and every label
+# prints at its font size, 8 pt or more (tests/test_printing.py reads the sizes from the SVG files).
+PRINT_WIDTH = 6.5
+PRINT_STYLE = {"font.size": 8, "axes.titlesize": 8.5, "axes.labelsize": 8, "xtick.labelsize": 8,
+               "ytick.labelsize": 8, "legend.fontsize": 8, "figure.titlesize": 9, "legend.title_fontsize": 8}
+PRINTABLE = "printable"  # the label a printable figure carries: save_figure also writes it as SVG
+
+
+def printable(function):
+    """Draw the figure with PRINT_STYLE's type sizes and mark it for the report (save_figure then
+    writes a vector SVG beside the PNG)."""
+    @functools.wraps(function)
+    def draw(*args, **kwargs):
+        with plt.rc_context(PRINT_STYLE):
+            figure = function(*args, **kwargs)
+        figure.set_label(PRINTABLE)
+        return figure
+    return draw
+
+
+def save_figure(figure: plt.Figure, name: str, settings: RunSettings, show: bool = True) -> str:
+    """Save `figure` as figures/<name>.png of the run's output folder (the notebook's picture) and, if
+    it is printable, as figures/<name>.svg too (the report's, vector, text kept as text); returns the
+    PNG's path relative to the output folder. In a notebook the figure is shown here, before the tables
+    and lines its cell prints after it (`show=False`: saved for the report only, not shown), and closed."""
+    settings.figures_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.figures_dir / f"{name}.png"
+    figure.savefig(path, dpi=100, bbox_inches="tight")
+    if figure.get_label() == PRINTABLE:
+        buffer = io.StringIO()
+        with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
+            figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        svg = buffer.getvalue()
+        # matplotlib names some clip paths after object ids, which change from run to run: number them in order
+        for number, clip in enumerate(dict.fromkeys(re.findall(r'clipPath id="(p[0-9a-f]+)"', svg))):
+            svg = svg.replace(f'"{clip}"', f'"clip{number}"').replace(f"#{clip})", f"#clip{number})")
+        path.with_suffix(".svg").write_text(svg, encoding="utf-8")
+    if in_an_inline_notebook():
+        if show:
+            display_figure(figure)
+        plt.close(figure)  # else the inline backend would draw it again at the cell's end
+    return str(path.relative_to(settings.output_dir))
+
+
+def in_an_inline_notebook() -> bool:
+    """True inside an IPython kernel whose matplotlib backend draws figures into the cell's output."""
+    from matplotlib import get_backend
+
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None and "inline" in get_backend()
+
+
+def display_figure(figure: plt.Figure) -> None:
+    """Show `figure` in the cell's output now, as the inline backend would at the cell's end."""
+    from IPython.display import display
+
+    display(figure)
