@@ -63,7 +63,7 @@ def stored_test_accuracy(results: Mapping, name: str) -> float:
 
 
 def load_seed_models(names, settings: RunSettings) -> dict[str, dict[int, keras.Model]]:
-    """{name: {seed: model}} for every seed of `settings.seeds` (`training.load_seed_model`)."""
+    """{name: {seed: model}} for every seed of `settings.seeds` (`saved_models.load_seed_model`)."""
     return {name: {seed: load_seed_model(name, seed, settings) for seed in settings.seeds} for name in names}
 
 

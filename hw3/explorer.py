@@ -5,7 +5,7 @@ drawing pad's preprocessing and its reading rule; `web/page.js`, the page) and t
 models' weights, a few binarized test images, the ink limit of the reading rule, and the numbers its tour
 quotes, read from results.json by path). Takes trained models and arrays; never trains.
 
-Imports from the package: settings, data, models, report; training (its checked loader) in `main`.
+Imports from the package: settings, results, data, models, report, saved_models; the last in `main` only (its checked loader).
 """
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def main() -> None:
     from hw3.data import load_binarized_mnist
     from hw3.results import load_results
     from hw3.settings import run_settings
-    from hw3.training import model_recipe, readable_saved_model, requested_entry, reusable_model
+    from hw3.saved_models import model_recipe, readable_saved_model, requested_entry, reusable_model
 
     settings = run_settings()
     data = load_binarized_mnist(settings)

@@ -1,7 +1,7 @@
 """Report: the results tables (Markdown for answers.md, HTML for the notebook) and answers.md,
 rendered from report/answers_template.md with every number looked up in results.json.
 
-Imports from the package: settings, models, statistics. Of models it uses the names and labels only,
+Imports from the package: settings, results, models, statistics. Of models it uses the names and labels only,
 never training code.
 """
 from __future__ import annotations

@@ -162,11 +162,28 @@ def load_seed_model(name: str, seed: int, settings: RunSettings) -> keras.Model:
         path = settings.models_dir / f"{name}.keras"
         if not path.exists():
             raise FileNotFoundError(f"{path.name} is missing: train {name} first (helpers.train_or_load).")
-        return mark_saved_as(readable_saved_model(path), path)
-    path = seed_weights_path(settings, model_spec(name).name, seed)
-    if not path.exists():
-        raise FileNotFoundError(f"{path.name} is missing: train seed {seed} of {name} first (helpers.train_seeds).")
-    return _seed_model_from(path, name)
+        model = mark_saved_as(readable_saved_model(path), path)
+    else:
+        path = seed_weights_path(settings, model_spec(name).name, seed)
+        if not path.exists():
+            raise FileNotFoundError(f"{path.name} is missing: train seed {seed} of {name} first (helpers.train_seeds).")
+        model = _seed_model_from(path, name)
+    recipe = saved_recipe(path)
+    if recipe is None:
+        raise FileNotFoundError(f"{path.name} has no recipe beside it ({recipe_path(path).name}): restore both with "
+                                f"`git checkout -- {path.parent.name}`, or retrain just this model with HW3_RETRAIN={name}.")
+    return with_the_recorded_weights(model, path, recipe, name)
+
+
+def with_the_recorded_weights(model: keras.Model, path: Path, recipe: Mapping, name: str) -> keras.Model:
+    """`model`, loaded from `path`, when its weights are the ones its recipe recorded; else ValueError
+    with the ways out (the recipe's settings are checked where the model is trained or reused)."""
+    if weights_digest(model) != recipe.get("weights_sha256"):
+        raise ValueError(
+            f"{path.parent.name}/{path.name} does not hold the weights its recipe recorded (restored or copied "
+            f"without it?). Restore both with `git checkout -- {path.parent.name}`, or retrain just this model "
+            f"with HW3_RETRAIN={name}.")
+    return model
 
 
 def _seed_model_from(path: Path, name: str) -> keras.Model:
@@ -198,13 +215,7 @@ def reusable_model(name: str, path: Path, recipe: Mapping, stored: Mapping | Non
         return None  # nothing saved, or no results entry to go with it: train it
     saved = check_recipe(name, path, recipe)
     if saved is not None:
-        model = mark_saved_as(load(), path)
-        if weights_digest(model) != saved["weights_sha256"]:
-            raise ValueError(
-                f"{path.parent.name}/{path.name} does not hold the weights its recipe recorded (restored or copied "
-                f"without it?). Restore both with `git checkout -- {path.parent.name}`, or retrain just this model "
-                f"with HW3_RETRAIN={name}.")
-        return model
+        return with_the_recorded_weights(mark_saved_as(load(), path), path, saved, name)
     if not can_reuse(stored, requested, path):
         return None
     model = mark_saved_as(load(), path)
