@@ -7,8 +7,8 @@ import keras
 import numpy as np
 import pytest
 
-from hw3.explorer import (PAGE_IMAGES, PAGE_MODELS, TOUR_FACTS, build_explorer_page, explorer_data, ink_limit, page_weights,
-                          tour_facts)
+from hw3.explorer import (PAGE_IMAGES, PAGE_MODELS, TOUR_FACTS, TOUR_SERIES, build_explorer_page, explorer_data,
+                          gates_around_first_ink, ink_limit, page_computations, page_weights, tour_facts, tour_series)
 from hw3.models import build_model
 from hw3.settings import PROJECT_DIR
 
@@ -21,7 +21,8 @@ def fresh_page(mnist):
     results = json.loads((PROJECT_DIR / "results" / "results.json").read_text())
     accuracies = {name: results["configs"][name]["test_accuracy"] for name in PAGE_MODELS}
     return build_explorer_page(explorer_data(models, mnist.x_test[:PAGE_IMAGES], mnist.y_test[:PAGE_IMAGES], accuracies,
-                                             ink_limit(mnist.x_train), tour_facts(results)))
+                                             ink_limit(mnist.x_train), tour_facts(results), tour_series(results),
+                                             page_computations(models, mnist.x_test, mnist.y_test)))
 
 
 def test_committed_page_is_the_one_the_code_builds(fresh_page):
@@ -33,8 +34,8 @@ def test_page_is_self_contained_and_under_one_megabyte(fresh_page):
     assert len(fresh_page.encode("utf-8")) < 1_000_000
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", fresh_page), "the page must not load anything"
     assert "<!--HW3_DATA-->" not in fresh_page and "<!--HW3_SCRIPT-->" not in fresh_page
-    assert "window.HW3_DATA = {" in fresh_page and "function run(model, image)" in fresh_page
-    for part in ("function run(model, image)", "function drawingVerdict(strokes, inkLimit)", "function makePanels()"):
+    assert "window.HW3_DATA = {" in fresh_page and "function run(model, image, from = null, lastOnly = false)" in fresh_page
+    for part in ("function run(model, image, from = null, lastOnly = false)", "function drawingVerdict(strokes, inkLimit)", "function makePanels()"):
         assert fresh_page.count(part) == 1, part  # forward.js, drawing.js and page.js, each inlined once
 
 
@@ -144,3 +145,30 @@ def test_make_explorer_builds_from_the_checked_models(committed_models_in, monke
         committed = keras.models.load_model(PROJECT_DIR / "models" / f"{name}.keras")
         for loaded, expected in zip(model.get_weights(), committed.get_weights()):
             np.testing.assert_array_equal(loaded, expected)
+
+
+def test_the_tour_series_are_read_from_results_json_in_order():
+    results = {"a": {"by_k": {"10": 0.1, "2": 0.2, "0": 0.0, "1": 0.9}}, "b": [1, 2]}
+    from hw3 import explorer
+    original = dict(explorer.TOUR_SERIES)
+    try:
+        explorer.TOUR_SERIES.clear()
+        explorer.TOUR_SERIES.update({"k": "a/by_k", "list": "b"})
+        assert tour_series(results) == {"k": [0.0, 0.9, 0.2, 0.1], "list": [1.0, 2.0]}  # keys 0, 1, 2, 10: as numbers
+    finally:
+        explorer.TOUR_SERIES.clear()
+        explorer.TOUR_SERIES.update(original)
+    assert set(tour_series(json.loads((PROJECT_DIR / "results" / "results.json").read_text()))) == set(TOUR_SERIES)
+
+
+def test_the_gates_around_the_first_ink_row_agree_with_results_json(mnist):
+    """The build's gate means at F - 1, F and F + 2 over the test set are results.json's gates_at_first_ink,
+    computed by another function (analysis.py) from the same model."""
+    results = json.loads((PROJECT_DIR / "results" / "results.json").read_text())
+    model = keras.models.load_model(PROJECT_DIR / "models" / "lstm_1x32.keras")
+    found = gates_around_first_ink(model, mnist.x_test)
+    at = {offset: k for k, offset in enumerate(found["offsets"])}
+    for gate in "ifo":
+        stored = results["analysis"]["gates_at_first_ink"][f"LSTM {gate}"]
+        for offset, key in ((-1, "before"), (0, "at"), (2, "after")):
+            assert found[gate][at[offset]] == pytest.approx(stored[key], abs=1e-4), (gate, key)

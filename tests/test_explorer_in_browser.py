@@ -236,10 +236,10 @@ def in_view(page, selector: str, below_step_bar: bool = False) -> bool:
         below_step_bar)
 
 
-def pad_position(page) -> tuple[float, float]:
-    """The pad's place on the page (not on the screen), and the scroll position."""
-    return tuple(page.evaluate("() => { const box = document.getElementById('pad').getBoundingClientRect();"
-                               " return [box.top + window.scrollY, window.scrollY]; }"))
+def pad_position(page) -> float:
+    """The pad's place on the screen (what the hand drawing on it feels): the page above it may change height
+    (on a phone the digit and its reading sit above the pad), and the page scrolls by as much."""
+    return round(page.evaluate("() => document.getElementById('pad').getBoundingClientRect().top"), 1)
 
 
 def test_draw_clear_and_draw_again_never_move_the_pad_and_the_reading_is_in_view(sized):
@@ -253,9 +253,9 @@ def test_draw_clear_and_draw_again_never_move_the_pad_and_the_reading_is_in_view
         assert in_view(page, "#reading") and in_view(page, "#digit"), "the reading and the digit read are out of view"
     assert "your drawing" in page.locator("#reading").inner_text() and "GRU: 7" in page.locator("#reading").inner_text()
     page.locator("#clear").click()
-    assert pad_position(page) == first, f"{size}: Clear moved the pad"
+    assert abs(pad_position(page) - first) <= 1, f"{size}: Clear moved the pad"
     draw(page, FOUR)
-    assert pad_position(page) == first, f"{size}: the second drawing moved the pad"
+    assert abs(pad_position(page) - first) <= 1, f"{size}: the second drawing moved the pad"
     assert "your drawing" in page.locator("#reading").inner_text()
     assert not errors
 
@@ -426,7 +426,8 @@ def test_the_test_images_and_the_controls_work_from_the_keyboard(browser):
 
 EXAMPLE_VIEW = "#source=test&image=13&step=12&down=-2&right=1&append=3&blank=10,11"
 # What each tour stop sets up, from a clean state: (test image, step, experiments)
-TOUR_SETUPS = {1: (0, 4, {}), 2: (2, 16, {}), 3: (3, 28, {"appended": 4}), 4: (7, 28, {"blanked": [11]}), 5: (0, None, {})}
+TOUR_SETUPS = {1: (0, 4, {}), 2: (2, 16, {}), 3: (None, 28, {"appended": 4}), 4: (7, 28, {"blanked": [11]}), 5: (0, None, {})}
+APPENDED_EXAMPLE = "() => window.HW3_DATA.computed.appended_rows_example.image"  # stop 3's image, chosen by the build
 
 
 def page_state(page) -> dict:
@@ -442,6 +443,7 @@ def test_each_tour_stop_resets_the_experiments_sets_its_own_and_shows_its_text(s
         page.evaluate("() => window.hw3Page.open('#source=test&image=5&step=9&down=2&right=-3&append=2&blank=4,20')")
         page.locator(f"[data-stop='{stop}']").click()
         found = page_state(page)
+        image = page.evaluate(APPENDED_EXAMPLE) if image is None else image
         expected = {"source": "test", "image": image, "down": 0, "right": 0, "appended": 0, "blanked": [], **setup}
         assert {key: found[key] for key in expected} == expected, f"stop {stop}: {found}"
         if step:
@@ -481,7 +483,8 @@ def test_the_tour_then_a_drawing_gives_the_drawings_own_reading(sized):
         assert f"GRU: {expected[0]}" in reading and f"LSTM: {expected[1]}" in reading
         assert page_state(page)["appended"] == 0 and page_state(page)["blanked"] == []
         assert page.locator("#tour-text").is_hidden()
-    # an experiment the visitor set during the tour stays, and is named beside the reading
+    # an experiment the visitor set during the tour does not carry over onto a new drawing either: it is said
+    # to be turned off, and one set after the drawing applies to it
     page.locator("[data-stop='3']").click()
     page.locator("#append").focus()
     for _ in range(2):
@@ -489,8 +492,12 @@ def test_the_tour_then_a_drawing_gives_the_drawings_own_reading(sized):
     page.locator("#clear").click()
     draw(page)
     reading = page.locator("#reading").inner_text()
-    assert reading.startswith("Reading your drawing, with 2 blank rows appended."), reading
-    assert page.locator("#experiments-on").inner_text() == "Experiment on: 2 blank rows appended."
+    assert reading.startswith("Reading your drawing, no experiment on."), reading
+    assert "turned off: 2 blank rows appended" in page.locator("#pad-status").inner_text()
+    page.locator("#append").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#reading").inner_text().startswith("Reading your drawing, experiment on: 1 blank row appended.")
+    assert page.locator("#experiments-on").inner_text().startswith("Experiment on: 1 blank row appended. Without it: GRU 7 (")
     assert not errors
 
 
@@ -517,10 +524,8 @@ def test_both_networks_importance_bars_share_one_scale(browser):
     assert largest["gru_1x32"] > 5 * largest["lstm_1x32"]  # so that per-network scales would differ
     assert scales["gru_1x32"] and scales["lstm_1x32"]
     assert np.allclose(scales["gru_1x32"] + scales["lstm_1x32"], scales["gru_1x32"][0]), "the two networks' bars are scaled apart"
-    longest = max(abs(bar["length"]) for bar in bars)
-    assert longest == pytest.approx(max(abs(bar["length"]) for bar in bars if bar["name"] == "gru_1x32"))
     note = page.locator("#importance-note").inner_text()
-    assert "on one scale" in note and f"{100 * largest['gru_1x32']:.1f} points" in note
+    assert "One scale for every image" in note and "half a column is 100 points" in note
     assert not errors
 
 
@@ -789,11 +794,11 @@ def test_the_first_tour_stop_shows_what_its_text_says(browser):
 
 
 # The pictures each stop talks about; on a phone, two pictures fit side by side, and stop 5's text sits
-# above the forget and the output gates (the input gate's picture just above the text)
+# right above the input and forget gates (the output gate's picture in the row below them)
 STOP_PICTURES = {1: ["#panels [data-model='gru_1x32'] canvas.readout"], 2: ["#panels [data-model='gru_1x32'] canvas.readout"],
                  3: ["#panels [data-model='gru_1x32'] canvas.readout"], 4: ["#digit"],
                  5: [f"#panels [data-model='lstm_1x32'] canvas.{key}" for key in "ifo"]}
-PHONE_STOP_PICTURES = {**STOP_PICTURES, 5: [f"#panels [data-model='lstm_1x32'] canvas.{key}" for key in "fo"]}
+PHONE_STOP_PICTURES = {**STOP_PICTURES, 5: [f"#panels [data-model='lstm_1x32'] canvas.{key}" for key in "if"]}
 
 
 def test_each_tour_stop_brings_its_pictures_into_view_with_its_text(sized):
@@ -968,8 +973,8 @@ def test_the_importance_note_says_its_unit_and_why_a_column_is_empty(browser):
     assert max(abs(bar["length"]) for bar in bars if bar["name"] == "lstm_1x32") < 1  # too short to see
     note = page.locator("#importance-note").inner_text()
     assert "percentage points" in note, note
-    assert f"no single row changes the LSTM's answer by more than {math.ceil(1000 * lstm) / 10:.1f} points" in note, note
-    assert "GRU's answer by more than" not in note
+    assert f"The LSTM's column looks empty: no single row changes its probability by more than {math.ceil(1000 * lstm) / 10:.1f} points" in note, note
+    assert "GRU's column looks empty" not in note
     assert not errors
 
 
@@ -1034,18 +1039,23 @@ def test_a_tap_on_a_picture_leaves_no_tooltip_or_outline_once_the_page_scrolls(c
     assert not errors
 
 
-def test_the_digits_tooltip_stays_beside_the_digit(browser):
+def test_the_digits_row_is_said_under_the_digit_and_kept_up_to_date(browser):
+    """No tip over the digit's rows: the row pointed at is said on the line under the digit, and a click that
+    blanks it changes what that line says."""
     page, errors = browser
     page.evaluate("() => window.hw3Page.open('#source=test&image=6&step=23')")
     page.evaluate("() => window.scrollTo(0, 0)")
     box = page.locator("#digit").bounding_box()
-    for column in (4, 14, 26):
-        page.mouse.move(box["x"] + 24 + 8 * column, box["y"] + 3 + 14.5 * 8)  # row 15
-        tip, view, order = (page.locator(s).bounding_box() for s in ("#tooltip", "#view", "#order"))
-        assert "row 15" in page.locator("#tooltip").inner_text()
-        assert view["x"] <= tip["x"] and tip["x"] + tip["width"] <= view["x"] + view["width"] + 0.5, (tip, view)
-        assert tip["x"] + tip["width"] <= order["x"] or tip["y"] + tip["height"] <= order["y"] or tip["y"] >= order["y"] + order["height"]
+    page.mouse.move(box["x"] + 24 + 8 * 14, box["y"] + 3 + 14.5 * 8)  # row 15
+    assert page.locator("#tooltip").is_hidden()
+    said = page.locator("#row-info").inner_text()
+    assert said.startswith("row 15:") and "(blanked)" not in said, said
+    assert in_view(page, "#row-info", True)
+    page.mouse.click(box["x"] + 24 + 8 * 14, box["y"] + 3 + 14.5 * 8)
+    said = page.locator("#row-info").inner_text()
+    assert said.startswith("row 15 (blanked):"), said
     page.mouse.move(0, 0)
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
     assert not errors
 
 
@@ -1112,3 +1122,240 @@ def test_the_forward_pass_and_the_drawing_scripts_each_run_alone(browser):
                                                         int(canvas_to_mnist(strokes_to_canvas(FIXED_STROKES["a 7 with a long tail"])).sum()))
     finally:
         alone.close()
+
+
+# --- Issue 46: each stop's evidence, a cell's arithmetic, one importance scale, nothing stale, 100 ms -------
+
+def _results() -> dict:
+    return json.loads((PROJECT_DIR / "results" / "results.json").read_text())
+
+
+def test_each_tour_stop_shows_the_chart_of_its_evidence_from_results_json(sized):
+    """Every stop draws a chart beside its text, from results.json over the whole test set (or, for the
+    gates, from the models over the test set, by the build), in view with the stop's title; and a sentence
+    on the image it opens that is true of that image."""
+    page, errors, size = sized
+    results = _results()
+    analysis, configs = results["analysis"], results["configs"]
+    expected = {  # stop -> (a series label, its values)
+        1: ("share of images with this row blank", analysis["gru_1x32"]["blank_row_fraction"]),
+        2: ("probe on the GRU's state", analysis["probes_fair"]["gru_1x32"]["test_accuracy"]),
+        3: ("GRU, mean of 5 seeds", [analysis["appended_blank_rows_over_seeds"]["gru_1x32"][str(k)] for k in range(9)]),
+        4: ("GRU", [100 * (configs["gru_1x32"]["test_accuracy"] - v) for v in analysis["row_occlusion"]["gru_1x32"]]),
+        5: ("o, test set", None)}
+    for stop, (label, values) in expected.items():
+        page.locator(f"[data-stop='{stop}']").click()
+        chart = page.evaluate("() => window.hw3Page.tourChart()")
+        lines = {line["label"]: line["values"] for line in chart["series"]}
+        assert label in lines, (stop, list(lines))
+        if values is not None:
+            assert np.allclose(lines[label], values), (stop, label)
+        if size == "desktop":  # beside the text
+            assert in_view(page, "#tour-chart", True) and in_view(page, "#tour-title", True), f"stop {stop}: the chart is out of view"
+        else:  # on a phone, right under the stop's last picture
+            last = page.locator(STOP_PICTURES[stop][-1]).evaluate("(e) => (e.closest('#view .card') || e).getBoundingClientRect().bottom")
+            top = page.locator("#tour-figure").evaluate("(e) => e.getBoundingClientRect().top")
+            assert 0 <= top - last <= 40, f"stop {stop}: the chart is {top - last:.0f} px below the stop's pictures"
+        assert page.locator("#tour-now").inner_text().startswith("This image, test image"), page.locator("#tour-now").inner_text()
+    # stop 5's test-set line agrees with results.json's three gate numbers around the first ink row
+    o = dict(zip(chart["xs"], lines["o, test set"]))
+    at_ink = analysis["gates_at_first_ink"]["LSTM o"]
+    assert o[-1] == pytest.approx(at_ink["before"], abs=1e-4) and o[0] == pytest.approx(at_ink["at"], abs=1e-4) and o[2] == pytest.approx(at_ink["after"], abs=1e-4)
+    page.locator("#tour-end").click()
+    assert page.locator("#tour-figure").is_hidden()
+    assert not errors
+
+
+@pytest.mark.parametrize("name, picture", [("gru_1x32", "z"), ("lstm_1x32", "f")])
+def test_a_clicked_cell_shows_its_arithmetic_as_hw3_cells_computes_it(browser, trained_models, mnist, name, picture):
+    """A click on a (step, unit) cell opens that unit's update at that step, with the numbers hw3/cells.py's
+    gate-exposing cells give (to 1e-5) on test images, and marks the unit's column in every picture of
+    that network; units ordered by class, the clicked column is still the clicked unit."""
+    from hw3.cells import gru_internals, lstm_internals
+
+    page, errors = browser
+    internals = (gru_internals if name == "gru_1x32" else lstm_internals)(trained_models[name], mnist.x_test[:4])
+    panel = f"#panels [data-model='{name}']"
+    checked = 0
+    for image, step, column, order in ((0, 10, 5, "index"), (3, 20, 17, "index"), (1, 28, 31, "class"), (2, 1, 0, "index")):
+        page.evaluate(f"() => window.hw3Page.open('#source=test&image={image}&step=28&order={order}')")
+        canvas = page.locator(f"{panel} canvas.{picture}")
+        canvas.evaluate("(c) => c.scrollIntoView({block: 'center'})")
+        box = canvas.bounding_box()
+        page.mouse.click(box["x"] + 24 + 3 * column + 1.5, box["y"] + 3 + 7 * (step - 1) + 3.5)
+        shown = page.evaluate("() => window.hw3Page.arithmetic()")
+        unit = shown["j"]
+        labels = canvas.evaluate("(c) => c.hw3Hover.labels")
+        assert shown["t"] == step and unit == labels[column], (shown["t"], unit)
+        parts = {"z": "z", "r": "r", "candidate": "candidate", "h": "h"} if name == "gru_1x32" else \
+                {"i": "i", "f": "f", "o": "o", "g": "g", "c": "c", "h": "h"}
+        for key, part in parts.items():
+            assert shown[key] == pytest.approx(float(internals[part][image, step - 1, unit]), abs=1e-5), (image, step, key)
+        previous = 0.0 if step == 1 else float(internals["h"][image, step - 2, unit])
+        assert shown["hPrev"] == pytest.approx(previous, abs=1e-5)
+        box_text = page.locator(f"{panel} .arithmetic").inner_text()
+        assert f"unit {unit + 1}, step {step}" in box_text and f"{abs(shown['h']):.3f}" in box_text, box_text
+        assert in_view(page, f"{panel} .arithmetic") or page.locator(f"{panel} .arithmetic").is_visible()
+        marked = page.evaluate(f"""() => Array.from(document.querySelectorAll("{panel} canvas:not(.readout)")).map((c) => c.hw3Marked)""")
+        assert marked and all(m == unit for m in marked), marked
+        checked += 1
+    page.keyboard.press("Escape")
+    assert page.locator(f"{panel} .arithmetic").is_hidden()
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    assert checked == 4 and not errors
+
+
+def test_a_focused_cell_shows_its_arithmetic_and_the_arrow_keys_move_it(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    canvas = page.locator("#panels [data-model='gru_1x32'] canvas.h")
+    canvas.focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowRight")
+    shown = page.evaluate("() => window.hw3Page.arithmetic()")
+    assert shown["t"] == 27 and shown["j"] == 1
+    assert page.locator("#tooltip").is_visible() and "step 27, unit 2" in page.locator("#tooltip").inner_text()
+    assert in_view(page, "#tooltip")
+    canvas.blur()
+    page.keyboard.press("Escape")
+    assert not errors
+
+
+def largest_costs(page) -> list[float]:
+    return page.evaluate("""() => window.HW3_DATA.images.map((sample) => {
+        const image = Float64Array.from(sample.pixels), model = window.HW3_DATA.models.gru_1x32;
+        return Math.max(...hw3.rowImportance(model, image, sample.label).drops.map(Math.abs)); })""")
+
+
+def test_importance_is_on_one_scale_across_images(browser):
+    """Two test images whose largest row costs differ tenfold: their bars keep one length per point."""
+    page, errors = browser
+    costs = largest_costs(page)
+    big = int(np.argmax(costs))
+    small = next(k for k, cost in enumerate(costs) if 0.001 < cost <= costs[big] / 10)
+    ratios = []
+    for image in (big, small):
+        page.evaluate(f"() => window.hw3Page.open('#source=test&image={image}&step=28')")
+        bars = page.evaluate("() => window.hw3Page.importanceBars()")
+        ratios += [bar["length"] / bar["drop"] for bar in bars if abs(bar["drop"]) > 1e-3]
+    assert ratios and np.allclose(ratios, ratios[0]) and ratios[0] == pytest.approx(30.0)  # 30 px per 100 points
+    assert "half a column is 100 points" in page.locator("#importance-note").inner_text()
+    assert not errors
+
+
+def test_stop_4_measures_rows_against_the_true_class_and_shows_the_whole_digits_costs(browser):
+    page, errors = browser
+    page.locator("[data-stop='4']").click()
+    bars = page.evaluate("() => window.hw3Page.importanceBars()")
+    reference = page.evaluate("() => window.hw3Page.readings().reference")
+    assert reference == {"gru_1x32": 9, "lstm_1x32": 9}  # test image 7 is a 9; the GRU itself reads 3
+    gru = {bar["row"]: bar for bar in bars if bar["name"] == "gru_1x32"}
+    assert gru[12]["drop"] == 0 and gru[12]["clean"] > 0.5 and gru[13]["clean"] > 0.5, (gru[12], gru[13])
+    now = page.locator("#tour-now").inner_text()
+    assert "with no row blanked" in now and "alone costs P(9) GRU" in now, now
+    assert not errors
+
+
+def test_stop_2_and_stop_3_say_what_is_true_of_their_image(browser):
+    page, errors = browser
+    page.locator("[data-stop='2']").click()
+    body, now = page.locator("#tour-body").inner_text(), page.locator("#tour-now").inner_text()
+    assert "waits" not in body
+    k, p = page.evaluate("() => { const p = window.hw3Page.readings().gru_1x32.probabilities[15]; const k = hw3.argmax(p); return [k, p[k]]; }")
+    assert f"the GRU's head says {k} ({100 * p:.0f}%), {'right' if k == 1 else 'wrong'}" in now, now
+    page.locator("[data-stop='3']").click()
+    answers = page.evaluate("""() => { const f = window.hw3Page.readings();
+        return ['gru_1x32', 'lstm_1x32'].map((n) => [hw3.argmax(f[n].probabilities[27]), hw3.argmax(f[n].probabilities[31])]); }""")
+    label = page.evaluate("() => window.HW3_DATA.images[window.hw3Page.state.image].label")
+    (gru_28, gru_32), (lstm_28, lstm_32) = answers
+    assert gru_28 == label and gru_32 != label and lstm_28 == label and lstm_32 == label, (answers, label)
+    body = page.locator("#tour-body").inner_text()
+    assert "seed 0; mean over five seeds" in body
+    page.locator("#tour-end").click()
+    assert not errors
+
+
+def test_no_sentence_is_stale_after_a_change(browser):
+    """Stop 4's sentence follows a clicked row; the keyboard's line empties when the digit changes; the
+    note on an adjusted link goes when the view changes."""
+    page, errors = browser
+    page.locator("[data-stop='4']").click()
+    page.locator("#digit").evaluate("(c) => c.scrollIntoView({block: 'center'})")
+    box = page.locator("#digit").bounding_box()
+    page.mouse.click(box["x"] + 24 + 8 * 14, box["y"] + 3 + 12.5 * 8)  # row 13
+    now = page.locator("#tour-now").inner_text()
+    gru = re.search(r"the GRU (\d \(\d+%\))", page.locator("#reading").inner_text().replace("GRU: ", "the GRU "))
+    assert "rows 12, 13 blanked" in now and f"the GRU {gru.group(1)}" in now, (now, gru)
+    page.mouse.move(0, 0)
+    page.locator("#tour-end").click()
+    page.evaluate("() => window.hw3Page.open('#source=test&image=7&step=28')")
+    page.locator("#digit").focus()
+    page.keyboard.press("ArrowUp")
+    assert page.locator("#probe").inner_text().startswith("row 27")
+    page.locator("#source-drawing").check()
+    assert page.locator("#probe").inner_text() == ""
+    other = page.context.new_page()
+    try:
+        other.goto(PAGE.as_uri() + "#source=test&image=99999&step=0", wait_until="load")
+        assert other.locator("#url-note").is_visible()
+        other.locator("#image-slider").focus()
+        other.keyboard.press("ArrowLeft")
+        assert other.locator("#url-note").is_hidden(), "the note on the link stays after the image changed"
+    finally:
+        other.close()
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    assert not errors
+
+
+def test_a_drawing_after_a_row_is_clicked_in_stop_4_is_read_with_no_row_blanked(sized):
+    page, errors, size = sized
+    page.locator("[data-stop='4']").click()
+    page.evaluate("() => window.hw3Page.toggleRow(12)")  # the visitor blanks row 13 too
+    draw(page)
+    assert page_state(page)["blanked"] == [] and page.locator("#reading").inner_text().startswith("Reading your drawing, no experiment on.")
+    assert "turned off: rows 12, 13 blanked" in page.locator("#pad-status").inner_text()
+    assert not errors
+
+
+def test_hovering_a_step_moves_the_bars_the_status_line_and_the_line_chart(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    page.locator("#panels [data-model='gru_1x32']").evaluate("(panel) => panel.scrollIntoView({block: 'start'})")
+    box = page.locator("#panels [data-model='gru_1x32'] canvas.z").bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + 3 + 9.5 * 7)  # step 10
+    assert page.locator("#bars").get_attribute("aria-label").startswith("At step 10:")
+    assert page.locator("#status-line").inner_text().startswith("Step 10 (pointed at) of 28:")
+    chart = page.evaluate("() => window.hw3Page.trueChart()")
+    assert 10 in chart["markers"] and 28 in chart["markers"] and chart["series"][0]["label"] == "GRU: P(7)"
+    page.mouse.move(0, 0)
+    assert page.locator("#status-line").inner_text().startswith("Step 28 of 28:")
+    assert not errors
+
+
+LATENCY_JS = """async ([id, value]) => {
+  const t0 = performance.now();
+  if (id === 'row') window.hw3Page.toggleRow(value);
+  else { const el = document.getElementById(id); el.value = String(value); el.dispatchEvent(new Event('input', {bubbles: true})); }
+  await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));  // drawn and painted
+  return performance.now() - t0; }"""
+LATENCY_STEPS = {"move down": ("down", [1, 2, 3, -2, 0]), "move right": ("right", [1, 2, -2, 0]),
+                 "append": ("append", [1, 2, 4, 8, 0]), "blank a row": ("row", [11, 12, 11, 12]),
+                 "image change": ("image-slider", [1, 2, 3, 7, 13, 20])}
+
+
+def test_each_experiment_step_is_drawn_within_100_ms(chromium):
+    """From the control's input event to the next painted frame, at 1280 x 800; the median of each kind of
+    step and every single step are printed; every step must be within 100 ms."""
+    page, errors = _open(chromium, "desktop", "#source=test&image=0")
+    try:
+        for control, values in LATENCY_STEPS.values():  # warm up (the engine compiles each path once), on another image
+            page.evaluate(LATENCY_JS, [control, values[0]])
+            page.evaluate("() => window.hw3Page.open('#source=test&image=5')")
+        page.evaluate("() => window.hw3Page.open('#source=test&image=0')")
+        found = {kind: [page.evaluate(LATENCY_JS, [control, value]) for value in values] for kind, (control, values) in LATENCY_STEPS.items()}
+    finally:
+        page.context.close()
+    for kind, times in found.items():
+        print(f"{kind}: median {np.median(times):.0f} ms, each {[round(t) for t in times]}")
+    assert max(max(times) for times in found.values()) <= 100, found
+    assert not errors

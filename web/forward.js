@@ -26,19 +26,35 @@
     return y;
   }
 
+  // A model's weights as Float64Arrays (made once per model, kept beside it); the GRU's bias split into
+  // its input and recurrent halves.
+  const TYPED = new WeakMap();
+  function typed(model) {
+    if (!TYPED.has(model)) {
+      const w = Object.fromEntries(Object.entries(model.weights).map(([key, value]) => [key, Float64Array.from(value)]));
+      if (model.cell === "gru") { w.inputBias = w.bias.slice(0, 3 * model.units); w.recurrentBias = w.bias.slice(3 * model.units); }
+      TYPED.set(model, w);
+    }
+    return TYPED.get(model);
+  }
+
   // One network over every row of `image` (rows x 28 numbers). Returns, per step, the logits (10), the
   // hidden state h (units) and the gates: z, r for the GRU; i, f, o and the cell state c for the LSTM.
-  function run(model, image) {
-    const u = model.units, w = model.weights, rows = image.length / WIDTH;
+  // `from` (optional) starts at step from.step + 1 (0-based row from.step) with the state {h, c} after
+  // step from.step; the steps returned are then those from row from.step on. `lastOnly`: the head (the
+  // logits) at the last step only, the others' logits left out (for row importance, which reads the last).
+  function run(model, image, from = null, lastOnly = false) {
+    if (!ArrayBuffer.isView(image)) image = Float64Array.from(image);
+    const u = model.units, w = typed(model), rows = image.length / WIDTH;
     if (!Number.isInteger(rows) || rows < 1) throw new Error(`an image is rows of ${WIDTH} pixels; got ${image.length} numbers`);
-    let h = new Float64Array(u), c = new Float64Array(u);
+    let h = from ? from.h : new Float64Array(u), c = from && from.c ? from.c : new Float64Array(u);
     const steps = [];
-    for (let t = 0; t < rows; t++) {
-      const x = affine(image.slice(t * WIDTH, (t + 1) * WIDTH), w.projection_kernel, w.projection_bias, u);
+    for (let t = from ? from.step : 0; t < rows; t++) {
+      const x = affine(image.subarray(t * WIDTH, (t + 1) * WIDTH), w.projection_kernel, w.projection_bias, u);
       const step = {};
       if (model.cell === "gru") {
-        const a = affine(x, w.kernel, w.bias.slice(0, 3 * u), 3 * u); // input part, with the input bias
-        const b = affine(h, w.recurrent_kernel, w.bias.slice(3 * u), 3 * u); // recurrent part, recurrent bias
+        const a = affine(x, w.kernel, w.inputBias, 3 * u); // input part, with the input bias
+        const b = affine(h, w.recurrent_kernel, w.recurrentBias, 3 * u); // recurrent part, recurrent bias
         const next = new Float64Array(u), z = new Float64Array(u), r = new Float64Array(u);
         for (let j = 0; j < u; j++) {
           z[j] = sigmoid(a[j] + b[j]);
@@ -65,8 +81,10 @@
         c = nextC;
         Object.assign(step, { i, f, o, c });
       }
-      const hidden = affine(h.map(relu), w.hidden_kernel, w.hidden_bias, w.hidden_bias.length).map(relu);
-      step.logits = affine(hidden, w.logits_kernel, w.logits_bias, CLASSES);
+      if (!lastOnly || t === rows - 1) {
+        const hidden = affine(h.map(relu), w.hidden_kernel, w.hidden_bias, w.hidden_bias.length).map(relu);
+        step.logits = affine(hidden, w.logits_kernel, w.logits_bias, CLASSES);
+      }
       step.h = h;
       steps.push(step);
     }
@@ -127,17 +145,44 @@
     return withAppendedRows(withRowsBlanked(shifted(image, down, right), blanked), appended);
   }
 
-  // Per row: how much the final class's probability drops when that row alone is blanked (one pass per
-  // row with ink; a blank row costs nothing). Returns {final, probability, drops (rows)}.
-  function rowImportance(model, image) {
-    const last = (steps) => softmax(steps[steps.length - 1].logits);
-    const base = last(run(model, image)), final = argmax(base), rows = rowsOf(image);
+  // Per row: how much the probability of class `reference` (default: the class named after the last row)
+  // drops when that row alone is blanked (a blank row costs nothing). Blanking row r changes nothing
+  // before it, so each pass starts from the unblanked run's state after row r - 1.
+  // Returns {final, reference, probability (of the reference), drops (rows)}.
+  function rowImportance(model, image, reference = null, steps = null) {
+    const last = (s) => softmax(s[s.length - 1].logits);
+    image = Float64Array.from(image);
+    steps = steps || run(model, image);
+    const base = last(steps), final = argmax(base), k = reference === null ? final : reference, rows = rowsOf(image);
     const drops = new Float64Array(rows);
     for (let r = 0; r < rows; r++) {
-      if (!image.slice(r * WIDTH, (r + 1) * WIDTH).some((v) => v !== 0)) continue;
-      drops[r] = base[final] - last(run(model, withRowsBlanked(image, [r])))[final];
+      if (!image.subarray(r * WIDTH, (r + 1) * WIDTH).some((v) => v !== 0)) continue;
+      const blanked = withRowsBlanked(image, [r]);
+      const from = r ? { step: r, h: steps[r - 1].h, c: steps[r - 1].c } : null;
+      drops[r] = base[k] - last(run(model, blanked, from, true))[k];
     }
-    return { final, probability: base[final], drops: Array.from(drops) };
+    return { final, reference: k, probability: base[k], drops: Array.from(drops) };
+  }
+
+  // One unit's update at one step (1-based t, unit j), with every number that goes into it: for the GRU
+  // the input and state parts of z, r and the candidate (biases included as Keras adds them), h(t-1)
+  // and h(t); for the LSTM those of i, f, o and g, c(t-1), c(t) and h(t).
+  function unitUpdate(model, image, t, j) {
+    const u = model.units, w = typed(model), steps = run(model, Float64Array.from(image).subarray(0, t * WIDTH));
+    const before = t > 1 ? steps[t - 2] : null, hPrev = before ? before.h : new Float64Array(u);
+    const x = affine(Float64Array.from(image).subarray((t - 1) * WIDTH, t * WIDTH), w.projection_kernel, w.projection_bias, u);
+    const now = steps[t - 1];
+    if (model.cell === "gru") {
+      const a = affine(x, w.kernel, w.inputBias, 3 * u), b = affine(hPrev, w.recurrent_kernel, w.recurrentBias, 3 * u);
+      return { cell: "gru", t, j, zIn: a[j], zState: b[j], z: now.z[j], rIn: a[u + j], rState: b[u + j], r: now.r[j],
+               candidateIn: a[2 * u + j], candidateState: b[2 * u + j], candidate: Math.tanh(a[2 * u + j] + now.r[j] * b[2 * u + j]),
+               hPrev: hPrev[j], h: now.h[j] };
+    }
+    const a = affine(x, w.kernel, w.bias, 4 * u), b = affine(hPrev, w.recurrent_kernel, null, 4 * u);
+    const cPrev = before ? before.c[j] : 0;
+    return { cell: "lstm", t, j, iIn: a[j], iState: b[j], i: now.i[j], fIn: a[u + j], fState: b[u + j], f: now.f[j],
+             gIn: a[2 * u + j], gState: b[2 * u + j], g: Math.tanh(a[2 * u + j] + b[2 * u + j]), oIn: a[3 * u + j], oState: b[3 * u + j],
+             o: now.o[j], cPrev, c: now.c[j], hPrev: hPrev[j], h: now.h[j] };
   }
 
   // For the tests: logits (N, rows, 10) of many images, as plain nested arrays.
@@ -148,6 +193,6 @@
 
   globalThis.hw3 = Object.assign(globalThis.hw3 || {}, {
     T, WIDTH, CLASSES, run, softmax, argmax, decisionStep, shifted, withRowsBlanked, withAppendedRows,
-    experimentInput, rowImportance, stepwiseLogits,
+    experimentInput, rowImportance, unitUpdate, stepwiseLogits,
   });
 })();

@@ -18,25 +18,43 @@
   const $ = (id) => document.getElementById(id);
   const FONT = "12px system-ui, sans-serif";
   const ROW_PX = 7, UNIT_PX = 3, CLASS_PX = 10, LEFT = 24, TOP = 3, BOTTOM = 36; // heatmap geometry (CSS px)
-  const DIGIT_ROW = 8, DIGIT_LEFT = 24, BAR_HALF = 22; // the digit picture: 8 px per pixel, two signed bar columns
+  let DIGIT_ROW = 8; const DIGIT_LEFT = 24, BAR_HALF = 30; // the digit picture: 8 px per pixel (7 on a phone), two signed bar columns
+  const BAR_POINTS = 100; // one fixed importance scale for every image and both networks: BAR_HALF px = 100 points
   const EXPERIMENTS = ["down", "right", "appended", "blanked"];
   const NO_EXPERIMENT = { down: 0, right: 0, appended: 0, blanked: [] };
 
   // --- Colour scales: value -> css colour ------------------------------------------------------------
   const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
+  // Each scale: value -> [r, g, b] (rgb), and as a css colour (colour).
   const SCALES = {
-    state: { low: -1, high: 1, colour: (v) => { // blue negative, white 0, red positive
+    state: { low: -1, high: 1, rgb: (v) => { // blue negative, white 0, red positive
       const x = clamp(v, -1, 1), a = Math.round(255 * (1 - Math.abs(x)));
-      return x >= 0 ? `rgb(255,${a},${a})` : `rgb(${a},${a},255)`; } },
-    cell: { low: -3, high: 3, colour: (v) => SCALES.state.colour(v / 3) },
-    gate: { low: 0, high: 1, colour: (v) => { const a = Math.round(255 * (1 - clamp(v, 0, 1))); return `rgb(${a},${a},${a})`; } },
-    probability: { low: 0, high: 1, colour: (v) => { const x = clamp(v, 0, 1);
-      return `rgb(${Math.round(255 - 235 * x)},${Math.round(255 - 135 * x)},${Math.round(255 - 200 * x)})`; } },
+      return x >= 0 ? [255, a, a] : [a, a, 255]; } },
+    cell: { low: -3, high: 3, rgb: (v) => SCALES.state.rgb(v / 3) },
+    gate: { low: 0, high: 1, rgb: (v) => { const a = Math.round(255 * (1 - clamp(v, 0, 1))); return [a, a, a]; } },
+    probability: { low: 0, high: 1, rgb: (v) => { const x = clamp(v, 0, 1);
+      return [Math.round(255 - 235 * x), Math.round(255 - 135 * x), Math.round(255 - 200 * x)]; } },
   };
+  for (const scale of Object.values(SCALES)) scale.colour = (v) => `rgb(${scale.rgb(v).join(",")})`;
+  // A (rows x columns) grid of values as an image, one pixel a cell: drawn scaled up, without smoothing.
+  const cellImage = document.createElement("canvas");
+  function drawCells(g, rows, scale, left, top, cellWidth, cellHeight) {
+    const columns = rows[0].length, pixels = new ImageData(columns, rows.length);
+    for (let t = 0; t < rows.length; t++) for (let j = 0; j < columns; j++) {
+      const [r, gr, b] = SCALES[scale].rgb(rows[t][j]), k = 4 * (t * columns + j);
+      pixels.data[k] = r; pixels.data[k + 1] = gr; pixels.data[k + 2] = b; pixels.data[k + 3] = 255;
+    }
+    cellImage.width = columns; cellImage.height = rows.length;
+    cellImage.getContext("2d").putImageData(pixels, 0, 0);
+    g.imageSmoothingEnabled = false;
+    g.drawImage(cellImage, left, top, columns * cellWidth, rows.length * cellHeight);
+  }
 
   // --- State: what is shown, kept in the URL hash (all but the tour and the highlighted step) ----------
+  let linkAsAdjusted = null; // the hash as the page wrote it right after reading a link
   const state = { source: "test", image: 0, step: 28, down: 0, right: 0, appended: 0, blanked: [], drawing: null,
-                  refused: "", order: "index", hot: null, unit: 0 };
+                  refused: "", order: "index", hot: null, unit: 0, pick: null };
+  // pick: the (network, unit, step) cell whose arithmetic is shown, its unit's column marked in every picture
   // The tour: {stop, owned, saved}. `saved` is the visitor's own view when the tour started; `owned` the parts
   // of it the tour has taken over and the visitor has not touched since ("view": the digit and the step).
   let tour = null;
@@ -62,6 +80,7 @@
   }
   const LINK_KEYS = ["source", "image", "step", "down", "right", "append", "blank", "order", "drawing"];
   function readHash() {
+    linkAsAdjusted = null; // set once the page has written the link's view back
     const adjusted = [], parts = location.hash.slice(1).split("&").filter(Boolean); // adjusted: what in the link could not be shown as it was, in words
     const known = parts.filter((p) => LINK_KEYS.includes(p.split("=")[0]) && p.includes("="));
     if (known.length < parts.length) adjusted.push(`${parts.filter((p) => !known.includes(p)).map((p) => `"${p}"`).join(", ")} not understood, left out`);
@@ -108,22 +127,44 @@
     return state.source === "drawing" ? state.drawing : Float64Array.from(data.images[state.image].pixels);
   }
   const experiment = () => ({ down: state.down, right: state.right, blanked: state.blanked, appended: state.appended });
-  function readings() { // {input, rows, name: {steps, probabilities, decision, importance}} or null
-    const image = baseImage();
-    if (!image) return null;
-    const key = `${state.source}:${state.source === "drawing" ? encodeImage(image) : state.image}:${JSON.stringify(experiment())}`;
+  // Both networks on `image` under the experiment `on`, cached: {input, rows, name: {steps, probabilities, decision}}.
+  function analysed(image, on) {
+    const key = `${state.source}:${state.source === "drawing" ? encodeImage(image) : state.image}:${JSON.stringify(on)}`;
     if (!cache.has(key)) {
-      const input = hw3.experimentInput(image, experiment());
-      const found = { input, rows: input.length / 28 };
+      const input = hw3.experimentInput(image, on), found = { input, rows: input.length / 28, importance: {} };
       for (const name of NAMES) {
         const steps = hw3.run(data.models[name], input);
-        found[name] = { steps, probabilities: steps.map((s) => hw3.softmax(s.logits)), decision: hw3.decisionStep(steps),
-                        importance: hw3.rowImportance(data.models[name], input) };
+        found[name] = { steps, probabilities: steps.map((s) => hw3.softmax(s.logits)), decision: hw3.decisionStep(steps) };
       }
-      if (cache.size > 200) cache.clear();
+      if (cache.size > 300) cache.clear();
       cache.set(key, found);
     }
     return cache.get(key);
+  }
+  function importanceOf(found, name, reference) { // cached with its input
+    const key = `${name}:${reference}`;
+    if (!found.importance[key]) found.importance[key] = hw3.rowImportance(data.models[name], found.input, reference, found[name].steps);
+    return found.importance[key];
+  }
+  // What the networks make of the digit shown: {input, rows, reference (class per network), name: {steps,
+  // probabilities, decision, importance}, clean: the same without the blanked rows (when some are), plain:
+  // with no experiment at all (when one is on)}. Row importance is measured on the probability of the true
+  // class (a test image) or of the class the network names with no row blanked (a drawing).
+  function readings() {
+    const image = baseImage();
+    if (!image) return null;
+    const on = experiment(), current = analysed(image, on);
+    const clean = state.blanked.length ? analysed(image, { ...on, blanked: [] }) : current;
+    const plain = state.down || state.right || state.appended || state.blanked.length ? analysed(image, { ...NO_EXPERIMENT, blanked: [] }) : current;
+    const found = { input: current.input, rows: current.rows, reference: {}, label: state.source === "test" ? data.images[state.image].label : null,
+                    clean: clean === current ? null : { rows: clean.rows }, plain: plain === current ? null : plain };
+    for (const name of NAMES) {
+      const reference = found.label !== null ? found.label : hw3.argmax(clean[name].probabilities[clean.rows - 1]);
+      found.reference[name] = reference;
+      found[name] = { ...current[name], importance: importanceOf(current, name, reference) };
+      if (found.clean) found.clean[name] = { importance: importanceOf(clean, name, reference) };
+    }
+    return found;
   }
 
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -198,14 +239,21 @@
   function drawHeatmap(canvas, rows, scale, shown, labels, decision, info) {
     const columns = rows[0].length, cell = columns === 10 ? CLASS_PX : UNIT_PX, width = columns * cell;
     const g = context(canvas, LEFT + width + 4, TOP + rows.length * ROW_PX + BOTTOM);
-    for (let t = 0; t < rows.length; t++) for (let j = 0; j < columns; j++) {
-      g.fillStyle = SCALES[scale].colour(rows[t][j]); g.fillRect(LEFT + j * cell, TOP + t * ROW_PX, cell, ROW_PX);
-    }
+    drawCells(g, rows, scale, LEFT, TOP, cell, ROW_PX);
     dimUnread(g, LEFT, width, rows.length, shown, TOP, ROW_PX);
     g.strokeStyle = "#999"; g.strokeRect(LEFT - 0.5, TOP - 0.5, width + 1, rows.length * ROW_PX + 1);
     if (decision) { g.strokeStyle = "#d62728"; g.setLineDash([3, 2]); g.beginPath(); g.moveTo(LEFT - 4, TOP + (decision - 1) * ROW_PX); g.lineTo(LEFT + width + 3, TOP + (decision - 1) * ROW_PX); g.stroke(); g.setLineDash([]); }
     outlineStep(g, LEFT, width, shown, TOP, ROW_PX, "#d62728", 1.5);
     if (state.hot) outlineStep(g, LEFT, width, state.hot, TOP, ROW_PX, "#000", 2);
+    canvas.hw3Marked = null;
+    if (state.pick && labels && state.pick.name === info.name) { // the picked unit's column, and its cell
+      const col = labels.indexOf(state.pick.unit);
+      if (col >= 0) {
+        g.strokeStyle = "#1f5f8b"; g.lineWidth = 1.5; g.strokeRect(LEFT + col * cell - 1, TOP - 1, cell + 2, rows.length * ROW_PX + 2);
+        if (state.pick.step <= rows.length) { g.strokeStyle = "#000"; g.strokeRect(LEFT + col * cell - 2, TOP + (state.pick.step - 1) * ROW_PX - 2, cell + 4, ROW_PX + 4); }
+        g.lineWidth = 1; canvas.hw3Marked = state.pick.unit;
+      }
+    }
     canvas.hw3Axis = stepAxis(g, rows.length, LEFT, TOP, ROW_PX);
     g.fillStyle = "#444"; g.textBaseline = "top"; g.textAlign = "center";
     const y = TOP + rows.length * ROW_PX + 2;
@@ -216,7 +264,7 @@
     else if (state.order === "change") { label("early", LEFT, "left"); label("late", LEFT + width, "right"); }
     else { label("unit 1", LEFT, "left"); label("32", LEFT + width, "right"); }
     const scaleInfo = SCALES[scale], legendY = y + 14; // the colour scale
-    for (let k = 0; k < width; k++) { g.fillStyle = scaleInfo.colour(scaleInfo.low + (scaleInfo.high - scaleInfo.low) * k / (width - 1)); g.fillRect(LEFT + k, legendY, 1, 6); }
+    drawCells(g, [Array.from({ length: width }, (_, k) => scaleInfo.low + (scaleInfo.high - scaleInfo.low) * k / (width - 1))], scale, LEFT, legendY, 1, 6);
     g.fillStyle = "#444"; g.textBaseline = "top"; g.textAlign = "left"; g.fillText(String(scaleInfo.low), LEFT, legendY + 7);
     g.textAlign = "right"; g.fillText(String(scaleInfo.high), LEFT + width, legendY + 7);
     canvas.hw3Hover = { ...info, rows, columns, cell, labels, top: TOP, rowPx: ROW_PX, left: LEFT };
@@ -240,9 +288,10 @@
     });
   }
 
-  // The digit being read, and beside it each row's importance for both networks on one scale: the
-  // points by which blanking that row alone lowers (bar to the right) or raises (to the left) the
-  // probability of the network's final class.
+  // The digit being read, and beside it each row's importance for both networks on one fixed scale (the same
+  // for every image): the points by which blanking that row alone lowers (bar to the right) or raises (to the
+  // left) the probability of the reference class (found.reference). With rows blanked, outlined bars give
+  // the same costs on the digit with no row blanked.
   let importanceBars = [];
   function drawDigit(canvas, found, rows, shown) {
     const width = 28 * DIGIT_ROW, barLeft = DIGIT_LEFT + width + 8, column = 2 * BAR_HALF + 4;
@@ -260,34 +309,44 @@
     if (state.hot) outlineStep(g, DIGIT_LEFT, width, state.hot, TOP, DIGIT_ROW, "#000", 2);
     canvas.hw3Axis = stepAxis(g, rows, DIGIT_LEFT, TOP, DIGIT_ROW);
     importanceBars = [];
-    const largest = found ? Math.max(0.01, ...NAMES.flatMap((name) => found[name].importance.drops.map(Math.abs))) : 0.01;
+    const px = (drop) => BAR_HALF * drop * 100 / BAR_POINTS;
     NAMES.forEach((name, m) => {
       const zero = barLeft + m * column + BAR_HALF;
       g.strokeStyle = "#bbb"; g.beginPath(); g.moveTo(zero + 0.5, TOP); g.lineTo(zero + 0.5, TOP + rows * DIGIT_ROW); g.stroke();
+      g.strokeStyle = "#e4e4e4"; g.setLineDash([2, 2]); // 50 points either way
+      for (const side of [-1, 1]) { g.beginPath(); g.moveTo(zero + 0.5 + side * BAR_HALF / 2, TOP); g.lineTo(zero + 0.5 + side * BAR_HALF / 2, TOP + rows * DIGIT_ROW); g.stroke(); }
+      g.setLineDash([]);
       g.fillStyle = COLOURS[name];
       if (found) found[name].importance.drops.forEach((drop, r) => {
-        const length = BAR_HALF * drop / largest;
+        const length = px(drop);
         if (drop !== 0) g.fillRect(drop > 0 ? zero + 1 : zero + length, TOP + r * DIGIT_ROW + 1, Math.abs(length), DIGIT_ROW - 2);
-        importanceBars.push({ name, row: r + 1, drop, length });
+        importanceBars.push({ name, row: r + 1, drop, length, clean: found.clean ? found.clean[name].importance.drops[r] : null });
       });
+      if (found && found.clean) { // the digit with no row blanked: outlined bars
+        g.strokeStyle = "#222"; g.lineWidth = 1;
+        found.clean[name].importance.drops.forEach((drop, r) => {
+          const length = px(drop);
+          if (Math.abs(length) >= 1) g.strokeRect((drop > 0 ? zero + 1 : zero + length) + 0.5, TOP + r * DIGIT_ROW + 1.5, Math.abs(length) - 1, DIGIT_ROW - 3);
+        });
+      }
       g.fillStyle = "#444"; g.textAlign = "center"; g.textBaseline = "top";
       g.fillText(SHORT[name], zero, TOP + rows * DIGIT_ROW + 4);
     });
     g.textAlign = "center"; g.fillText("click a row to blank it", DIGIT_LEFT + width / 2, TOP + rows * DIGIT_ROW + 4);
     canvas.hw3Digit = { rows, found };
     // A network whose bars are all under 2 px is said in words: no row matters much to it.
-    const flat = found ? NAMES.filter((name) => BAR_HALF * Math.max(...found[name].importance.drops.map(Math.abs)) / largest < 2) : [];
+    const flat = found ? NAMES.filter((name) => Math.max(...found[name].importance.drops.map((d) => Math.abs(px(d)))) < 2) : [];
     const atMost = (name) => (Math.ceil(1000 * Math.max(...found[name].importance.drops.map(Math.abs))) / 10).toFixed(1);
     $("importance-note").textContent = found
-      ? "Bars beside each row: how much the probability of a network's final answer falls (bar to the right) or rises (to the left) " +
-        "when that row alone is blanked, in percentage points (from 100% to 60% is 40 points). GRU and LSTM on one scale: " +
-        `the longest bar, half a column wide, is ${(100 * largest).toFixed(1)} points.` +
-        flat.map((name) => ` The ${SHORT[name]}'s column looks empty: no single row changes the ${SHORT[name]}'s answer by more than ${atMost(name)} points.`).join("")
+      ? `Bars: the points by which P(${found.label !== null ? found.label : "answer"}) falls (right) or rises (left) when that row alone is blanked` +
+        `${found.label !== null ? ", the true class" : ", each network's answer with no row blanked"}. One scale for every image, in percentage points: ` +
+        `half a column is ${BAR_POINTS} points, the dotted lines 50.` + (found.clean ? " Outlined: the same with no row blanked." : "") +
+        flat.map((name) => ` The ${SHORT[name]}'s column looks empty: no single row changes its probability by more than ${atMost(name)} points.`).join("")
       : "";
   }
 
-  function drawBars(canvas, found, shown) { // P(class) at the current step, both networks
-    const width = 320, height = 118, bottom = 20, plot = height - bottom - 8;
+  function drawBars(canvas, found, shown) { // P(class) at the step shown (the slider's, or the one pointed at), both networks
+    const width = 330, height = 96, bottom = 18, plot = height - bottom - 8;
     const g = context(canvas, width, height), left = Math.ceil(g.measureText("100%").width) + 6; // the labels fit left of the plot
     g.strokeStyle = "#ccc"; g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
     for (const p of [0, 0.5, 1]) { const y = 8 + plot * (1 - p); g.beginPath(); g.moveTo(left, y); g.lineTo(width - 4, y); g.stroke(); g.fillText(`${p * 100}%`, left - 3, y); }
@@ -304,6 +363,51 @@
       : "Bar chart of each class's probability: nothing read yet");
     canvas.title = canvas.getAttribute("aria-label");
   }
+  // A line chart: {width, height, xs (values), xLabel, yLabel, yMax, yTicks, series: [{label, colour, values, dash}],
+  // markers: [{x, colour, dash}]}. x runs over xs evenly; a null value leaves a gap.
+  function lineChart(canvas, chart) {
+    const { width, height } = chart, g = context(canvas, width, height);
+    const labels = (chart.yTicks || [0, (chart.yMax || 1) / 2, chart.yMax || 1]).map((v) => (chart.yFormat ? chart.yFormat(v) : String(v)));
+    const left = Math.ceil(Math.max(...labels.map((text) => g.measureText(text).width))) + 8, right = width - 8, top = 8 + 16 * Math.ceil(chart.series.length / 2), bottom = height - 30;
+    const xs = chart.xs, X = (k) => left + (right - left) * k / Math.max(1, xs.length - 1);
+    const yMax = chart.yMax || 1, yMin = chart.yMin || 0, Y = (v) => bottom - (bottom - top) * (clamp(v, yMin, yMax) - yMin) / (yMax - yMin);
+    g.strokeStyle = "#ddd"; g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
+    for (const v of chart.yTicks || [0, yMax / 2, yMax]) { g.beginPath(); g.moveTo(left, Y(v)); g.lineTo(right, Y(v)); g.stroke(); g.fillText(chart.yFormat ? chart.yFormat(v) : String(v), left - 3, Y(v)); }
+    g.textAlign = "center"; g.textBaseline = "top";
+    xs.forEach((x, k) => { if (!chart.xTicks || chart.xTicks.includes(x)) g.fillText(String(x), X(k), bottom + 3); });
+    g.fillText(chart.xLabel, (left + right) / 2, bottom + 16);
+    for (const marker of chart.markers || []) {
+      const k = xs.indexOf(marker.x); if (k < 0) continue;
+      g.strokeStyle = marker.colour; g.lineWidth = marker.width || 1.5; g.setLineDash(marker.dash || []);
+      g.beginPath(); g.moveTo(X(k), top - 4); g.lineTo(X(k), bottom); g.stroke(); g.setLineDash([]); g.lineWidth = 1;
+    }
+    chart.series.forEach((line, m) => {
+      g.strokeStyle = line.colour; g.fillStyle = line.colour; g.lineWidth = line.width || 2; g.setLineDash(line.dash || []);
+      g.beginPath(); let open = false;
+      line.values.forEach((v, k) => { if (v === null || v === undefined) { open = false; return; } if (open) g.lineTo(X(k), Y(v)); else g.moveTo(X(k), Y(v)); open = true; });
+      g.stroke(); g.setLineDash([]); g.lineWidth = 1;
+      const lx = left + (m % 2) * (right - left) / 2, ly = 4 + 16 * Math.floor(m / 2); // the legend, two to a line
+      g.strokeStyle = line.colour; g.lineWidth = 2; g.setLineDash(line.dash || []); g.beginPath(); g.moveTo(lx, ly + 7); g.lineTo(lx + 16, ly + 7); g.stroke(); g.setLineDash([]); g.lineWidth = 1;
+      g.fillStyle = "#333"; g.textAlign = "left"; g.textBaseline = "top"; g.fillText(line.label, lx + 20, ly);
+    });
+    g.strokeStyle = "#999"; g.strokeRect(left - 0.5, top - 4.5, right - left + 1, bottom - top + 4.5);
+    canvas.hw3Chart = { xs, series: chart.series.map((line) => ({ label: line.label, values: line.values })), markers: (chart.markers || []).map((m) => m.x) };
+    canvas.setAttribute("aria-label", chart.describe || chart.series.map((line) => line.label).join(", "));
+  }
+
+  // P(true class) (a test image) or P(each network's final answer) (a drawing) after each step, both networks,
+  // the step shown marked: linked to the slider and to the step pointed at.
+  function drawTrueChart(canvas, found, shown) {
+    if (!found) { lineChart(canvas, { width: 330, height: 120, xs: [1, 28], xLabel: "step", series: [], describe: "nothing read" }); return; }
+    const xs = Array.from({ length: found.rows }, (_, t) => t + 1);
+    const series = NAMES.map((name) => { const k = found.label !== null ? found.label : hw3.argmax(found[name].probabilities[found.rows - 1]);
+      return { label: `${SHORT[name]}: P(${k})`, colour: COLOURS[name], values: found[name].probabilities.map((p) => p[k]) }; });
+    lineChart(canvas, { width: 330, height: 120, xs, xLabel: found.label !== null ? `step (P of the true class, ${found.label})` : "step (P of each network's final answer)",
+      yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, xTicks: [1, 10, 20, 28, found.rows], series,
+      markers: [{ x: state.step, colour: "#d62728" }, ...(state.hot && state.hot !== state.step ? [{ x: state.hot, colour: "#000", dash: [3, 2] }] : [])],
+      describe: `Line chart: ${series.map((line) => `${line.label} at step ${shown}: ${(100 * line.values[shown - 1]).toFixed(0)}%`).join("; ")}` });
+  }
+
   const topClasses = (p, n = 3) => Array.from(p, (v, k) => [v, k]).sort((a, b) => b[0] - a[0]).slice(0, n)
     .map(([v, k]) => `${k} ${(100 * v).toFixed(0)}%`).join(", ");
 
@@ -317,20 +421,76 @@
       box.className = "model"; box.dataset.model = name;
       box.innerHTML = `<h3 class="panel-title"></h3><div class="figures">` + canvases.map(([key, title]) =>
         `<figure><figcaption>${title}</figcaption><canvas class="${key}" tabindex="0" role="img" aria-label="${model.title}: ${title}; arrow keys move the step and the unit"></canvas></figure>`).join("") +
-        "</div>";
+        '</div><div class="arithmetic" hidden></div>';
       root.appendChild(box);
     }
     for (const canvas of [...root.querySelectorAll("canvas"), $("digit")]) {
       canvas.addEventListener("mousemove", hover);
-      canvas.addEventListener("mouseleave", () => { $("tooltip").hidden = true; setHot(null); });
-      canvas.addEventListener("focus", () => { setHot(state.hot || state.step); announceProbe(canvas); });
-      canvas.addEventListener("blur", () => setHot(null));
+      canvas.addEventListener("mouseleave", () => { $("tooltip").hidden = true; if (canvas.id === "digit") describeRow(null); setHot(null); });
+      canvas.addEventListener("focus", () => { const t = state.hot || state.step; pickAt(canvas, t); setHot(t); announceProbe(canvas, true); });
+      canvas.addEventListener("blur", () => { $("tooltip").hidden = true; setHot(null); });
+      if (canvas.id !== "digit" && !canvas.classList.contains("readout")) canvas.addEventListener("click", (event) => { // a cell: its arithmetic
+        const info = canvas.hw3Hover, rect = canvas.getBoundingClientRect(); if (!info) return;
+        const t = Math.floor((event.clientY - rect.top - TOP) / ROW_PX) + 1, j = Math.floor((event.clientX - rect.left - LEFT) / info.cell);
+        if (t < 1 || t > info.rows.length || j < 0 || j >= info.columns) return;
+        state.unit = j; state.pick = { name: info.name, unit: info.labels[j], step: t }; drawPictures();
+      });
       canvas.addEventListener("keydown", (event) => probeKey(event, canvas));
     }
     $("digit").addEventListener("click", (event) => { // a click on a row of the digit blanks or restores it
       const rect = event.target.getBoundingClientRect(), x = event.clientX - rect.left, row = Math.floor((event.clientY - rect.top - TOP) / DIGIT_ROW);
-      if (x >= DIGIT_LEFT && x < DIGIT_LEFT + 28 * DIGIT_ROW && row >= 0 && row < 28) toggleRow(row);
+      if (x >= DIGIT_LEFT && x < DIGIT_LEFT + 28 * DIGIT_ROW && row >= 0 && row < 28) { toggleRow(row); describeRow(row + 1); }
     });
+    for (const box of root.querySelectorAll(".arithmetic")) box.addEventListener("click", (event) => {
+      if (event.target.closest("button")) { state.pick = null; drawPictures(); }
+    });
+    document.addEventListener("keydown", (event) => { if (event.key === "Escape" && state.pick) { state.pick = null; drawPictures(); } });
+  }
+  // A picture focused with the keyboard: the cell at step t and the keyboard's unit column is picked.
+  function pickAt(canvas, t) {
+    const info = canvas.hw3Hover;
+    if (!info || canvas.id === "digit" || info.columns === 10) return;
+    state.unit = clamp(state.unit, 0, info.columns - 1);
+    state.pick = { name: info.name, unit: info.labels[state.unit], step: t };
+  }
+  // The line under the digit: what blanking the row pointed at does (kept up to date as the digit changes).
+  let describedRow = null;
+  function describeRow(row) {
+    describedRow = row;
+    $("row-info").textContent = row ? describeAt($("digit"), row, 0)
+      : "Point at a row for what blanking it does; click it (or Enter) to blank or restore it.";
+  }
+  // One unit's update at one step, with its numbers, under its network's pictures.
+  const num = (v) => `${v < 0 ? "−" : ""}${Math.abs(v).toFixed(3)}`, term = (v) => (v < 0 ? `(${num(v)})` : num(v));
+  let shownArithmetic = null;
+  function drawArithmetic(found) {
+    shownArithmetic = null;
+    for (const name of NAMES) {
+      const box = document.querySelector(`#panels [data-model="${name}"] .arithmetic`), pick = state.pick;
+      if (!found || !pick || pick.name !== name || pick.step > found.rows) { box.hidden = true; box.innerHTML = ""; continue; }
+      const a = hw3.unitUpdate(data.models[name], found.input, pick.step, pick.unit), t = pick.step, u = pick.unit + 1;
+      shownArithmetic = a;
+      const sub = (k) => `<sub>${k}</sub>`, prev = `h${sub("t−1")}`;
+      const line = (label, formula, numbers) => `<div>${label} <span class="eq">${formula}</span> = ${numbers}</div>`;
+      const gate = (label, g, In, St, v) => line(label, `${g}${sub("t")} = σ(W${sub(g)} x${sub("t")} + b${sub(g)} + U${sub(g)} ${prev}${a.cell === "gru" ? ` + b′${sub(g)}` : ""})`,
+        `σ(${num(In)} + ${term(St)}) = σ(${num(In + St)}) = <b>${num(v)}</b>`);
+      let html = `<div><b>${SHORT[name]} unit ${u}, step ${t}</b> (row ${t} read; ${prev} = ${num(a.hPrev)} is the unit's ${name === "gru_1x32" ? "state" : "output"} after step ${t - 1}` +
+        `${t === 1 ? ", zero at the start" : ""}). <button type="button">Close</button></div>`;
+      if (a.cell === "gru") {
+        html += gate("update gate", "z", a.zIn, a.zState, a.z) + gate("reset gate", "r", a.rIn, a.rState, a.r) +
+          line("candidate", `h̃${sub("t")} = tanh(W${sub("h")} x${sub("t")} + b${sub("h")} + r${sub("t")} ⊙ (U${sub("h")} ${prev} + b′${sub("h")}))`,
+               `tanh(${num(a.candidateIn)} + ${num(a.r)} × ${term(a.candidateState)}) = tanh(${num(a.candidateIn + a.r * a.candidateState)}) = <b>${num(a.candidate)}</b>`) +
+          line("state", `h${sub("t")} = z${sub("t")} ⊙ ${prev} + (1 − z${sub("t")}) ⊙ h̃${sub("t")}`,
+               `${num(a.z)} × ${term(a.hPrev)} + ${num(1 - a.z)} × ${term(a.candidate)} = <b>${num(a.h)}</b>`) +
+          `<div class="note">z near 1 keeps the old value; here ${(100 * a.z).toFixed(0)}% of h${sub("t")} is the old state and ${(100 * (1 - a.z)).toFixed(0)}% the candidate.</div>`;
+      } else {
+        html += gate("input gate", "i", a.iIn, a.iState, a.i) + gate("forget gate", "f", a.fIn, a.fState, a.f) + gate("output gate", "o", a.oIn, a.oState, a.o) +
+          line("candidate", `g${sub("t")} = tanh(W${sub("c")} x${sub("t")} + b${sub("c")} + U${sub("c")} ${prev})`, `tanh(${num(a.gIn)} + ${term(a.gState)}) = tanh(${num(a.gIn + a.gState)}) = <b>${num(a.g)}</b>`) +
+          line("cell state", `c${sub("t")} = f${sub("t")} ⊙ c${sub("t−1")} + i${sub("t")} ⊙ g${sub("t")}`, `${num(a.f)} × ${term(a.cPrev)} + ${num(a.i)} × ${term(a.g)} = <b>${num(a.c)}</b>`) +
+          line("output", `h${sub("t")} = o${sub("t")} ⊙ tanh(c${sub("t")})`, `${num(a.o)} × tanh(${num(a.c)}) = ${num(a.o)} × ${term(Math.tanh(a.c))} = <b>${num(a.h)}</b>`);
+      }
+      box.innerHTML = html; box.hidden = false;
+    }
   }
 
   // A finger's tap on a picture leaves no hover to end it: once the page scrolls, its tip and outline go.
@@ -371,13 +531,26 @@
     const t = Math.floor((y - TOP) / rowPx) + 1, j = digit ? 0 : Math.floor((x - LEFT) / info.cell);
     if (t < 1 || t > rows || (!digit && (j < 0 || j >= info.columns))) { tip.hidden = true; setHot(null); return; }
     setHot(t);
+    if (digit) { tip.hidden = true; describeRow(t); return; } // said under the digit: no tip over its rows
     tip.textContent = describeAt(canvas, t, j);
     tip.hidden = false;
     // beside the cursor, but inside the picture's own card: the digit's tip never covers the controls beside it
     const card = canvas.closest("#view, .model").getBoundingClientRect(), right = card.right + window.scrollX - tip.offsetWidth;
     tip.style.left = `${Math.max(card.left + window.scrollX, Math.min(event.pageX + 12, right))}px`; tip.style.top = `${event.pageY + 14}px`;
   }
-  function announceProbe(canvas) { $("probe").textContent = describeAt(canvas, state.hot || state.step, canvas.id === "digit" ? 0 : clamp(state.unit, 0, (canvas.hw3Hover || { columns: 1 }).columns - 1)); }
+  // The keyboard's cell, said (for screen readers) and shown beside the cell (a tip) or, for the digit, under it.
+  function announceProbe(canvas, keyboard) {
+    const t = state.hot || state.step, j = canvas.id === "digit" ? 0 : clamp(state.unit, 0, (canvas.hw3Hover || { columns: 1 }).columns - 1);
+    const text = describeAt(canvas, t, j);
+    $("probe").textContent = text;
+    if (canvas.id === "digit") { describeRow(t); return; }
+    if (!keyboard || !text || !canvas.matches(":focus-visible")) return;
+    const info = canvas.hw3Hover, rect = canvas.getBoundingClientRect(), tip = $("tooltip");
+    tip.textContent = text; tip.hidden = false;
+    const card = canvas.closest(".model").getBoundingClientRect(), right = card.right + window.scrollX - tip.offsetWidth;
+    tip.style.left = `${Math.max(card.left + window.scrollX, Math.min(rect.left + window.scrollX + LEFT + (j + 1) * info.cell + 10, right))}px`;
+    tip.style.top = `${rect.top + window.scrollY + TOP + t * ROW_PX + 6}px`;
+  }
   function probeKey(event, canvas) { // arrow keys move the highlighted step (up, down) and unit (left, right)
     const rows = 28 + state.appended, columns = canvas.id === "digit" ? 1 : (canvas.hw3Hover || { columns: 1 }).columns;
     let t = state.hot || state.step;
@@ -385,15 +558,22 @@
     else if (event.key === "ArrowDown") t = Math.min(rows, t + 1);
     else if (event.key === "ArrowLeft") state.unit = Math.max(0, Math.min(state.unit, columns - 1) - 1);
     else if (event.key === "ArrowRight") state.unit = Math.min(columns - 1, state.unit + 1);
-    else if ((event.key === "Enter" || event.key === " ") && canvas.id === "digit" && t <= 28) { event.preventDefault(); toggleRow(t - 1); announceProbe(canvas); return; }
+    else if ((event.key === "Enter" || event.key === " ") && canvas.id === "digit" && t <= 28) {
+      event.preventDefault(); toggleRow(t - 1);
+      const found = readings(), now = NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, found.rows))}`).join(", ");
+      $("probe").textContent = `Row ${t} ${state.blanked.includes(t - 1) ? "blanked" : "restored"}: after row ${found.rows} now ${now}. ${describeAt(canvas, t, 0)}`;
+      describeRow(t); return;
+    }
     else return;
     event.preventDefault();
-    setHot(t);
-    announceProbe(canvas);
+    pickAt(canvas, t);
+    state.hot = t; drawPictures(); // the outlined step, the picked cell and its arithmetic
+    announceProbe(canvas, true);
   }
 
   // --- Showing the state ---------------------------------------------------------------------------
   function drawPictures() {
+    DIGIT_ROW = narrow.matches ? 7 : 8;
     const found = readings(), rows = 28 + state.appended;
     drawDigit($("digit"), found, rows, state.step);
     for (const name of NAMES) {
@@ -418,7 +598,13 @@
       drawHeatmap(box.querySelector(".readout"), mine.probabilities, "probability", state.step, null, mine.decision,
                   { name, title: `${SHORT[name]} P(class)` });
     }
-    drawBars($("bars"), found, state.step);
+    const shown = clamp(state.hot || state.step, 1, rows);
+    drawBars($("bars"), found, shown);
+    $("bars-title").textContent = `each class's probability after step ${shown}${state.hot && state.hot !== state.step ? " (the step pointed at)" : ""}`;
+    drawTrueChart($("true-chart"), found, shown);
+    drawArithmetic(found);
+    if (describedRow) describeRow(describedRow <= rows ? describedRow : null);
+    $("status-line").textContent = liveText(found, false, shown).text;
   }
 
   function show() {
@@ -433,10 +619,10 @@
     $("image-slider").setAttribute("aria-valuetext", `test image ${sample.index} of ${data.images.length}, a ${sample.label}`);
     $("image-label").textContent = state.source === "drawing" ? "reading your drawing" : `test image ${sample.index}, a ${sample.label}`;
     $("digit-title").textContent = state.source === "drawing" ? "Your drawing, as the networks read it" : `Test image ${sample.index}, a ${sample.label}`;
-    for (const [id, value, unit] of [["down", state.down, "rows"], ["right", state.right, "columns"], ["append", state.appended, "blank rows"]]) {
+    for (const [id, value, unit] of [["down", state.down, "row"], ["right", state.right, "column"], ["append", state.appended, "blank row"]]) {
       $(id).value = String(value);
       const way = id === "down" ? (value < 0 ? "up" : "down") : (value < 0 ? "left" : "right");
-      $(id).setAttribute("aria-valuetext", id === "append" ? `${value} blank rows appended` : `moved ${Math.abs(value)} ${unit} ${way}`);
+      $(id).setAttribute("aria-valuetext", id === "append" ? `${plural(value, "blank row")} appended` : `moved ${plural(Math.abs(value), unit)} ${way}`);
       $(`${id}-value`).textContent = String(value);
     }
     $("source-test").checked = state.source === "test";
@@ -444,18 +630,33 @@
     $("order").value = state.order;
     $("blank-list").textContent = state.blanked.length ? state.blanked.map((r) => r + 1).join(", ") : "none";
     const on = experimentsOn();
-    $("experiments-on").textContent = on.length ? `Experiment on: ${on.join("; ")}.` : "No experiment on: the digit as it is.";
+    const without = found && found.plain ? ` Without it: ${NAMES.map((name) => `${SHORT[name]} ${said(answer(found.plain, name, found.plain.rows))}`).join(", ")}.` : "";
+    $("experiments-on").textContent = on.length ? `Experiment on: ${on.join("; ")}.${without}` : "No experiment on: the digit as it is.";
     $("experiments-on").className = on.length ? "" : "none";
+    $("why").textContent = whyText();
+    $("why").hidden = !$("why").textContent;
     for (const name of NAMES) {
       document.querySelector(`#panels [data-model="${name}"] .panel-title`).textContent = `${data.models[name].title} reading ${describeDigit()}`;
     }
     drawPictures();
     $("reading").textContent = found ? readingText(found) : (state.source === "drawing" ? state.refused || $("pad-status").textContent || "Draw a digit on the pad." : "");
+    if (tour) { $("tour-now").textContent = STOPS[tour.stop].now(); drawTourChart(); }
+    const focused = document.activeElement;  // the keyboard's line says what is under it now, or nothing
+    if (focused instanceof HTMLCanvasElement && (focused.hw3Hover || focused.id === "digit")) announceProbe(focused, false); else $("probe").textContent = "";
     $("pad-reading").textContent = found ? `${digitName()[0].toUpperCase()}${digitName().slice(1)}, after row ${found.rows}: ` +
       NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, found.rows))}`).join(", ") + "." : "";
     updateLive(found);
     document.body.dataset.state = JSON.stringify({ ...experiment(), source: state.source, image: state.image, step: state.step });
     writeHash();
+    if (linkAsAdjusted !== null && location.hash !== linkAsAdjusted) $("url-note").hidden = true; // the note spoke of the link's view, not of this one
+  }
+  // Why an experiment changes the reading, in a sentence each.
+  function whyText() {
+    const why = [];
+    if (state.down || state.right) why.push("Moved: the networks learned digits centred as MNIST centres them, so a moved digit puts its strokes at steps (rows) or columns where they were not learned.");
+    if (state.blanked.length) why.push("Blanked: the state never sees that row's strokes, and every later step builds on the changed state.");
+    if (state.appended) why.push("Appended: the head was trained to read the state right after row 28; each blank row after it still updates the state, so what the head reads drifts (tour stop 3).");
+    return why.join(" ");
   }
 
   // A network's answer at a step (1-based): [class, its probability]; said: "7 (98%)".
@@ -465,30 +666,32 @@
     const rows = found.rows, on = experimentsOn();
     const final = NAMES.map((name) => `${SHORT[name]}: ${said(answer(found, name, rows))}, decided at step ${found[name].decision}`);
     const now = NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, state.step))}`);
-    return `Reading ${digitName()}, ${on.length ? `with ${on.join(", ")}` : "no experiment on"}. After row ${rows}: ${final.join("; ")}. ` +
-      `At step ${state.step}: ${now.join(", ")}.`;
+    return `Reading ${digitName()}, ${on.length ? `experiment on: ${on.join(", ")}` : "no experiment on"}. After row ${rows}: ${final.join("; ")}. ` +
+      `At step ${state.step}: ${now.join(", ")}.` + (state.source === "drawing" ? " The networks always name one of the ten digits, even for a shape that is none: a high percentage does not say it is a digit." : "");
   }
 
   // The status line under the step control says at once what the networks read at the step shown; the
   // live region beside it (for screen readers) speaks at most once a second, and while playing only what
   // changed since it last spoke.
   let lastLive = 0, liveTimer = null, spoken = {};
-  function liveText(found, onlyChanges) { // {text, tops}: the step and each network's answer at it
+  function liveText(found, onlyChanges, step = state.step, nameDigit = false) { // {text, tops}: the step and each network's answer at it
     if (!found) return { text: state.source !== "drawing" ? "" : state.refused ? "Refused: the link's drawing."
       : padRefused ? "Nothing read: drawing refused, see the pad." : "Nothing read: draw a digit.", tops: null };
-    const tops = Object.fromEntries(NAMES.map((name) => [name, answer(found, name, state.step)]));
+    const tops = Object.fromEntries(NAMES.map((name) => [name, answer(found, name, step)]));
     const changed = NAMES.filter((name) => !spoken.tops || spoken.tops[name][0] !== tops[name][0]);
     const parts = (onlyChanges ? changed : NAMES).map((name) => `${SHORT[name]} ${onlyChanges ? "now " : ""}${said(tops[name])}`);
-    return { text: `Step ${state.step} of ${found.rows}${parts.length ? `: ${parts.join(", ")}` : ""}.`, tops };
+    const digit = nameDigit && !onlyChanges && spoken.digit !== describeDigit() ? `${describeDigit()[0].toUpperCase()}${describeDigit().slice(1)}. ` : ""; // a new digit is named
+    const pointed = step !== state.step ? " (pointed at)" : "";
+    return { text: `${digit}Step ${step}${pointed} of ${found.rows}${parts.length ? `: ${parts.join(", ")}` : ""}.`, tops };
   }
   function updateLive(found) {
-    $("status-line").textContent = liveText(found, false).text;
+    $("status-line").textContent = liveText(found, false, clamp(state.hot || state.step, 1, found ? found.rows : 28)).text;
     const wait = 1000 - (performance.now() - lastLive);
     if (wait > 0) { if (!liveTimer) liveTimer = setTimeout(() => { liveTimer = null; updateLive(readings()); }, wait); return; }
-    const next = liveText(found, Boolean(timer));
+    const next = liveText(found, Boolean(timer), state.step, true);
     if (next.text === $("live").textContent) return;
     $("live").textContent = next.text; lastLive = performance.now();
-    spoken = { tops: next.tops };
+    spoken = { tops: next.tops, digit: describeDigit() };
   }
 
   function toggleRow(row) {
@@ -504,27 +707,113 @@
   // Each stop names the pictures it talks about (`pictures`): its text is shown right above them (above the
   // first, on a narrow screen).
   const GRU = "#panels [data-model='gru_1x32']", LSTM = "#panels [data-model='lstm_1x32']";
+  const series = data.series || {}, computed = data.computed || {};
+  const APPENDED_IMAGE = computed.appended_rows_example && computed.appended_rows_example.image !== null ? computed.appended_rows_example.image : 3;
+  const ranges = (values) => { // [1, 1, 7, 7, 7] -> "1 at steps 1-2, 7 at steps 3-5"
+    const parts = []; values.forEach((v, t) => { const last = parts[parts.length - 1]; if (last && last[0] === v) last[2] = t + 1; else parts.push([v, t + 1, t + 1]); });
+    return parts.map(([v, a, b]) => `${v} at step${a === b ? ` ${a}` : `s ${a}-${b}`}`).join(", ");
+  };
+  const gruSays = (found, step) => said(answer(found, "gru_1x32", step));
+  const stepsOf = (n) => Array.from({ length: n }, (_, t) => t + 1);
+  const percentAxis = { yTicks: [0, 0.5, 1], yFormat: (v) => `${Math.round(100 * v)}%` };
   const STOPS = [
     { title: "The first rows", setup: { image: 0, step: 4 }, pictures: [`${GRU} canvas.readout`],
-      text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image (across test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
+      text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image: across the test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3 (seed 0; the chart). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
+      now: () => {
+        const found = readings(), first = firstInkRow(state.image), blankShare = first > 1 ? series.blank_row_fraction[first - 2] : 0;
+        const said1 = first > 1 ? ` On its blank rows the GRU says ${ranges(found.gru_1x32.probabilities.slice(0, first - 1).map((p) => hw3.argmax(p)))}.` : "";
+        return `This image, ${digitName()}: its ink starts at row ${first}.${said1} Row ${Math.max(1, first - 1)} is blank in ${pct(blankShare)} of the test images, so its blank top is ${blankShare >= 0.5 ? "a common one" : "longer than most"}. At step ${state.step} the GRU says ${gruSays(found, state.step)}.`;
+      },
+      chartTitle: "Over the 10,000 test images, by row (GRU seed 0)",
+      chart: () => ({ xs: stepsOf(28), xLabel: "row (step)", xTicks: [1, 5, 10, 15, 20, 25, 28], ...percentAxis,
+        series: [{ label: "share of images with this row blank", colour: "#777", values: series.blank_row_fraction },
+                 { label: "spread of the GRU's state across images", colour: COLOURS.gru_1x32, values: series.gru_state_spread }],
+        markers: [{ x: state.step, colour: "#d62728" }, { x: firstInkRow(state.image), colour: "#000", dash: [3, 2] }],
+        describe: "Line chart over the 28 rows: the share of test images whose row is blank, and how much the GRU's state differs across images at each step; red: the step shown, dashed: this image's first ink row" }),
       watch: "Step back and forth over rows 1 to 8 with the step slider at the top, then show the next test image (the button below): the top of every picture stays the same until the ink begins.",
       action: ["Show the next test image", () => { state.image = (state.image + 1) % data.images.length; }] },
     { title: "When the decision is made", setup: { image: 2, step: 16 }, pictures: [`${GRU} canvas.readout`],
-      text: () => `The state knows long before the head says. After row 16 a simple probe reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)}: it was trained to answer after row 28 only, so it waits. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink; trained to answer after every row, it reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16.`,
+      text: () => `The state knows long before the head says. After row 16 a linear probe reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)} (both seed 0; the chart): trained to answer after row 28 only, the head is often wrong before then, and sometimes confidently wrong. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink (seed 0). Trained to answer after every row, the GRU's head reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16 (lowest and highest of five seeds).`,
+      now: () => {
+        const found = readings(), [k] = answer(found, "gru_1x32", state.step), label = data.images[state.image].label;
+        return `This image, ${digitName()}, at step ${state.step}: the GRU's head says ${gruSays(found, state.step)}, ${k === label ? "right" : "wrong"}; over the test set the head is right at this step for ${pct(series.gru_head_by_step[state.step - 1])} of the images and the probe for ${pct(series.gru_probe_by_step[state.step - 1])}. Here the answer settles at step ${found.gru_1x32.decision}; its last ink row is ${lastInkRow(state.image)}.`;
+      },
+      chartTitle: "Right answers by step, 10,000 test images (seed 0)",
+      chart: () => ({ xs: stepsOf(28), xLabel: "step", xTicks: [1, 5, 10, 16, 20, 25, 28], ...percentAxis,
+        series: [{ label: "probe on the GRU's state", colour: "#2ca02c", values: series.gru_probe_by_step },
+                 { label: "GRU's head", colour: COLOURS.gru_1x32, values: series.gru_head_by_step },
+                 { label: "LSTM's head", colour: COLOURS.lstm_1x32, values: series.lstm_head_by_step }],
+        markers: [{ x: 16, colour: "#999", dash: [3, 2] }, { x: state.step, colour: "#d62728" }],
+        describe: "Line chart over the 28 steps: the share of test images a probe on the GRU's state reads right, and the share the GRU's and the LSTM's heads name right; red: the step shown" }),
       watch: "Press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks the step from which the answer stops changing." },
-    { title: "What the head reads after the digit", setup: { image: 3, step: 28, appended: 4 }, pictures: [`${GRU} canvas.readout`],
-      text: () => `Four blank rows are appended after row 28. Over the test set the head's read-out falls: the GRU from ${acc(facts.gru_accuracy)} to ${acc(facts.gru_appended_4)} correct, the LSTM from ${acc(facts.lstm_accuracy)} to ${acc(facts.lstm_appended_4)}. The head was trained to read the state right after row 28, not later; a GRU trained with blank rows after its digits keeps ${acc(facts.gru_trailing_blanks_appended_4)}.`,
+    { title: "What the head reads after the digit", setup: { image: APPENDED_IMAGE, step: 28, appended: 4 }, pictures: [`${GRU} canvas.readout`],
+      text: () => `Four blank rows are appended after row 28. Over the test set the head's read-out falls: the GRU from ${acc(facts.gru_accuracy)} to ${acc(facts.gru_appended_4)} correct (seed 0; mean over five seeds ${acc(facts.gru_accuracy_mean)} to ${acc(facts.gru_appended_4_mean)}), the LSTM from ${acc(facts.lstm_accuracy)} to ${acc(facts.lstm_appended_4)} (seed 0; mean ${acc(facts.lstm_accuracy_mean)} to ${acc(facts.lstm_appended_4_mean)}). The head was trained to read the state right after row 28, not later; a GRU trained with blank rows after its digits keeps ${acc(facts.gru_trailing_blanks_appended_4)} (seed 0).`,
+      now: () => {
+        const found = readings(), example = computed.appended_rows_example || {}, after = found.rows;
+        const at = (step) => NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, step))}`).join(", ");
+        const own = state.image === APPENDED_IMAGE ? `This image, ${digitName()}, is one where the GRU loses its answer and the LSTM keeps it. ` : `This image, ${digitName()}. `;
+        return `${own}After row 28: ${at(28)}${after > 28 ? `; after row ${after}: ${at(after)}` : ""}. On this page's ${example.images} images 4 rows cost each network ${example.gru_lost === example.lstm_lost ? example.gru_lost : `${example.gru_lost} (GRU) and ${example.lstm_lost} (LSTM)`} answers: too few images to tell them apart.`;
+      },
+      chartTitle: "Right answers on 10,000 test images, by blank rows appended",
+      chart: () => ({ xs: stepsOf(9).map((k) => k - 1), xLabel: "blank rows appended", yMin: 0.5, yMax: 1, yTicks: [0.5, 0.75, 1], yFormat: (v) => `${Math.round(100 * v)}%`,
+        series: [{ label: "GRU, seed 0", colour: COLOURS.gru_1x32, values: series.gru_appended },
+                 { label: "GRU, mean of 5 seeds", colour: COLOURS.gru_1x32, values: series.gru_appended_mean, dash: [4, 3] },
+                 { label: "LSTM, seed 0", colour: COLOURS.lstm_1x32, values: series.lstm_appended },
+                 { label: "LSTM, mean of 5 seeds", colour: COLOURS.lstm_1x32, values: series.lstm_appended_mean, dash: [4, 3] },
+                 { label: "GRU trained with blank rows", colour: "#2ca02c", values: series.gru_trailing_blanks_appended }],
+        markers: [{ x: state.appended, colour: "#d62728" }],
+        describe: "Line chart: test accuracy against the number of blank rows appended, 0 to 8, for the GRU and the LSTM (seed 0 and the mean over five seeds) and a GRU trained with blank rows; red: the rows appended now" }),
       watch: "Step from 28 to 32 (or press Play) and watch the bottom rows of P(class) and of each state: the answer moves on rows that hold no ink." },
     { title: "What a missing row costs", setup: { image: 7, step: 28, blanked: [Math.round(facts.gru_worst_row || 12) - 1] }, pictures: ["#digit"],
-      text: () => `One missing row can cost a lot. Over the test set, blanking row ${whole(facts.gru_worst_row)} alone costs the GRU ${pts(facts.gru_worst_row_cost)} points of accuracy; the LSTM's worst row (${whole(facts.lstm_worst_row)}) costs it ${pts(facts.lstm_worst_row_cost)}, a convolutional network's ${pts(facts.cnn_worst_row_cost)}. Here row ${whole(facts.gru_worst_row)} of test image 7, a ${data.images[7].label}, is blanked (shaded red): ${finalWords()}.`,
-      watch: "The bars beside the digit show, for this image, what blanking each row alone costs each network's final class, both on one scale. Click rows of the digit to blank or restore them." },
-    { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 }, pictures: ["f", "o", "i"].map((key) => `${LSTM} canvas.${key}`), // on a phone, its text above f and o
-      text: () => `Above the ink the LSTM's gates hardly move: a unit's spread over images and steps averages ${facts.lstm_i_sd_above_ink.toFixed(3)} (input i), ${facts.lstm_f_sd_above_ink.toFixed(3)} (forget f) and ${facts.lstm_o_sd_above_ink.toFixed(3)} (output o). At the first row with ink they switch: the output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one step before it, ${facts.lstm_o_at_ink.toFixed(2)} at it and ${facts.lstm_o_after_ink.toFixed(2)} two steps after, while the forget gate stays high (${facts.lstm_f_at_ink.toFixed(2)}).`,
+      text: () => `One missing row can cost a lot. Over the test set, blanking row ${whole(facts.gru_worst_row)} alone costs the GRU ${pts(facts.gru_worst_row_cost)} points of accuracy; the LSTM's worst row (${whole(facts.lstm_worst_row)}) costs it ${pts(facts.lstm_worst_row_cost)}, a convolutional network's ${pts(facts.cnn_worst_row_cost)} (all seed 0; the chart). Here row ${whole(facts.gru_worst_row)} of test image 7, a ${data.images[7].label}, is blanked (shaded red).`,
+      now: () => {
+        const found = readings(), rows = state.blanked.map((r) => r + 1);
+        const at = (f) => NAMES.map((name) => `the ${SHORT[name]} ${said(answer(f, name, f.rows))}`).join(", ");
+        if (!rows.length) return `This image, ${digitName()}, with no row blanked: ${at(found)}.`;
+        const plain = found.plain || found, lost = answer(plain, "gru_1x32", plain.rows)[0] !== answer(found, "gru_1x32", found.rows)[0];
+        const costs = found.clean ? NAMES.map((name) => `${SHORT[name]} ${Math.round(100 * found.clean[name].importance.drops[rows[0] - 1])}`).join(", ") : "";
+        return `This image, ${digitName()}, with row${rows.length > 1 ? "s" : ""} ${rows.join(", ")} blanked: ${at(found)}; with no row blanked, ${at(plain)}. ` +
+          (costs ? `On the whole digit, blanking row ${rows[0]} alone costs P(${found.label !== null ? found.label : "answer"}) ${costs} points (the outlined bars). ` : "") +
+          (rows.length === 1 && state.source === "test" ? `Here the GRU's answer ${lost ? "changes" : "stays"}; over the test set blanking row ${rows[0]} costs the GRU ${pts(facts.gru_accuracy - series.gru_row_occlusion[rows[0] - 1])} points of accuracy (seed 0).` : "");
+      },
+      chartTitle: "Accuracy lost by blanking one row, 10,000 test images (seed 0)",
+      chart: () => ({ xs: stepsOf(28), xLabel: "row blanked", xTicks: [1, 5, 10, 15, 20, 25, 28], yMax: 25, yTicks: [0, 10, 20], yFormat: (v) => `${v} pts`,
+        series: [["GRU", COLOURS.gru_1x32, series.gru_row_occlusion, facts.gru_accuracy], ["LSTM", COLOURS.lstm_1x32, series.lstm_row_occlusion, facts.lstm_accuracy],
+                 ["CNN (whole image)", "#555", series.cnn_row_occlusion, facts.cnn_accuracy]]
+          .map(([label, colour, values, full]) => ({ label, colour, values: values.map((v) => 100 * (full - v)) })),
+        markers: state.blanked.map((r) => ({ x: r + 1, colour: "#d62728" })),
+        describe: "Line chart over the 28 rows: the points of test accuracy lost when that row alone is blanked, for the GRU, the LSTM and a CNN; red: the rows blanked now" }),
+      watch: "The bars beside the digit show, for this image, what blanking each row alone costs each network's probability of the true class, on the page's one scale; outlined, the same on the whole digit. Click rows of the digit to blank or restore them." },
+    { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 }, pictures: ["i", "f", "o"].map((key) => `${LSTM} canvas.${key}`), // on a phone, its text above i, f and o
+      text: () => `Above the ink the LSTM's gates hardly move: a unit's spread over images and steps averages ${facts.lstm_i_sd_above_ink.toFixed(3)} (input i), ${facts.lstm_f_sd_above_ink.toFixed(3)} (forget f) and ${facts.lstm_o_sd_above_ink.toFixed(3)} (output o). At the first row with ink they switch: the output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one step before it, ${facts.lstm_o_at_ink.toFixed(2)} at it and ${facts.lstm_o_after_ink.toFixed(2)} two steps after, while the forget gate stays high (${facts.lstm_f_at_ink.toFixed(2)}; all seed 0, over the test set).`,
+      now: () => {
+        const gates = imageGates(), o = gates.o, at = (offset) => o[computedOffsets().indexOf(offset)];
+        const jump = at(2) - at(-1), usual = facts.lstm_o_after_ink - facts.lstm_o_before_ink;
+        return `This image, ${digitName()}, ink from row ${firstInkRow(state.image)}: its output gate, averaged over the 32 units, is ${at(-1) === null ? "not defined" : at(-1).toFixed(2)} one row before the ink and ${at(2) === null ? "not defined" : at(2).toFixed(2)} two rows after (test set: ${facts.lstm_o_before_ink.toFixed(2)} and ${facts.lstm_o_after_ink.toFixed(2)}), ${jump >= 0.5 * usual ? "a switch like the average image's" : "a weaker switch than the average image's"}. The chart: solid lines this image, dashed the test set.`;
+      },
+      chartTitle: "LSTM gates around the first ink row, mean over units (seed 0)",
+      chart: () => { const gates = imageGates(), mean = computed.lstm_gates_around_first_ink || {}, xs = computedOffsets();
+        const colours = { i: "#2ca02c", f: "#9467bd", o: "#8c564b" };
+        return { xs, xLabel: "row − first ink row", xTicks: xs.filter((x) => x % 2 === 0), ...percentAxis, yFormat: (v) => v.toFixed(1),
+          series: ["i", "f", "o"].flatMap((key) => [{ label: `${key}, this image`, colour: colours[key], values: gates[key] },
+                                                    { label: `${key}, test set`, colour: colours[key], values: mean[key] || [], dash: [4, 3], width: 1.5 }]),
+          markers: [{ x: 0, colour: "#000", dash: [3, 2] }, { x: state.step - firstInkRow(state.image), colour: "#d62728" }],
+          describe: "Line chart: the LSTM's input, forget and output gates, mean over units, by row relative to the first ink row, for this image and over the test set; red: the step shown" }; },
       watch: `Test image 0's ink starts at row ${firstInkRow(0)}: compare the LSTM's i, f and o pictures above and below it, and read the equations below for each gate's job.` },
   ];
-  function finalWords() { // what each network ends on for the input shown
-    const found = readings();
-    return NAMES.map((name) => `the ${SHORT[name]} now reads ${said(answer(found, name, found.rows))}`).join(", ");
+  function computedOffsets() { return (computed.lstm_gates_around_first_ink || { offsets: [] }).offsets; }
+  function lastInkRow(index) { const p = data.images[index].pixels; for (let r = 27; r >= 0; r--) if (p.slice(r * 28, r * 28 + 28).some((v) => v)) return r + 1; return 28; }
+  function imageGates() { // this image's LSTM gates, mean over units, at the chart's offsets from its first ink row
+    const found = readings(), steps = found.lstm_1x32.steps, first = firstInkRow(state.image), gates = {};
+    for (const key of ["i", "f", "o"]) gates[key] = computedOffsets().map((offset) => { const t = first - 1 + offset;
+      return t >= 0 && t < steps.length ? steps[t][key].reduce((a, v) => a + v, 0) / steps[t][key].length : null; });
+    return gates;
+  }
+  function drawTourChart() {
+    if (!tour) return;
+    const stop = STOPS[tour.stop], width = narrow.matches ? Math.min(360, document.documentElement.clientWidth - 40) : 380;
+    $("tour-chart-title").textContent = stop.chartTitle;
+    lineChart($("tour-chart"), { width, height: 190, ...stop.chart() });
   }
   function startStop(k) {
     stopPlay();
@@ -537,7 +826,8 @@
     state.step = clamp(state.step, 1, 28 + state.appended);
     $("tour-title").textContent = `Stop ${k + 1} of ${STOPS.length}: ${stop.title}`;
     $("tour-body").textContent = stop.text();
-    $("tour-hand-over").textContent = `What to watch: ${stop.watch} The controls are yours now.`;
+    $("tour-now").textContent = "";
+    $("tour-hand-over").textContent = `What to watch: ${stop.watch}`;
     $("tour-text").hidden = false;
     placeTourText();
     $("tour-next").hidden = k === STOPS.length - 1;
@@ -570,18 +860,27 @@
   // narrow screen above the first of them; in the tour's card when they are the digit (always in view
   // beside it on a wide screen, right under it on a narrow one).
   const narrow = window.matchMedia("(max-width: 900px)");
+  // On a narrow screen the text goes right above the first picture (the digit's card when it is the digit) and
+  // the chart of the stop's evidence right below the last one: text, pictures and chart follow one another.
   function placeTourText() {
-    const text = $("tour-text"), first = tour && document.querySelector(STOPS[tour.stop].pictures[0]);
-    const before = first && !$("view").contains(first) ? first.closest(narrow.matches ? "figure" : ".model") : null;
+    const text = $("tour-text"), figure = $("tour-figure"), pictures = tour ? STOPS[tour.stop].pictures.map((selector) => document.querySelector(selector)) : [];
+    const first = pictures[0], last = pictures[pictures.length - 1], inView = first && $("view").contains(first);
+    let before = null;
+    if (first && narrow.matches) before = inView ? $("row-info") : first.closest("figure"); // the digit: its text right under it
+    else if (first && !inView) before = first.closest(".model");
     if (before) { if (text.nextElementSibling !== before) before.before(text); }
     else if (text.parentElement !== $("tour")) $("tour-stops").after(text);
+    if (first && narrow.matches) { const after = inView ? $("view").querySelector(".card") : last.closest("figure"); if (after.nextElementSibling !== figure) after.after(figure); }
+    else if (figure.parentElement !== $("tour-evidence")) $("tour-evidence").appendChild(figure);
+    figure.hidden = !tour;
   }
-  narrow.addEventListener("change", placeTourText);
-  function showTourText() { // the stop's text at the top of the screen, under the step bar, and its pictures in view below it
-    const text = $("tour-text");
-    text.scrollIntoView({ block: "start" });
-    const bottom = Math.max(...STOPS[tour.stop].pictures.map((selector) => document.querySelector(selector).getBoundingClientRect().bottom));
-    const below = bottom + 4 - window.innerHeight, room = text.getBoundingClientRect().top - $("stepbar").getBoundingClientRect().bottom - 4;
+  narrow.addEventListener("change", () => { placeTourText(); show(); });
+  function showTourText() { // the stop's text and its pictures at the top of the screen, under the step bar, whichever comes first
+    const text = $("tour-text"), pictures = STOPS[tour.stop].pictures.map((selector) => document.querySelector(selector));
+    const first = [text, ...pictures].reduce((a, b) => (b.getBoundingClientRect().top < a.getBoundingClientRect().top ? b : a));
+    first.scrollIntoView({ block: "start" });
+    const bottom = Math.max(text.getBoundingClientRect().bottom, ...pictures.map((picture) => picture.getBoundingClientRect().bottom));
+    const below = bottom + 4 - window.innerHeight, room = first.getBoundingClientRect().top - $("stepbar").getBoundingClientRect().bottom - 4;
     if (below > 0) window.scrollBy(0, Math.min(below, Math.max(0, room)));
     $("tour-title").focus({ preventScroll: true });
   }
@@ -602,6 +901,7 @@
   const pad = $("pad"), PAD = 280;
   let strokes = [], drawing = null, restored = false, ignoredPointers = new Set();
   let padRefused = false; // the pad's last drawing was refused (the pad says why)
+  let newDrawing = false; // the stroke being drawn is a new drawing's first
   function setPadStatus(text, read) {
     $("pad-status").textContent = text;
     if (read === undefined) delete $("pad-status").dataset.read; else $("pad-status").dataset.read = read;
@@ -646,6 +946,7 @@
     if (event.button !== 0) return; // only the main button (or a finger) draws
     if (restored) { setPadStatus("The pad holds a shared drawing: press Clear to draw your own.", "true"); return; }
     try { pad.setPointerCapture(event.pointerId); } catch (error) { /* a pointer the browser no longer tracks */ }
+    if (!strokes.length) newDrawing = true; // its first stroke: the drawing starts from no experiment
     drawing = event.pointerId; strokes.push([padPoint(event)]); redrawPad();
   });
   pad.addEventListener("pointermove", (event) => {
@@ -661,9 +962,16 @@
     const verdict = hw3.drawingVerdict(strokes, data.inkLimit);
     keepInPlace(pad, () => {
       endTour(); stopPlay();
+      let turnedOff = "";
+      if (newDrawing) { // a new drawing is read as it is: any experiment on is turned off, and said
+        turnedOff = experimentsOn().join(", ");
+        Object.assign(state, NO_EXPERIMENT, { blanked: [] });
+        newDrawing = false;
+      }
       state.source = "drawing"; state.refused = "";
       state.drawing = verdict.read ? verdict.image : null; padRefused = !verdict.read;
-      setPadStatus(verdict.read ? "Read: your drawing, prepared as MNIST was (28 x 28: see The digit being read)." : verdict.reason, String(verdict.read));
+      setPadStatus((verdict.read ? "Read: your drawing, prepared as MNIST was (28 x 28: see The digit being read). The networks always name a digit, even for a shape that is none." : verdict.reason) +
+        (turnedOff ? ` A new drawing starts with no experiment on (turned off: ${turnedOff}); set one below to try it on your drawing.` : ""), String(verdict.read));
       if (verdict.read) state.step = 28 + state.appended;
       show();
     });
@@ -672,7 +980,7 @@
   pad.addEventListener("pointerup", lift);
   pad.addEventListener("pointercancel", lift);
   $("clear").addEventListener("click", () => keepInPlace(pad, () => { // clearing ends the tour, as drawing does
-    strokes = []; drawing = null; restored = false; ignoredPointers.clear();
+    strokes = []; drawing = null; restored = false; ignoredPointers.clear(); newDrawing = false;
     endTour(); stopPlay();
     state.drawing = null; state.source = "drawing"; state.refused = ""; padRefused = false;
     redrawPad();
@@ -728,7 +1036,7 @@
   for (let r = 1; r <= 28; r++) $("blank-row").add(new Option(`row ${r}`, String(r - 1)));
   $("blank-toggle").addEventListener("click", () => toggleRow(Number($("blank-row").value)));
   $("reset").addEventListener("click", () => keepInPlace($("reset"), () => { Object.assign(state, NO_EXPERIMENT, { blanked: [] }); EXPERIMENTS.forEach(visitorSet); state.step = 28; show(); }));
-  window.addEventListener("hashchange", () => { readHash(); show(); });
+  window.addEventListener("hashchange", () => { readHash(); show(); linkAsAdjusted = location.hash; });
 
   const barHeight = () => document.documentElement.style.setProperty("--bar", `${$("stepbar").getBoundingClientRect().height}px`);
   new ResizeObserver(barHeight).observe($("stepbar"));
@@ -738,9 +1046,12 @@
   redrawPad();
   readHash();
   show();
+  linkAsAdjusted = location.hash;
+  describeRow(null);
   // For the tests: the state, what the networks read, the importance bars as drawn, a view opened from a
   // URL fragment, and the tour.
   window.hw3Page = { state, show, readings, toggleRow, importanceBars: () => importanceBars, stops: STOPS.length,
                      tour: () => tour && { stop: tour.stop, owned: [...tour.owned] },
-                     open: (fragment) => { history.replaceState(null, "", fragment); readHash(); show(); } };
+                     open: (fragment) => { history.replaceState(null, "", fragment); readHash(); show(); linkAsAdjusted = location.hash; },
+                     arithmetic: () => shownArithmetic, trueChart: () => $("true-chart").hw3Chart, tourChart: () => $("tour-chart").hw3Chart };
 })();
