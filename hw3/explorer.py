@@ -8,8 +8,8 @@ that results.json does not hold, computed here from the models: the LSTM's mean 
 first ink row (`gates_around_first_ink`) and which of the page's images shows the appended-rows effect
 (`appended_rows_example`)). Takes trained models and arrays; never trains.
 
-Imports from the package: settings, results, data, models, readout, cells, report, saved_models (results and
-saved_models in `main` only: results.json and the checked loader).
+Imports from the package: settings, results, data, models, readout, cells, report, saved_models; the
+results store and the checked loader in `main` only.
 """
 from __future__ import annotations
 
