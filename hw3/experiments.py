@@ -1,9 +1,9 @@
 """Experiments: one function per section of the homework, named after it (q1_..., q2_..., q3_1_...,
 q3_2_..., q3_3_..., bonus_...). Each takes the trained models (or their internals, `Inside`), the
 data and the run settings, computes (the slow parts through `cache.cached_call`), stores its own
-entries of results.json through `results.store_results` (declared there), and returns what the notebook shows. The notebook cell
-calls one of them and draws; it never writes into the results. Which function writes which key:
-results/README.md.
+entries of results.json through `results.store_results` (declared there, with the entries it read), and
+returns what the notebook shows. The notebook cell calls one of them and draws; it never writes into the
+results. Which function writes which key: results/README.md.
 
 Imports from the package: settings, results, cache, data, models, readout, progress, saved_models, training,
 seed_pool, cells, q1, analysis, ablation, controls, probes, appended_rows, statistics.
@@ -91,7 +91,8 @@ def q2_seed_statistics(data: MnistSplits, settings: RunSettings) -> dict:
     results, predictions = load_results(settings), load_test_predictions(settings)
     statistics = seed_statistics(results, predictions, data.y_test, REFERENCE_ACCURACY, seeds=settings.seeds)
     curves = {name: learning_curve_summary(results["configs"][name]["history"]) for name in CONFIG_NAMES}
-    store_results(settings, q2_seed_statistics, {"statistics": statistics, "analysis.learning_curves": curves}, data=data, predictions=predictions, runs=results["seeds"], seeds=settings.seeds, configs=results["configs"])
+    store_results(settings, q2_seed_statistics, {"statistics": statistics, "analysis.learning_curves": curves},
+                  reads=("configs", "seeds"), seeds=settings.seeds, data=data, predictions=predictions)
     return statistics
 
 
@@ -125,7 +126,8 @@ def q3_1_translation(models: Mapping[str, keras.Model], baseline_models: Mapping
     results = store_results(settings, q3_1_translation, {
         "analysis.shift": vertical["shift"], "analysis.shift_ink_pushed_out": vertical["ink_pushed_out"],
         "analysis.horizontal_shift": horizontal["accuracy"],
-        "analysis.horizontal_shift_ink_pushed_out": horizontal["ink_pushed_out"]}, models=models, baseline_models=baseline_models, data=data)
+        "analysis.horizontal_shift_ink_pushed_out": horizontal["ink_pushed_out"]}, models=models,
+                            baseline_models=baseline_models, data=data)
     return {"vertical": vertical["shift"], "horizontal": horizontal["accuracy"],
             "ink_pushed_out_horizontal": horizontal["ink_pushed_out"],
             "seeds": {name: runs for name, runs in results["seeds"].items() if name in COMPARED_NAMES}}
@@ -171,7 +173,8 @@ def q3_2_gru_inside(gru: keras.Model, data: MnistSplits, settings: RunSettings) 
         "analysis.gru_1x32.blank_path": path, "analysis.cell_agreement.gru_1x32": agreement,
         "analysis.gru_1x32.blank_row_fraction": rounded(blank_row_fraction(data.x_test), 4),
         "analysis.gru_1x32.state_spread": rounded(state_spread(state["h"]), 4),
-        "analysis.gru_1x32.state_over_time": {key: rounded(values, 5) for key, values in heatmap.items()}}, gru=gru, data=data)
+        "analysis.gru_1x32.state_over_time": {key: rounded(values, 5) for key, values in heatmap.items()}}, gru=gru,
+                  data=data)
     return Inside(state, full_accuracy, unit_accuracy, units_by_cost(unit_accuracy, full_accuracy), seconds,
                   outputs=outputs, step_logits=step_logits, probabilities=softmax(step_logits), heatmap=heatmap,
                   keras_agreement=agreement, blank_path=path)
@@ -186,8 +189,11 @@ def q3_3_last_steps(step_logits: np.ndarray, data: MnistSplits, settings: RunSet
     results = load_results(settings)
     if not np.allclose(step_accuracy, results["configs"]["gru_1x32"]["stepwise_test_accuracy"], atol=1e-6):
         raise ValueError("the per-step accuracy differs from results.json: retrain that model with HW3_RETRAIN=gru_1x32")
-    results = store_results(settings, q3_3_last_steps, {"analysis.last_steps": {
-        name: last_steps_over_seeds(results, name, seeds=settings.seeds) for name in ("gru_1x32", "gru_1x32_tf1_cell")}}, step_logits=step_logits, data=data, runs=results["seeds"], seeds=settings.seeds)
+    last_steps = {name: last_steps_over_seeds(results, name, seeds=settings.seeds)
+                  for name in ("gru_1x32", "gru_1x32_tf1_cell")}
+    results = store_results(settings, q3_3_last_steps, {"analysis.last_steps": last_steps}, seeds=settings.seeds,
+                            reads=("configs.gru_1x32", "seeds.gru_1x32", "seeds.gru_1x32_tf1_cell"),
+                            step_logits=step_logits, data=data)
     return {"step_accuracy": step_accuracy, "results": results}
 
 
@@ -196,7 +202,8 @@ def q3_3_decision_steps(step_logits: np.ndarray, data: MnistSplits, settings: Ru
     (`analysis.gru_1x32.decision_steps`). Returns {'steps', 'summary'}."""
     steps = decision_steps(step_logits)
     summary = decision_step_summary(steps, data.y_test, step_logits[:, -1].argmax(-1) == data.y_test)
-    store_results(settings, q3_3_decision_steps, {"analysis.gru_1x32.decision_steps": summary}, step_logits=step_logits, data=data)
+    store_results(settings, q3_3_decision_steps, {"analysis.gru_1x32.decision_steps": summary},
+                  step_logits=step_logits, data=data)
     return {"steps": steps, "summary": summary}
 
 
@@ -228,9 +235,11 @@ def q3_3_readout_after_ink_checks(gru_step_logits: np.ndarray, bottom_up: keras.
     fixed = readout_after_ink_fixed_subset(gru_step_logits, data.x_test, data.y_test, largest_last_row=largest_last_row)
     bottom_up_curve = readout_by_steps_after(stepwise_logits(bottom_up, data.x_test),
                                              bottom_up_ink_end_steps(data.x_test), data.y_test)
-    store_results(settings, q3_3_readout_after_ink_checks, {"analysis.gru_1x32.readout_by_steps_after_ink_fixed_subset": fixed["curve"],
+    store_results(settings, q3_3_readout_after_ink_checks,
+                  {"analysis.gru_1x32.readout_by_steps_after_ink_fixed_subset": fixed["curve"],
                              "analysis.gru_1x32.readout_by_steps_after_ink_fixed_subset_size": fixed["images"],
-                             "analysis.bottom_up": {"readout_by_steps_after_ink": bottom_up_curve}}, gru_step_logits=gru_step_logits, bottom_up=bottom_up, data=data, largest_last_row=largest_last_row)
+                             "analysis.bottom_up": {"readout_by_steps_after_ink": bottom_up_curve}},
+                  gru_step_logits=gru_step_logits, bottom_up=bottom_up, data=data, largest_last_row=largest_last_row)
     return {"fixed": fixed, "bottom_up": bottom_up_curve}
 
 
@@ -241,7 +250,8 @@ def q3_3_blank_rows(models: Mapping[str, keras.Model], baseline_models: Mapping[
     {'shift', 'ink_pushed_out', 'extra_blank_rows'}."""
     shifted = shift_experiment(models, baseline_models, data.x_test, data.y_test, settings)
     store_results(settings, q3_3_blank_rows, {"analysis.extra_blank_rows": shifted["extra_blank_rows"],
-                             "analysis.extra_row_summary": extra_row_summary(shifted["extra_blank_rows"])}, models=models, baseline_models=baseline_models, data=data)
+                             "analysis.extra_row_summary": extra_row_summary(shifted["extra_blank_rows"])},
+                  models=models, baseline_models=baseline_models, data=data)
     return shifted
 
 
@@ -254,7 +264,9 @@ def q3_1_row_occlusion(models: Mapping[str, keras.Model], data: MnistSplits, set
     unoccluded = {name: stored_test_accuracy(results, name) for name in models}
     summary = {name: {"worst_row": int(np.argmin(values)) + 1, "largest_cost": unoccluded[name] - min(values)}
                for name, values in occlusion.items()}
-    store_results(settings, q3_1_row_occlusion, {"analysis.row_occlusion": occlusion, "analysis.row_occlusion_summary": summary}, models=models, data=data, unoccluded=unoccluded)
+    store_results(settings, q3_1_row_occlusion,
+                  {"analysis.row_occlusion": occlusion, "analysis.row_occlusion_summary": summary},
+                  reads=[f"{model_spec(name).section}.{name}" for name in models], models=models, data=data)
     return {"occlusion": occlusion, "unoccluded": unoccluded, "summary": summary,
             "blank_row_fraction": blank_row_fraction(data.x_test)}
 
@@ -270,7 +282,8 @@ def q3_3_readout_shares(step_logits: np.ndarray, data: MnistSplits, settings: Ru
         "analysis.gru_1x32.readout_class_shares": shares,
         "analysis.gru_1x32.test_class_shares": (np.bincount(data.y_test, minlength=10) / len(data.y_test)).tolist(),
         "analysis.gru_1x32.classes_named_often_at_step_16": ", ".join(map(str, named_often)),
-        "analysis.gru_1x32.readout_confusion": {t: matrix.tolist() for t, matrix in confusion.items()}}, step_logits=step_logits, data=data)
+        "analysis.gru_1x32.readout_confusion": {t: matrix.tolist() for t, matrix in confusion.items()}},
+                  step_logits=step_logits, data=data)
     return {"shares": shares, "confusion": confusion, "named_often": named_often}
 
 
@@ -281,7 +294,8 @@ def q3_3_decision_after_ink(step_logits: np.ndarray, data: MnistSplits, settings
     per_class = decision_after_ink(step_logits, data.x_test, data.y_test)
     early = [digit for digit, entry in per_class.items() if entry["share_decided_before_ink_ends"] > 0.5]
     store_results(settings, q3_3_decision_after_ink, {"analysis.gru_1x32.decision_after_ink": per_class,
-                             "analysis.gru_1x32.classes_decided_before_ink_ends": ", ".join(early)}, step_logits=step_logits, data=data)
+                             "analysis.gru_1x32.classes_decided_before_ink_ends": ", ".join(early)},
+                  step_logits=step_logits, data=data)
     return {"per_class": per_class, "early": early}
 
 
@@ -291,7 +305,9 @@ def q3_3_decision_vs_ink(step_logits: Mapping[str, np.ndarray], data: MnistSplit
     Stores `analysis.decision_vs_ink.{name}` and returns {name: {class or 'all': {...}}}."""
     per_reader = {name: decision_after_ink(logits, data.x_test, data.y_test, include_all=True)
                   for name, logits in step_logits.items()}
-    store_results(settings, q3_3_decision_vs_ink, {f"analysis.decision_vs_ink.{name}": entry for name, entry in per_reader.items()}, step_logits=step_logits, data=data)
+    store_results(settings, q3_3_decision_vs_ink,
+                  {f"analysis.decision_vs_ink.{name}": entry for name, entry in per_reader.items()},
+                  step_logits=step_logits, data=data)
     return per_reader
 
 
@@ -316,7 +332,8 @@ def q3_3_appended_blank_rows(data: MnistSplits, settings: RunSettings, names: tu
     seed_models = load_seed_models(names, settings)
     by_seed = appended_blank_rows_experiment(seed_models, data.x_test, data.y_test, settings)
     seed_0, over_seeds = seed_0_and_mean_over_seeds(by_seed)
-    store_results(settings, q3_3_appended_blank_rows, {**{f"analysis.appended_blank_rows.{name}": value for name, value in seed_0.items()},
+    store_results(settings, q3_3_appended_blank_rows,
+                  {**{f"analysis.appended_blank_rows.{name}": value for name, value in seed_0.items()},
                              **{f"analysis.appended_blank_rows_over_seeds.{name}": value
                                 for name, value in over_seeds.items()}}, seed_models=seed_models, data=data)
     return {"seed_0": seed_0, "over_seeds": over_seeds, "by_seed": by_seed}
@@ -332,7 +349,8 @@ def q3_3_state_after_blank_rows(data: MnistSplits, settings: RunSettings,
     seed_models = load_seed_models(names, settings)
     by_seed = state_after_blank_rows_experiment(seed_models, data, settings)
     seed_0, over_seeds = seed_0_and_mean_over_seeds(by_seed)
-    store_results(settings, q3_3_state_after_blank_rows, {**{f"analysis.state_after_blank_rows.{name}": value for name, value in seed_0.items()},
+    store_results(settings, q3_3_state_after_blank_rows,
+                  {**{f"analysis.state_after_blank_rows.{name}": value for name, value in seed_0.items()},
                              **{f"analysis.state_after_blank_rows_over_seeds.{name}": value
                                 for name, value in over_seeds.items()}}, seed_models=seed_models, data=data)
     return {"seed_0": seed_0, "over_seeds": over_seeds, "by_seed": by_seed}
@@ -344,7 +362,8 @@ def q3_3_shifted_interventions(models: Mapping[str, keras.Model], data: MnistSpl
     returns `analysis.shift_trained_differently` ({name: {s: accuracy}})."""
     shifted = cached_call(settings, "shift_trained_differently", shifted_accuracies, models=models, images=data.x_test,
                           labels=data.y_test, direction="rows")
-    store_results(settings, q3_3_shifted_interventions, {"analysis.shift_trained_differently": shifted}, models=models, data=data)
+    store_results(settings, q3_3_shifted_interventions, {"analysis.shift_trained_differently": shifted},
+                  models=models, data=data)
     return shifted
 
 
@@ -353,7 +372,9 @@ def q3_3_probes(gru: keras.Model, lstm: keras.Model, data: MnistSplits, settings
     images (`analysis.probes.{gru_1x32, lstm_1x32}`). Returns {'probes', 'heads': {name: per-step accuracy}}."""
     probes = probe_experiment(gru, lstm, data.x_train[:PROBE_IMAGES], data.y_train[:PROBE_IMAGES], data.x_test,
                               data.y_test, settings)
-    results = store_results(settings, q3_3_probes, {f"analysis.probes.{name}": value for name, value in probes.items()}, gru=gru, lstm=lstm, data=data)
+    results = store_results(settings, q3_3_probes,
+                            {f"analysis.probes.{name}": value for name, value in probes.items()}, gru=gru, lstm=lstm,
+                            data=data)
     return {"probes": probes, "heads": {name: results["configs"][name]["stepwise_test_accuracy"] for name in probes}}
 
 
@@ -366,8 +387,10 @@ def q3_3_probe_baselines(data: MnistSplits, settings: RunSettings) -> dict:
                                            data.y_train[:PROBE_IMAGES], data.x_test, data.y_test, settings)
     trained = load_results(settings)["analysis"]["probes"]["gru_1x32"]["h"]
     gain = probe_gains(trained, baselines["pixels_so_far"], baselines["untrained_gru_1x32"]["h"])
-    store_results(settings, q3_3_probe_baselines, {**{f"analysis.probes.{name}": value for name, value in baselines.items()},
-                             "analysis.probes_gain": gain}, untrained_gru=untrained_gru, data=data, trained=trained)
+    store_results(settings, q3_3_probe_baselines,
+                  {**{f"analysis.probes.{name}": value for name, value in baselines.items()},
+                             "analysis.probes_gain": gain}, reads=("analysis.probes.gru_1x32",),
+                  untrained_gru=untrained_gru, data=data)
     return {**baselines, "trained": trained, "gain": gain}
 
 
@@ -378,7 +401,9 @@ def q3_3_replication(data: MnistSplits, settings: RunSettings, names: tuple[str,
     replication = replication_experiment(seed_models, data.x_train[:PROBE_IMAGES], data.y_train[:PROBE_IMAGES],
                                          data.x_test, data.y_test, settings)
     summary = replication_summary(replication, seeds=settings.seeds)
-    store_results(settings, q3_3_replication, {"analysis.replication": replication, "analysis.replication_summary": summary}, seed_models=seed_models, data=data)
+    store_results(settings, q3_3_replication,
+                  {"analysis.replication": replication, "analysis.replication_summary": summary},
+                  seed_models=seed_models, data=data)
     return summary
 
 
@@ -394,8 +419,11 @@ def q3_3_objective_readout(probes: Mapping[str, Mapping], settings: RunSettings)
     results = load_results(settings)
     heads = {name: results[model_spec(name).section][name]["stepwise_test_accuracy"] for name in APPENDED_ROW_MODELS}
     probes = {cell: probes[f"{cell}_1x32"]["h"] for cell in ("gru", "lstm")}
-    at_step_16 = {name: last_steps_over_seeds(results, name, steps=(16,), seeds=settings.seeds)["16"] for name in OBJECTIVE_READERS}
-    store_results(settings, q3_3_objective_readout, {"analysis.objective_readout_at_step_16": at_step_16}, runs=results["seeds"], seeds=settings.seeds)
+    at_step_16 = {name: last_steps_over_seeds(results, name, steps=(16,), seeds=settings.seeds)["16"]
+                  for name in OBJECTIVE_READERS}
+    store_results(settings, q3_3_objective_readout, {"analysis.objective_readout_at_step_16": at_step_16},
+                  reads=[f"{model_spec(name).section}.{name}" for name in APPENDED_ROW_MODELS] + ["seeds"],
+                  seeds=settings.seeds)
     return {"heads": heads, "probes": probes, "at_step_16": at_step_16}
 
 
@@ -406,7 +434,9 @@ def q3_3_fair_probes(gru: keras.Model, data: MnistSplits, settings: RunSettings)
     'validation_accuracy', 'C'}: (28,) each). Returns them and {'linear': the whole-image linear model's accuracy}."""
     untrained_gru = initial_model("gru_1x32", settings.seed)
     fair = fair_probe_experiment(gru, untrained_gru, data, settings)
-    results = store_results(settings, q3_3_fair_probes, {f"analysis.probes_fair.{kind}": value for kind, value in fair.items()}, gru=gru, untrained_gru=untrained_gru, data=data)
+    results = store_results(settings, q3_3_fair_probes,
+                            {f"analysis.probes_fair.{kind}": value for kind, value in fair.items()}, gru=gru,
+                            untrained_gru=untrained_gru, data=data)
     return {**fair, "linear": results["baselines"]["linear"]["test_accuracy"]}
 
 
@@ -415,7 +445,8 @@ def q3_3_tf1_conventions(settings: RunSettings) -> dict:
     each of its three conventions alone (`analysis.tf1_conventions_last_steps`, returned)."""
     results = load_results(settings)
     table = {name: last_steps_over_seeds(results, name, seeds=settings.seeds) for name in TF1_TABLE}
-    store_results(settings, q3_3_tf1_conventions, {"analysis.tf1_conventions_last_steps": table}, runs=results["seeds"], seeds=settings.seeds)
+    store_results(settings, q3_3_tf1_conventions, {"analysis.tf1_conventions_last_steps": table},
+                  reads=[f"seeds.{name}" for name in TF1_TABLE], seeds=settings.seeds)
     return table
 
 
@@ -425,8 +456,10 @@ def q3_3_state_geometry(hidden: np.ndarray, data: MnistSplits, settings: RunSett
     pca_explained}`. Returns {'trajectories', 'explained', 'separation'}."""
     geometry = class_trajectories(hidden, data.y_test)
     separation = class_separation(hidden, data.y_test)
-    store_results(settings, q3_3_state_geometry, {"analysis.gru_1x32.class_separation": [round(v, 5) for v in separation],
-                             "analysis.gru_1x32.pca_explained": rounded(geometry["explained"], 4)}, hidden=hidden, data=data)
+    store_results(settings, q3_3_state_geometry,
+                  {"analysis.gru_1x32.class_separation": [round(v, 5) for v in separation],
+                             "analysis.gru_1x32.pca_explained": rounded(geometry["explained"], 4)}, hidden=hidden,
+                  data=data)
     return {**geometry, "separation": separation}
 
 
@@ -448,7 +481,8 @@ def q3_3_errors(data: MnistSplits, settings: RunSettings, gallery_size: int = 12
                                                          "count": int(off_diagonal.max())}
     errors = {"best_recurrent": best, "gallery": gallery,
               "confusion": {name: matrix.tolist() for name, matrix in matrices.items()}, "most_common": most_common}
-    store_results(settings, q3_3_errors, {"analysis.errors": errors}, data=data, predictions=final, configs=results["configs"], gallery_size=gallery_size)
+    store_results(settings, q3_3_errors, {"analysis.errors": errors}, reads=("configs",), data=data,
+                  predictions=final, gallery_size=gallery_size)
     return {"best": best, "matrices": matrices, "gallery": gallery, "most_common": most_common}
 
 
@@ -465,8 +499,10 @@ def bonus_lstm_inside(lstm: keras.Model, data: MnistSplits, settings: RunSetting
     full_accuracy = stored_test_accuracy(load_results(settings), "lstm_1x32")  # on these test images, stored by training
     unit_accuracy = silenced_unit_accuracy_cached(lstm, data, settings)
     agreement = float(np.abs(layer_output - state["h"]).max())
-    store_results(settings, bonus_lstm_inside, {"analysis.lstm_1x32.largest_abs_cell_state": float(np.abs(state["c"]).max()),
-                             "analysis.cell_agreement.lstm_1x32": agreement}, lstm=lstm, data=data, full_accuracy=full_accuracy)
+    store_results(settings, bonus_lstm_inside,
+                  {"analysis.lstm_1x32.largest_abs_cell_state": float(np.abs(state["c"]).max()),
+                             "analysis.cell_agreement.lstm_1x32": agreement}, reads=("configs.lstm_1x32",), lstm=lstm,
+                  data=data)
     return Inside(state, full_accuracy, unit_accuracy, units_by_cost(unit_accuracy, full_accuracy), seconds,
                   cell_limit=float(np.percentile(np.abs(state["c"]), 99)), keras_agreement=agreement)
 
@@ -490,7 +526,8 @@ def bonus_gate_statistics(lstm: Inside, gru: Inside, data: MnistSplits, settings
     at_first_ink = {name: gate_around_first_ink(values, data.x_test) for name, values in gates.items()}
     flatness = {name: {key: round(value, 5) for key, value in gate_flatness(values, data.x_test).items()}
                 for name, values in gates.items()}
-    store_results(settings, bonus_gate_statistics, {"analysis.gates": summary, "analysis.gates_at_first_ink": at_first_ink,
+    store_results(settings, bonus_gate_statistics,
+                  {"analysis.gates": summary, "analysis.gates_at_first_ink": at_first_ink,
                              "analysis.gate_flatness": flatness}, lstm=lstm, gru=gru, data=data)
     return {"gates": {GATE_TITLES[name]: values for name, values in gates.items()}, "summary": summary,
             "at_first_ink": at_first_ink, "flatness": flatness}
@@ -528,7 +565,8 @@ def bonus_important_units(inside: Mapping[str, Inside], data: MnistSplits, setti
         strongest = max(({"unit": int(unit), "feature": feature, "r": r} for unit, by_feature in correlations.items()
                          for feature, r in by_feature.items()), key=lambda link: abs(link["r"]))
         important[name] = {"order": model.order, "units": units, "correlations": correlations, "strongest": strongest}
-    return store_results(settings, bonus_important_units, {"analysis.important_units": important}, inside=inside, data=data, count=count)["analysis"]
+    return store_results(settings, bonus_important_units, {"analysis.important_units": important}, inside=inside,
+                         data=data, count=count)["analysis"]
 
 
 def bonus_lstm_memory(lstm_model: keras.Model, lstm: Inside, data: MnistSplits, settings: RunSettings,
@@ -547,7 +585,8 @@ def bonus_lstm_memory(lstm_model: keras.Model, lstm: Inside, data: MnistSplits, 
         "analysis.lstm_1x32.retention_from_step_1_mean": round(float(retention[:, 0].mean()), 4),
         "analysis.lstm_1x32.forget_ablation": forget_test,
         "analysis.lstm_1x32.long_memory_half_lives": [half_life[j] for j in long_memory_units],
-        "analysis.lstm_1x32.median_half_life": float(np.median([28 if h is None else h for h in half_life]))}, lstm_model=lstm_model, lstm=lstm, data=data, draws=draws)
+        "analysis.lstm_1x32.median_half_life": float(np.median([28 if h is None else h for h in half_life]))},
+                  lstm_model=lstm_model, lstm=lstm, data=data, draws=draws)
     return {"retention": retention, "half_life": half_life, "long_memory_units": long_memory_units,
             "forget_test": forget_test}
 
@@ -559,5 +598,6 @@ def bonus_gates_by_row(lstm: Inside, gru: Inside, data: MnistSplits, settings: R
     by_row = {gate: {"trained": gate_by_row_kind(trained, data.x_test),
                      "untrained": gate_by_row_kind(untrained[gate], data.x_test)}
               for gate, trained in _gates(lstm.state, gru.state).items()}
-    store_results(settings, bonus_gates_by_row, {"analysis.gates_by_row": by_row}, lstm=lstm, gru=gru, untrained=untrained, data=data)
+    store_results(settings, bonus_gates_by_row, {"analysis.gates_by_row": by_row}, lstm=lstm, gru=gru,
+                  untrained=untrained, data=data)
     return by_row

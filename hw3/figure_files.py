@@ -13,7 +13,7 @@ import re
 
 import matplotlib.pyplot as plt
 
-from hw3.settings import RunSettings
+from hw3.settings import RunSettings, write_atomically, write_text_atomically
 
 # Report figures are drawn at their printed size: PRINT_WIDTH inches wide, within the printed text width
 # (17 cm) and no taller than printing.FIGURE_MAX_HEIGHT_CM, so they print at scale 1 and every label
@@ -43,7 +43,7 @@ def save_figure(figure: plt.Figure, name: str, settings: RunSettings, show: bool
     and lines its cell prints after it (`show=False`: saved for the report only, not shown), and closed."""
     settings.figures_dir.mkdir(parents=True, exist_ok=True)
     path = settings.figures_dir / f"{name}.png"
-    figure.savefig(path, dpi=100, bbox_inches="tight")
+    write_atomically(path, lambda temporary: figure.savefig(temporary, dpi=100, bbox_inches="tight"))
     if figure.get_label() == PRINTABLE:
         buffer = io.StringIO()
         with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
@@ -52,7 +52,7 @@ def save_figure(figure: plt.Figure, name: str, settings: RunSettings, show: bool
         # matplotlib names some clip paths after object ids, which change from run to run: number them in order
         for number, clip in enumerate(dict.fromkeys(re.findall(r'clipPath id="(p[0-9a-f]+)"', svg))):
             svg = svg.replace(f'"{clip}"', f'"clip{number}"').replace(f"#{clip})", f"#clip{number})")
-        path.with_suffix(".svg").write_text(svg, encoding="utf-8")
+        write_text_atomically(svg, path.with_suffix(".svg"))
     if in_an_inline_notebook():
         if show:
             display_figure(figure)

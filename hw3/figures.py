@@ -20,7 +20,7 @@ from hw3.analysis import gate_profile, gate_saturation
 from hw3.figure_files import PRINT_WIDTH, printable
 from hw3.models import MODELS
 from hw3.settings import NUM_CLASSES, SEQUENCE_LENGTH
-from hw3.statistics import seed_values
+from hw3.statistics import seed_values, seeds_text
 
 
 STEP_TICKS = [1, 5, 10, 15, 20, 25, 28]
@@ -183,14 +183,6 @@ def plot_lstm_gates(image: np.ndarray, label: int, internals: Mapping[str, np.nd
         figure.supxlabel(UNIT_ORDER_LABEL, fontsize=plt.rcParams["axes.labelsize"])
     figure.suptitle(f"LSTM 1x32 gates and states, test image {index} (label {label})")
     return figure
-
-
-def _seed_list(seeds: Sequence[int]) -> str:
-    """'0-4' for seeds 0, 1, 2, 3, 4; '0' for one; '0, 2' otherwise."""
-    seeds = list(seeds)
-    if len(seeds) > 2 and seeds == list(range(seeds[0], seeds[-1] + 1)):
-        return f"{seeds[0]}-{seeds[-1]}"
-    return ", ".join(map(str, seeds))
 
 
 def _stepwise_runs(results: Mapping, name: str, seeds: Sequence[int]) -> np.ndarray:
@@ -821,7 +813,7 @@ def plot_size_comparison(seeds: Mapping[str, Mapping[str, Mapping]], run_seeds: 
     axis.set_yticks(range(len(names)), [f"{MODELS[name].short_name} ({seeds[name]['0']['parameters']:,})"
                                         for name in names])
     axis.set_ylim(-0.7, len(names) - 0.3)
-    axis.set(xlabel=f"test accuracy (dots: seeds {_seed_list(run_seeds)}; marker: their mean)", ylabel="model (trained parameters)")
+    axis.set(xlabel=f"test accuracy (dots: {seeds_text(run_seeds)}; marker: their mean)", ylabel="model (trained parameters)")
     axis.grid(alpha=0.3, axis="x")
     names = {"lstm": "LSTM", "gru": "GRU", "variant": "GRU 1x32 variant"}
     for family, (colour, marker) in FAMILY_STYLES.items():

@@ -234,8 +234,8 @@ def staleness(entry: Mapping, saved: Mapping[str, str], smoke: bool, sources: Ma
     except FileNotFoundError:
         return [f"its function {entry.get('function')} no longer exists"]
     reasons = []
-    stored = entry.get("code", {})
-    changed = sorted(name for name in today.keys() | stored.keys() if today.get(name) != stored.get(name))
+    stored = entry.get("code", {})  # {}: keyed on its inputs alone (a trained model's own entries)
+    changed = sorted(name for name in today.keys() | stored.keys() if stored and today.get(name) != stored.get(name))
     if changed:
         reasons.append("code changed: " + ", ".join(changed))
     for label, item in entry.get("inputs", {}).items():

@@ -13,7 +13,7 @@ from typing import Callable, Mapping
 from hw3.models import CONFIG_NAMES, MODELS, REFERENCE_ACCURACY, model_spec
 from hw3.results import current_results
 from hw3.settings import PROJECT_DIR, RunSettings, write_text_atomically
-from hw3.statistics import seed_rank, seed_values
+from hw3.statistics import seed_count_text, seed_rank, seed_values, seeds_text
 
 # The earlier solution printed its test losses on a scale it did not state (the registry keeps them as
 # printed); divided by the 10,000 test images they read as plausible mean cross-entropies in nats (an
@@ -205,7 +205,9 @@ def last_steps_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
     one row per step: this project's seed 0, the seeds (and TF1's cell) where stored, the earlier solution."""
     accuracy = results["configs"]["gru_1x32"]["stepwise_test_accuracy"]
     over_seeds = results.get("analysis", {}).get("last_steps", {})  # statistics.last_steps_over_seeds
-    labels = {"gru_1x32": "five seeds: mean (min-max)", "gru_1x32_tf1_cell": "TensorFlow 1's GRU cell, five seeds"}
+    counts = {name: seed_count_text(by_step["24"]["seeds"]) for name, by_step in over_seeds.items()}
+    labels = {"gru_1x32": f"{counts.get('gru_1x32')}: mean (min-max)",
+              "gru_1x32_tf1_cell": f"TensorFlow 1's GRU cell, {counts.get('gru_1x32_tf1_cell')}"}
     header = (["step t read out as the last", "this project (seed 0)"] + [labels.get(name, name) for name in over_seeds]
               + ["earlier solution"])
     rows = [[f"t = {t}", f"{accuracy[t - 1]:.4f}"] + [_seed_range(by_step, t) for by_step in over_seeds.values()]
@@ -217,7 +219,7 @@ def tf1_convention_rows(table: Mapping[str, Mapping[str, Mapping[str, float]]]) 
     """Q3.3: the read-out at steps 24-28 over seeds, mean (min-max), for each GRU in `table` (the plain
     GRU, TF1's cell, each of its conventions alone), and the earlier solution's single run."""
     steps = sorted(REFERENCE_GRU_LAST_STEPS)
-    header = ["GRU (1x32), seeds 0-4"] + [f"t = {t}" for t in steps]
+    header = [f"GRU (1x32), {seeds_text(next(iter(table.values()))[str(steps[0])]['seeds'])}"] + [f"t = {t}" for t in steps]
     rows = [[model_spec(name).title if name == "gru_1x32" else model_spec(name).description.replace("GRU (1x32) with ", "")]
             + [_seed_range(by_step, t) for t in steps] for name, by_step in table.items()]
     rows.append(["earlier solution (one run)"] + [f"{REFERENCE_GRU_LAST_STEPS[t]:.4f}" for t in steps])

@@ -218,3 +218,22 @@ def last_steps_over_seeds(results: Mapping, name: str, steps: Sequence[int] = (2
     values = seed_values(results, name, "stepwise_test_accuracy", seeds=seeds)  # (seeds, 28)
     return {str(t): {"mean": float(values[:, t - 1].mean()), "min": float(values[:, t - 1].min()),
                      "max": float(values[:, t - 1].max()), "seeds": list(seeds)} for t in steps}
+
+
+SMALL_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def seeds_text(seeds: Sequence[int]) -> str:
+    """How a label names a run's seeds: 'seeds 0-4' for 0, 1, 2, 3, 4; 'seed 0'; 'seeds 0, 2'."""
+    seeds = [int(seed) for seed in seeds]
+    if len(seeds) == 1:
+        return f"seed {seeds[0]}"
+    if len(seeds) > 2 and seeds == list(range(seeds[0], seeds[-1] + 1)):
+        return f"seeds {seeds[0]}-{seeds[-1]}"
+    return "seeds " + ", ".join(map(str, seeds))
+
+
+def seed_count_text(seeds: Sequence[int]) -> str:
+    """'five seeds', 'one seed', '12 seeds'."""
+    count = len(seeds)
+    return f"{SMALL_NUMBERS[count] if count < len(SMALL_NUMBERS) else count} seed{'' if count == 1 else 's'}"

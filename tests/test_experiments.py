@@ -165,12 +165,14 @@ def test_objective_readout_stores_the_head_at_step_16_over_seeds(tmp_path):
 
     settings = RunSettings(smoke=True, output_dir=tmp_path, seeds=(0, 1, 2))
     names = OBJECTIVE_READERS + ("gru_1x32_trailing_blanks", "lstm_1x32_trailing_blanks")
-    stored = {}
-    for name in names:
-        stored.setdefault(model_spec(name).section, {})[name] = {"stepwise_test_accuracy": curve(0)}
-    stored["seeds"] = {name: {str(seed): {"stepwise_test_accuracy": curve(seed)} for seed in (0, 1, 2)}
-                       for name in OBJECTIVE_READERS}
-    write_json_atomically(stored, settings.results_path)
+    from hw3.results import store_results
+    from hw3.seed_pool import train_seeds
+    from hw3.training import train_or_load
+
+    store_results(settings, train_or_load, {f"{model_spec(name).section}.{name}": {"stepwise_test_accuracy": curve(0)}
+                                            for name in names})  # as training stores them
+    store_results(settings, train_seeds, {f"seeds.{name}.{seed}": {"stepwise_test_accuracy": curve(seed)}
+                                          for name in OBJECTIVE_READERS for seed in (0, 1, 2)})
     returned = q3_3_objective_readout({"gru_1x32": {"h": curve(0)}, "lstm_1x32": {"h": curve(1)}}, settings)
     assert returned["probes"] == {"gru": curve(0), "lstm": curve(1)}
     stored = load_results(settings)["analysis"]["objective_readout_at_step_16"]

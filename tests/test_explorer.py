@@ -101,8 +101,10 @@ def committed_models_in(tmp_path, monkeypatch):
     (tmp_path / "models").mkdir()
     (tmp_path / "results").mkdir()
     for name in PAGE_MODELS:
-        for suffix in (".keras", ".recipe.json"):
-            shutil.copy(PROJECT_DIR / "models" / f"{name}{suffix}", tmp_path / "models")
+        shutil.copy(PROJECT_DIR / "models" / f"{name}.keras", tmp_path / "models")
+    for recipe in (PROJECT_DIR / "models").rglob("*.recipe.json"):  # what results.json's keys are checked against
+        (tmp_path / recipe.relative_to(PROJECT_DIR)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(recipe, tmp_path / recipe.relative_to(PROJECT_DIR))
     shutil.copy(PROJECT_DIR / "results" / "results.json", tmp_path / "results")
     monkeypatch.setattr(hw3.settings, "run_settings", lambda: RunSettings(smoke=False, output_dir=tmp_path))
     return tmp_path

@@ -107,7 +107,7 @@ def test_missing_and_unkeyed_entries_are_reported(tmp_path):
     settings.results_path.parent.mkdir(parents=True)
     settings.results_path.write_text(json.dumps({"statistics": {"n": 5}}), encoding="utf-8")  # written around the spine
     rows = rows_by_path(settings)
-    assert rows["statistics"]["stale"] == ["stored without the key of its code and inputs"]
+    assert rows["statistics"]["stale"] == ["statistics: stored without the key of its code and inputs"]
     assert rows["analysis.errors"]["missing"] is True and rows["statistics"]["missing"] is False
     assert len(rows) == len(SCHEMA)
 
@@ -120,7 +120,7 @@ def test_current_results_refuses_a_stale_or_missing_entry_naming_its_writer_and_
     with pytest.raises(ValueError) as refused:
         current_results(settings, ["analysis/gru_1x32/decision_steps/median", "analysis/errors/gallery"])
     message = str(refused.value)
-    assert "analysis.errors: missing; written by hw3.experiments:q3_3_errors (run lab_book.ipynb)" in message
+    assert "- analysis.errors.gallery: missing: written by hw3.experiments:q3_3_errors (run lab_book.ipynb)" in message
     assert "decision_steps" not in message  # the current one is not named
     assert q3_3_errors  # the named writer exists
 
@@ -150,3 +150,72 @@ def test_the_committed_results_are_current_for_the_committed_code_and_models():
     assert bad == {}, "rerun the notebooks (make homework) and commit results/results.json"
     assert load_results(settings)[PROVENANCE]["entries"]
     assert spine.NOTEBOOKS == ("lab_book.ipynb", "hw3.ipynb")
+
+
+def saved_recipe_of(settings, model, name="gru_1x32"):
+    from hw3.keys import weights_digest
+
+    recipe = settings.models_dir / f"{name}.recipe.json"
+    recipe.parent.mkdir(parents=True, exist_ok=True)
+    recipe.write_text(json.dumps({"weights_sha256": weights_digest(model)}), encoding="utf-8")
+    return recipe
+
+
+def test_an_entry_goes_stale_when_an_entry_it_read_is_written_again_or_goes_stale(tmp_path):
+    from hw3.experiments import q2_seed_statistics
+    from hw3.seed_pool import train_seeds
+    from hw3.training import train_or_load
+
+    settings = RunSettings(smoke=True, output_dir=tmp_path)
+    model = StandInModel([np.ones((2, 2), np.float32)], saved_as="gru_1x32")
+    recipe = saved_recipe_of(settings, model)
+    with pytest.raises(ValueError, match="reads configs, seeds, which results.json does not hold with a key"):
+        store_results(settings, q2_seed_statistics, {"statistics": {"n": 1}}, reads=("configs", "seeds"))
+    store_results(settings, train_or_load, {"configs.gru_1x32": {"test_accuracy": 0.9}}, model=model)
+    store_results(settings, train_seeds, {"seeds.gru_1x32.0": {"test_accuracy": 0.9}}, model=model)
+    store_results(settings, q2_seed_statistics, {"statistics": {"n": 1}}, reads=("configs", "seeds"))
+    assert rows_by_path(settings)["statistics"]["stale"] == []
+    store_results(settings, train_or_load, {"configs.gru_1x32": {"test_accuracy": 0.9}}, model=model)
+    assert rows_by_path(settings)["statistics"]["stale"] == []  # stored again with the same key: nothing changed
+    other = StandInModel([np.zeros((2, 2), np.float32)], saved_as="gru_1x32_seed1")
+    saved_recipe_of(settings, other, "gru_1x32_seed1")
+    store_results(settings, train_seeds, {"seeds.gru_1x32.0": {"test_accuracy": 0.8}}, model=other)
+    assert rows_by_path(settings)["statistics"]["stale"] == ["statistics: it read seeds.gru_1x32.0, written again since"]
+    with pytest.raises(ValueError, match="statistics: it read seeds.gru_1x32.0, written again since"):
+        current_results(settings, ["statistics/n"])
+    store_results(settings, q2_seed_statistics, {"statistics": {"n": 1}}, reads=("configs", "seeds"))
+    assert rows_by_path(settings)["statistics"]["stale"] == []
+    store_results(settings, train_seeds, {"seeds.gru_1x32.0": {"test_accuracy": 0.9}}, model=model)
+    store_results(settings, q2_seed_statistics, {"statistics": {"n": 1}}, reads=("configs", "seeds"))
+    recipe.write_text(json.dumps({"weights_sha256": "another"}), encoding="utf-8")  # gru_1x32 saved anew
+    assert rows_by_path(settings)["statistics"]["stale"] == [
+        "statistics: it read configs.gru_1x32, which is stale", "statistics: it read seeds.gru_1x32.0, which is stale"]
+
+
+def test_a_section_is_current_only_when_every_entry_inside_it_is_keyed(tmp_path):
+    from hw3.training import train_or_load
+
+    settings = RunSettings(smoke=True, output_dir=tmp_path)
+    store_results(settings, train_or_load, {"configs.gru_1x32": {"test_accuracy": 0.9}})
+    results = load_results(settings)
+    results["configs"]["lstm_1x32"] = {"test_accuracy": 0.8}  # written around the spine
+    settings.results_path.write_text(json.dumps(results), encoding="utf-8")
+    assert current_results(settings, ["configs/gru_1x32/test_accuracy"])
+    with pytest.raises(ValueError, match="configs.lstm_1x32: stored without the key"):
+        current_results(settings, ["configs/lstm_1x32"])
+    with pytest.raises(ValueError, match="configs.lstm_1x32: stored without the key"):
+        current_results(settings, ["configs"])
+    assert rows_by_path(settings)["configs"]["stale"] == ["configs.lstm_1x32: stored without the key of its code and inputs"]
+
+
+def test_a_trained_models_entries_are_keyed_on_the_model_not_the_code(tmp_path):
+    from hw3.training import train_or_load
+
+    settings = RunSettings(smoke=True, output_dir=tmp_path)
+    model = StandInModel([np.ones((2, 2), np.float32)], saved_as="gru_1x32")
+    saved_recipe_of(settings, model)
+    stored = store_results(settings, train_or_load, {"configs.gru_1x32": {"test_accuracy": 0.9}}, model=model)
+    call = stored[PROVENANCE]["calls"][stored[PROVENANCE]["entries"]["configs.gru_1x32"]]
+    assert call["code"] == {} and call["inputs"]["model"]["saved_model"] == "gru_1x32"
+    changed = {**LOADED_SOURCES, "hw3.training": LOADED_SOURCES["hw3.training"] + "\nEXTRA = 1\n"}
+    assert rows_by_path(settings, changed)["configs"]["stale"] == []  # the recipe decides; retraining renews

@@ -374,3 +374,13 @@ def test_seeds_are_required_and_checked():
     for wrong in ((), (-1,), (0.5,)):
         with pytest.raises(ValueError, match="non-negative integers"):
             last_steps_over_seeds(results, "gru_1x32", seeds=wrong)
+
+
+def test_seed_labels_name_the_run_seeds():
+    from hw3.statistics import seed_count_text, seeds_text
+
+    assert seeds_text([0, 1, 2, 3, 4]) == "seeds 0-4" and seeds_text((0, 1, 2)) == "seeds 0-2"
+    assert seeds_text([0, 1]) == "seeds 0, 1"  # two seeds are listed, not a range
+    assert seeds_text([0, 2, 3]) == "seeds 0, 2, 3" and seeds_text([3]) == "seed 3"
+    assert seed_count_text([0, 1, 2, 3, 4]) == "five seeds" and seed_count_text([7]) == "one seed"
+    assert seed_count_text(range(10)) == "ten seeds" and seed_count_text(range(11)) == "11 seeds"

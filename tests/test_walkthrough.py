@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hw3.report import _merged, answer_paragraph, cited_from_the_notebook
+from hw3.report import answer_paragraph, cited_from_the_notebook
 from hw3.tables import epoch_rows, heatmap_rows, state_after_blank_rows_rows
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -83,13 +83,6 @@ def test_answer_paragraph_refuses_a_missing_heading_or_answer():
         answer_paragraph(REPORT, "Q2")
     with pytest.raises(ValueError, match="no paragraph"):
         answer_paragraph(REPORT, "Q3")  # its own lines hold no answer before Q3.1's heading
-
-
-def test_smoke_results_are_laid_over_the_committed_ones_key_by_key():
-    base = {"a": {"x": 1, "y": 2}, "b": 3, "c": [1, 2]}
-    over = {"a": {"y": 20, "z": 30}, "c": [9]}
-    assert _merged(base, over) == {"a": {"x": 1, "y": 20, "z": 30}, "b": 3, "c": [9]}
-    assert base == {"a": {"x": 1, "y": 2}, "b": 3, "c": [1, 2]}  # unchanged
 
 
 def test_epoch_rows_number_epochs_from_one_and_keep_the_columns_apart():
