@@ -540,6 +540,7 @@ def first_row_blanked_by(page, names: list[str], drop: str) -> tuple:
 
 def what_the_digit_says_about_row(page, image: int, row: int) -> str:
     """What the digit picture says about one row of a test image, reached with the keyboard."""
+    page.locator("#digit").blur()  # a fresh focus starts at the slider's step
     page.evaluate(f"() => window.hw3Page.open('#source=test&image={image}&step=28')")
     page.locator("#digit").focus()
     for _ in range(28 - row):
@@ -553,7 +554,8 @@ def test_a_row_that_raises_the_final_class_is_worded_as_raising_it(browser):
     assert image is not None
     said = what_the_digit_says_about_row(page, image, row)
     short = "GRU" if name == "gru_1x32" else "LSTM"
-    assert said.startswith(f"row {row}:") and f"raises the {short}'s final class" in said and "-" not in said, said
+    label = page.evaluate(f"() => window.HW3_DATA.images[{image}].label")
+    assert said.startswith(f"row {row}:") and f"raises the {short}'s P({label})" in said and "-" not in said, said
     assert not errors
 
 
@@ -865,7 +867,35 @@ def test_a_row_that_barely_changes_the_final_class_is_not_worded_as_zero_points(
     image, row, _ = first_row_blanked_by(page, ["gru_1x32"], "d !== 0 && Math.abs(d) < 0.0005")
     assert image is not None
     said = what_the_digit_says_about_row(page, image, row)
-    assert said.startswith(f"row {row}:") and "barely changes the GRU's final class" in said and "0.0 points" not in said, said
+    assert said.startswith(f"row {row}:") and "barely changes the GRU's P(" in said and "0.0 points" not in said, said
+    assert not errors
+
+
+def test_the_row_note_names_the_class_its_number_is_about_and_what_restoring_a_row_does(browser):
+    """Test image 3 (a 0) with row 14 blanked: the GRU names 5, yet the bars and the row note measure P(0);
+    the note on row 19 names P(0) with the bar's number, and on the blanked row 14 says what restoring it does."""
+    page, errors = browser
+    page.locator("#digit").blur()
+    page.evaluate("() => window.hw3Page.open('#source=test&image=3&step=28&blank=14')")
+    found = page.evaluate("""() => { const f = window.hw3Page.readings(), image = Float64Array.from(window.HW3_DATA.images[3].pixels);
+        const back = hw3.softmax(hw3.run(window.HW3_DATA.models.gru_1x32, image).at(-1).logits);
+        return {final: hw3.argmax(f.gru_1x32.probabilities[27]), drop: f.gru_1x32.importance.drops[18],
+                now: f.gru_1x32.probabilities[27][0], back: back[0]}; }""")
+    assert found["final"] == 5  # the GRU's answer is not the class the numbers are about
+    page.locator("#digit").focus()
+    for _ in range(28 - 19):
+        page.keyboard.press("ArrowUp")
+    said = page.locator("#row-info").inner_text()
+    assert said.startswith("row 19: blanking it lowers the GRU's P(0) by " + f"{100 * found['drop']:.1f} points"), said
+    assert "(5)" not in said and "0 is the true class" in said, said
+    for _ in range(19 - 14):
+        page.keyboard.press("ArrowUp")
+    said = page.locator("#row-info").inner_text()
+    change = found["back"] - found["now"]
+    assert said.startswith(f"row 14 (blanked): restoring it {'raises' if change > 0 else 'lowers'} the GRU's P(0) by {abs(100 * change):.1f} points"), said
+    assert "changes nothing" not in said, said
+    page.locator("#digit").blur()
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
     assert not errors
 
 

@@ -508,13 +508,28 @@
   function describeAt(canvas, t, j) {
     if (canvas.id === "digit") {
       const info = canvas.hw3Digit; if (!info || !info.found) return "";
-      const parts = NAMES.map((name) => {
-        const { drops, final } = info.found[name].importance, drop = drops[t - 1];
-        if (!drop) return `changes nothing for the ${SHORT[name]}`;
-        if (Math.abs(100 * drop) < 0.05) return `barely changes the ${SHORT[name]}'s final class (${final}: under 0.05 points)`;
-        return `${drop > 0 ? "lowers" : "raises"} the ${SHORT[name]}'s final class (${final}) by ${Math.abs(100 * drop).toFixed(1)} points`;
-      });
-      return `row ${t}${t > 28 ? " (appended, blank)" : ""}${state.blanked.includes(t - 1) ? " (blanked)" : ""}: blanking it ${parts[0]} and ${parts[1]}`;
+      const found = info.found, blanked = state.blanked.includes(t - 1);
+      // the class each number is about: the reference the bars measure (the true class, or each network's answer)
+      const whose = (name) => `the ${SHORT[name]}'s P(${found.reference[name]})`;
+      const by = (v) => `by ${Math.abs(100 * v).toFixed(1)} points`;
+      let parts;
+      if (blanked) { // what restoring the row would do: the digit read again with that row back
+        const restored = analysed(baseImage(), { ...experiment(), blanked: state.blanked.filter((r) => r !== t - 1) });
+        parts = NAMES.map((name) => {
+          const k = found.reference[name], now = found[name].probabilities[found.rows - 1][k], back = restored[name].probabilities[restored.rows - 1][k], change = back - now;
+          if (Math.abs(100 * change) < 0.05) return `barely changes ${whose(name)} (under 0.05 points)`;
+          return `${change > 0 ? "raises" : "lowers"} ${whose(name)} ${by(change)} (${pct(now)} to ${pct(back)})`;
+        });
+      } else {
+        parts = NAMES.map((name) => {
+          const drop = found[name].importance.drops[t - 1];
+          if (!drop) return `changes nothing for the ${SHORT[name]}`;
+          if (Math.abs(100 * drop) < 0.05) return `barely changes ${whose(name)} (under 0.05 points)`;
+          return `${drop > 0 ? "lowers" : "raises"} ${whose(name)} ${by(drop)}`;
+        });
+      }
+      const of = found.label !== null ? `${found.label} is the true class` : "each network's answer with no row blanked";
+      return `row ${t}${t > 28 ? " (appended, blank)" : ""}${blanked ? " (blanked)" : ""}: ${blanked ? "restoring" : "blanking"} it ${parts[0]} and ${parts[1]} (${of}; after row ${found.rows})`;
     }
     const info = canvas.hw3Hover; if (!info) return "";
     const value = info.rows[t - 1][j];
