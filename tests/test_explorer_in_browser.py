@@ -1168,7 +1168,7 @@ def test_each_tour_stop_shows_the_chart_of_its_evidence_from_results_json(sized)
     results = _results()
     analysis, configs = results["analysis"], results["configs"]
     expected = {  # stop -> (a series label, its values)
-        1: ("share of images with this row blank", analysis["gru_1x32"]["blank_row_fraction"]),
+        1: ("images with this row blank (left axis)", analysis["gru_1x32"]["blank_row_fraction"]),
         2: ("probe on the GRU's state", analysis["probes_fair"]["gru_1x32"]["test_accuracy"]),
         3: ("GRU, mean of 5 seeds", [analysis["appended_blank_rows_over_seeds"]["gru_1x32"][str(k)] for k in range(9)]),
         4: ("GRU", [100 * (configs["gru_1x32"]["test_accuracy"] - v) for v in analysis["row_occlusion"]["gru_1x32"]]),
@@ -1193,6 +1193,35 @@ def test_each_tour_stop_shows_the_chart_of_its_evidence_from_results_json(sized)
     assert o[-1] == pytest.approx(at_ink["before"], abs=1e-4) and o[0] == pytest.approx(at_ink["at"], abs=1e-4) and o[2] == pytest.approx(at_ink["after"], abs=1e-4)
     page.locator("#tour-end").click()
     assert page.locator("#tour-figure").is_hidden()
+    assert not errors
+
+
+def test_each_tour_charts_legend_is_separate_explains_its_lines_and_the_spread_has_its_own_axis(sized):
+    """No two legend entries overlap and each fits in the chart, at both sizes; every vertical line drawn is
+    named in the legend; stop 1's spread (a standard deviation, not a share) is drawn on its own right axis."""
+    page, errors, size = sized
+    spread = _results()["analysis"]["gru_1x32"]["state_over_time"]["spread_across_images"]
+    for stop in range(1, 6):
+        page.locator(f"[data-stop='{stop}']").click()
+        chart = page.evaluate("() => window.hw3Page.tourChart()")
+        boxes = chart["legend"]
+        assert len(boxes) >= len(chart["series"]), stop
+        for a in range(len(boxes)):
+            assert boxes[a]["x"] >= 0 and boxes[a]["x"] + boxes[a]["w"] <= chart["width"], (stop, size, boxes[a])
+            for b in range(a + 1, len(boxes)):
+                A, B = boxes[a], boxes[b]
+                apart = A["x"] + A["w"] <= B["x"] or B["x"] + B["w"] <= A["x"] or A["y"] + A["h"] <= B["y"] or B["y"] + B["h"] <= A["y"]
+                assert apart, (stop, size, A, B)
+        assert chart["markerLabels"] and chart["markerLabels"][0], (stop, chart["markerLabels"])
+        named = {box["label"] for box in boxes}
+        assert all(label in named for label in chart["markerLabels"] if label), stop
+        if stop == 1:
+            axes = {line["label"]: line["axis"] for line in chart["series"]}
+            assert axes == {"images with this row blank (left axis)": "left", "spread of the GRU's state (right axis)": "right"}, axes
+            assert chart["left"] == {"min": 0, "max": 1} and chart["right"]["min"] == 0
+            assert max(spread) <= chart["right"]["max"] <= 2 * max(spread), chart["right"]
+            assert {"step shown", "this image's first ink row"} <= named
+    page.locator("#tour-end").click()
     assert not errors
 
 

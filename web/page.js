@@ -363,36 +363,61 @@
       : "Bar chart of each class's probability: nothing read yet");
     canvas.title = canvas.getAttribute("aria-label");
   }
-  // A line chart: {width, height, xs (values), xLabel, yLabel, yMax, yTicks, series: [{label, colour, values, dash}],
-  // markers: [{x, colour, dash}]}. x runs over xs evenly; a null value leaves a gap.
+  // A line chart: {width, height, xs (values), xLabel, yLabel, yMax, yTicks, series: [{label, colour, values, dash, axis}],
+  // markers: [{x, colour, dash, label}], right: {min, max, ticks, format, colour} (a second axis, on the right, for
+  // the series whose axis is "right")}. x runs over xs evenly; a null value leaves a gap. The legend names every
+  // series and every labelled marker, laid out entry by entry so that no two overlap (wrapped to new lines).
   function lineChart(canvas, chart) {
-    const { width, height } = chart, g = context(canvas, width, height);
+    const { width } = chart;
+    let height = chart.height, g = context(canvas, width, height);
     const labels = (chart.yTicks || [0, (chart.yMax || 1) / 2, chart.yMax || 1]).map((v) => (chart.yFormat ? chart.yFormat(v) : String(v)));
-    const left = Math.ceil(Math.max(...labels.map((text) => g.measureText(text).width))) + 8, right = width - 8, top = 8 + 16 * Math.ceil(chart.series.length / 2), bottom = height - 30;
+    const right2 = chart.right, rightLabels = right2 ? right2.ticks.map(right2.format) : [];
+    const left = Math.ceil(Math.max(...labels.map((text) => g.measureText(text).width))) + 8;
+    const right = width - (right2 ? Math.ceil(Math.max(...rightLabels.map((text) => g.measureText(text).width))) + 8 : 8);
+    // the legend: series (a line) and labelled markers (a short upright line), entry by entry, wrapped
+    const entries = [...chart.series.map((line) => ({ kind: "series", ...line })), ...(chart.markers || []).filter((m) => m.label).map((m) => ({ kind: "marker", ...m }))];
+    const legend = []; let lx = 4, line = 0;
+    for (const entry of entries) {
+      const w = 20 + Math.ceil(g.measureText(entry.label).width);
+      if (lx > 4 && lx + w > width - 4) { lx = 4; line += 1; }
+      legend.push({ entry, x: lx, y: 4 + 16 * line, w, h: 14 }); lx += w + 14;
+    }
+    if (line > 1) { height += 16 * (line - 1); g = context(canvas, width, height); } // a legend of more than two lines: the chart grows, the plot keeps its height
+    const top = 8 + 16 * (entries.length ? line + 1 : 0), bottom = height - 30;
     const xs = chart.xs, X = (k) => left + (right - left) * k / Math.max(1, xs.length - 1);
     const yMax = chart.yMax || 1, yMin = chart.yMin || 0, Y = (v) => bottom - (bottom - top) * (clamp(v, yMin, yMax) - yMin) / (yMax - yMin);
+    const YR = right2 ? (v) => bottom - (bottom - top) * (clamp(v, right2.min, right2.max) - right2.min) / (right2.max - right2.min) : Y;
     g.strokeStyle = "#ddd"; g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
     for (const v of chart.yTicks || [0, yMax / 2, yMax]) { g.beginPath(); g.moveTo(left, Y(v)); g.lineTo(right, Y(v)); g.stroke(); g.fillText(chart.yFormat ? chart.yFormat(v) : String(v), left - 3, Y(v)); }
-    g.textAlign = "center"; g.textBaseline = "top";
+    if (right2) { g.fillStyle = right2.colour || "#444"; g.textAlign = "left"; right2.ticks.forEach((v, k) => g.fillText(rightLabels[k], right + 4, YR(v))); }
+    g.fillStyle = "#444"; g.textAlign = "center"; g.textBaseline = "top";
     xs.forEach((x, k) => { if (!chart.xTicks || chart.xTicks.includes(x)) g.fillText(String(x), X(k), bottom + 3); });
     g.fillText(chart.xLabel, (left + right) / 2, bottom + 16);
+    const markerStyle = (marker) => { g.strokeStyle = marker.colour; g.lineWidth = marker.width || 1.5; g.setLineDash(marker.dash || []); };
     for (const marker of chart.markers || []) {
       const k = xs.indexOf(marker.x); if (k < 0) continue;
-      g.strokeStyle = marker.colour; g.lineWidth = marker.width || 1.5; g.setLineDash(marker.dash || []);
+      markerStyle(marker);
       g.beginPath(); g.moveTo(X(k), top - 4); g.lineTo(X(k), bottom); g.stroke(); g.setLineDash([]); g.lineWidth = 1;
     }
-    chart.series.forEach((line, m) => {
-      g.strokeStyle = line.colour; g.fillStyle = line.colour; g.lineWidth = line.width || 2; g.setLineDash(line.dash || []);
+    chart.series.forEach((series) => {
+      const y = series.axis === "right" ? YR : Y;
+      g.strokeStyle = series.colour; g.fillStyle = series.colour; g.lineWidth = series.width || 2; g.setLineDash(series.dash || []);
       g.beginPath(); let open = false;
-      line.values.forEach((v, k) => { if (v === null || v === undefined) { open = false; return; } if (open) g.lineTo(X(k), Y(v)); else g.moveTo(X(k), Y(v)); open = true; });
+      series.values.forEach((v, k) => { if (v === null || v === undefined) { open = false; return; } if (open) g.lineTo(X(k), y(v)); else g.moveTo(X(k), y(v)); open = true; });
       g.stroke(); g.setLineDash([]); g.lineWidth = 1;
-      const lx = left + (m % 2) * (right - left) / 2, ly = 4 + 16 * Math.floor(m / 2); // the legend, two to a line
-      g.strokeStyle = line.colour; g.lineWidth = 2; g.setLineDash(line.dash || []); g.beginPath(); g.moveTo(lx, ly + 7); g.lineTo(lx + 16, ly + 7); g.stroke(); g.setLineDash([]); g.lineWidth = 1;
-      g.fillStyle = "#333"; g.textAlign = "left"; g.textBaseline = "top"; g.fillText(line.label, lx + 20, ly);
     });
+    for (const { entry, x, y } of legend) {
+      if (entry.kind === "series") { g.strokeStyle = entry.colour; g.lineWidth = 2; g.setLineDash(entry.dash || []); g.beginPath(); g.moveTo(x, y + 7); g.lineTo(x + 16, y + 7); g.stroke(); }
+      else { markerStyle(entry); g.beginPath(); g.moveTo(x + 8, y); g.lineTo(x + 8, y + 14); g.stroke(); }
+      g.setLineDash([]); g.lineWidth = 1;
+      g.fillStyle = "#333"; g.textAlign = "left"; g.textBaseline = "top"; g.fillText(entry.label, x + 20, y);
+    }
     g.strokeStyle = "#999"; g.strokeRect(left - 0.5, top - 4.5, right - left + 1, bottom - top + 4.5);
-    canvas.hw3Chart = { xs, series: chart.series.map((line) => ({ label: line.label, values: line.values })), markers: (chart.markers || []).map((m) => m.x) };
-    canvas.setAttribute("aria-label", chart.describe || chart.series.map((line) => line.label).join(", "));
+    canvas.hw3Chart = { xs, series: chart.series.map((series) => ({ label: series.label, values: series.values, axis: series.axis || "left" })),
+                        markers: (chart.markers || []).map((m) => m.x), markerLabels: (chart.markers || []).map((m) => m.label || null),
+                        legend: legend.map(({ entry, x, y, w, h }) => ({ label: entry.label, x, y, w, h })), width,
+                        left: { min: yMin, max: yMax }, right: right2 ? { min: right2.min, max: right2.max, ticks: rightLabels } : null };
+    canvas.setAttribute("aria-label", chart.describe || chart.series.map((series) => series.label).join(", "));
   }
 
   // P(true class) (a test image) or P(each network's final answer) (a drawing) after each step, both networks,
@@ -404,7 +429,7 @@
       return { label: `${SHORT[name]}: P(${k})`, colour: COLOURS[name], values: found[name].probabilities.map((p) => p[k]) }; });
     lineChart(canvas, { width: 330, height: 120, xs, xLabel: found.label !== null ? `step (P of the true class, ${found.label})` : "step (P of each network's final answer)",
       yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, xTicks: [1, 10, 20, 28, found.rows], series,
-      markers: [{ x: state.step, colour: "#d62728" }, ...(state.hot && state.hot !== state.step ? [{ x: state.hot, colour: "#000", dash: [3, 2] }] : [])],
+      markers: [{ x: state.step, colour: "#d62728", label: "step shown" }, ...(state.hot && state.hot !== state.step ? [{ x: state.hot, colour: "#000", dash: [3, 2], label: "pointed at" }] : [])],
       describe: `Line chart: ${series.map((line) => `${line.label} at step ${shown}: ${(100 * line.values[shown - 1]).toFixed(0)}%`).join("; ")}` });
   }
 
@@ -733,7 +758,7 @@
   const percentAxis = { yTicks: [0, 0.5, 1], yFormat: (v) => `${Math.round(100 * v)}%` };
   const STOPS = [
     { title: "The first rows", setup: { image: 0, step: 4 }, pictures: [`${GRU} canvas.readout`],
-      text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image: across the test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3 (seed 0; the chart). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
+      text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image: across the test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3 (a standard deviation, mean over units; seed 0; the chart's right axis). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
       now: () => {
         const found = readings(), first = firstInkRow(state.image), blankShare = first > 1 ? series.blank_row_fraction[first - 2] : 0;
         const said1 = first > 1 ? ` On its blank rows the GRU says ${ranges(found.gru_1x32.probabilities.slice(0, first - 1).map((p) => hw3.argmax(p)))}.` : "";
@@ -741,10 +766,10 @@
       },
       chartTitle: "Over the 10,000 test images, by row (GRU seed 0)",
       chart: () => ({ xs: stepsOf(28), xLabel: "row (step)", xTicks: [1, 5, 10, 15, 20, 25, 28], ...percentAxis,
-        series: [{ label: "share of images with this row blank", colour: "#777", values: series.blank_row_fraction },
-                 { label: "spread of the GRU's state across images", colour: COLOURS.gru_1x32, values: series.gru_state_spread }],
-        markers: [{ x: state.step, colour: "#d62728" }, { x: firstInkRow(state.image), colour: "#000", dash: [3, 2] }],
-        describe: "Line chart over the 28 rows: the share of test images whose row is blank, and how much the GRU's state differs across images at each step; red: the step shown, dashed: this image's first ink row" }),
+        series: [{ label: "images with this row blank (left axis)", colour: "#777", values: series.blank_row_fraction },
+                 { label: "spread of the GRU's state (right axis)", colour: COLOURS.gru_1x32, values: series.gru_state_spread, axis: "right" }],
+        right: spreadAxis(), markers: [{ x: state.step, colour: "#d62728", label: "step shown" }, { x: firstInkRow(state.image), colour: "#000", dash: [3, 2], label: "this image's first ink row" }],
+        describe: `Line chart over the 28 rows: the share of test images whose row is blank (left axis, 0 to 100%), and how much the GRU's state differs across images at each step (right axis: the standard deviation over images, mean over units, 0 to ${spreadAxis().max}); red: the step shown, dashed: this image's first ink row` }),
       watch: "Step back and forth over rows 1 to 8 with the step slider at the top, then show the next test image (the button below): the top of every picture stays the same until the ink begins.",
       action: ["Show the next test image", () => { state.image = (state.image + 1) % data.images.length; }] },
     { title: "When the decision is made", setup: { image: 2, step: 16 }, pictures: [`${GRU} canvas.readout`],
@@ -758,7 +783,7 @@
         series: [{ label: "probe on the GRU's state", colour: "#2ca02c", values: series.gru_probe_by_step },
                  { label: "GRU's head", colour: COLOURS.gru_1x32, values: series.gru_head_by_step },
                  { label: "LSTM's head", colour: COLOURS.lstm_1x32, values: series.lstm_head_by_step }],
-        markers: [{ x: 16, colour: "#999", dash: [3, 2] }, { x: state.step, colour: "#d62728" }],
+        markers: [{ x: 16, colour: "#999", dash: [3, 2], label: "step 16 (the text's)" }, { x: state.step, colour: "#d62728", label: "step shown" }],
         describe: "Line chart over the 28 steps: the share of test images a probe on the GRU's state reads right, and the share the GRU's and the LSTM's heads name right; red: the step shown" }),
       watch: "Press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks the step from which the answer stops changing." },
     { title: "What the head reads after the digit", setup: { image: APPENDED_IMAGE, step: 28, appended: 4 }, pictures: [`${GRU} canvas.readout`],
@@ -776,7 +801,7 @@
                  { label: "LSTM, seed 0", colour: COLOURS.lstm_1x32, values: series.lstm_appended },
                  { label: "LSTM, mean of 5 seeds", colour: COLOURS.lstm_1x32, values: series.lstm_appended_mean, dash: [4, 3] },
                  { label: "GRU trained with blank rows", colour: "#2ca02c", values: series.gru_trailing_blanks_appended }],
-        markers: [{ x: state.appended, colour: "#d62728" }],
+        markers: [{ x: state.appended, colour: "#d62728", label: "rows appended now" }],
         describe: "Line chart: test accuracy against the number of blank rows appended, 0 to 8, for the GRU and the LSTM (seed 0 and the mean over five seeds) and a GRU trained with blank rows; red: the rows appended now" }),
       watch: "Step from 28 to 32 (or press Play) and watch the bottom rows of P(class) and of each state: the answer moves on rows that hold no ink." },
     { title: "What a missing row costs", setup: { image: 7, step: 28, blanked: [Math.round(facts.gru_worst_row || 12) - 1] }, pictures: ["#digit"],
@@ -796,7 +821,7 @@
         series: [["GRU", COLOURS.gru_1x32, series.gru_row_occlusion, facts.gru_accuracy], ["LSTM", COLOURS.lstm_1x32, series.lstm_row_occlusion, facts.lstm_accuracy],
                  ["CNN (whole image)", "#555", series.cnn_row_occlusion, facts.cnn_accuracy]]
           .map(([label, colour, values, full]) => ({ label, colour, values: values.map((v) => 100 * (full - v)) })),
-        markers: state.blanked.map((r) => ({ x: r + 1, colour: "#d62728" })),
+        markers: state.blanked.map((r, n) => ({ x: r + 1, colour: "#d62728", label: n ? "" : `row${state.blanked.length > 1 ? "s" : ""} blanked now` })),
         describe: "Line chart over the 28 rows: the points of test accuracy lost when that row alone is blanked, for the GRU, the LSTM and a CNN; red: the rows blanked now" }),
       watch: "The bars beside the digit show, for this image, what blanking each row alone costs each network's probability of the true class, on the page's one scale; outlined, the same on the whole digit. Click rows of the digit to blank or restore them." },
     { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 }, pictures: ["i", "f", "o"].map((key) => `${LSTM} canvas.${key}`), // on a phone, its text above i, f and o
@@ -812,10 +837,14 @@
         return { xs, xLabel: "row − first ink row", xTicks: xs.filter((x) => x % 2 === 0), ...percentAxis, yFormat: (v) => v.toFixed(1),
           series: ["i", "f", "o"].flatMap((key) => [{ label: `${key}, this image`, colour: colours[key], values: gates[key] },
                                                     { label: `${key}, test set`, colour: colours[key], values: mean[key] || [], dash: [4, 3], width: 1.5 }]),
-          markers: [{ x: 0, colour: "#000", dash: [3, 2] }, { x: state.step - firstInkRow(state.image), colour: "#d62728" }],
+          markers: [{ x: 0, colour: "#000", dash: [3, 2], label: "first ink row" }, { x: state.step - firstInkRow(state.image), colour: "#d62728", label: "step shown" }],
           describe: "Line chart: the LSTM's input, forget and output gates, mean over units, by row relative to the first ink row, for this image and over the test set; red: the step shown" }; },
       watch: `Test image 0's ink starts at row ${firstInkRow(0)}: compare the LSTM's i, f and o pictures above and below it, and read the equations below for each gate's job.` },
   ];
+  function spreadAxis() { // the state's spread: a plain number (a standard deviation), on its own axis
+    const max = Math.ceil(10 * Math.max(...series.gru_state_spread)) / 10;
+    return { min: 0, max, ticks: [0, max / 2, max], format: (v) => String(Number(v.toFixed(2))), colour: COLOURS.gru_1x32 };
+  }
   function computedOffsets() { return (computed.lstm_gates_around_first_ink || { offsets: [] }).offsets; }
   function lastInkRow(index) { const p = data.images[index].pixels; for (let r = 27; r >= 0; r--) if (p.slice(r * 28, r * 28 + 28).some((v) => v)) return r + 1; return 28; }
   function imageGates() { // this image's LSTM gates, mean over units, at the chart's offsets from its first ink row
