@@ -1252,6 +1252,23 @@ def test_a_clicked_cell_shows_its_arithmetic_as_hw3_cells_computes_it(browser, t
             assert shown[key] == pytest.approx(float(internals[part][image, step - 1, unit]), abs=1e-5), (image, step, key)
         previous = 0.0 if step == 1 else float(internals["h"][image, step - 2, unit])
         assert shown["hPrev"] == pytest.approx(previous, abs=1e-5)
+        # the cell's diagram: drawn from the same numbers, each node holding and writing its value
+        nodes = page.evaluate(f"""() => Object.fromEntries(Array.from(document.querySelectorAll("{panel} .cell-diagram [data-node]"),
+            (n) => [n.dataset.node, [Number(n.dataset.value), n.dataset.fill, n.textContent]]))""")
+        edges = page.evaluate(f"""() => Object.fromEntries(Array.from(document.querySelectorAll("{panel} .cell-diagram [data-edge]"),
+            (e) => [e.dataset.edge, [Number(e.dataset.value), Number(e.querySelector('path').getAttribute('stroke-width'))]]))""")
+        for key in [k for k in parts if k in "zrifo"] + ["h"]:
+            expected = float(internals[parts[key]][image, step - 1, unit])
+            assert nodes[key][0] == pytest.approx(expected, abs=1e-5), (image, step, key)
+            number = f"{abs(expected):.3f}"
+            assert number in nodes[key][2], (key, nodes[key])
+        for gate in [k for k in parts if k in "zrifo"]:
+            level = round(255 * (1 - shown[gate]))
+            assert nodes[gate][1] == f"rgb({level},{level},{level})", (gate, nodes[gate])  # shaded as in the gate pictures
+            assert edges[f"{gate} input"][0] == pytest.approx(shown[f"{gate}In"] + shown[f"{gate}State"], abs=1e-9)
+        assert nodes["hPrev"][0] == pytest.approx(previous, abs=1e-5)
+        widths = [width for _, width in edges.values()]
+        assert min(widths) >= 1 and max(widths) <= 5 and len(set(widths)) > 2, widths  # widths follow the numbers
         box_text = page.locator(f"{panel} .arithmetic").inner_text()
         assert f"unit {unit + 1}, step {step}" in box_text and f"{abs(shown['h']):.3f}" in box_text, box_text
         assert in_view(page, f"{panel} .arithmetic") or page.locator(f"{panel} .arithmetic").is_visible()
@@ -1266,6 +1283,7 @@ def test_a_clicked_cell_shows_its_arithmetic_as_hw3_cells_computes_it(browser, t
 
 def test_a_focused_cell_shows_its_arithmetic_and_the_arrow_keys_move_it(browser):
     page, errors = browser
+    page.mouse.move(0, 0)  # no picture under the mouse (the page scrolls under it when the canvas is focused)
     page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
     canvas = page.locator("#panels [data-model='gru_1x32'] canvas.h")
     canvas.focus()

@@ -485,6 +485,105 @@
     $("row-info").textContent = row ? describeAt($("digit"), row, 0)
       : "Point at a row for what blanking it does; click it (or Enter) to blank or restore it.";
   }
+  // The clicked unit's cell as a diagram (SVG), drawn from the same numbers as its arithmetic (a: hw3.unitUpdate):
+  // each arrow carries one number, its width and colour that number's size and sign (red positive, blue negative,
+  // as in the state pictures), written beside it; each gate is shaded by its value as in the gate pictures (white 0,
+  // black 1), the candidate and the states by the state pictures' colours. Every node and arrow holds its number in
+  // data-value (for the tests). Returns the SVG's markup.
+  const esc = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  function cellDiagram(a, ink) {
+    const gru = a.cell === "gru", W = 530, H = 250, parts = [];
+    const tone = (v, scale) => { const [r, g, b] = SCALES[scale].rgb(v); return { fill: `rgb(${r},${g},${b})`, ink: 0.299 * r + 0.587 * g + 0.114 * b < 140 ? "#fff" : "#111" }; };
+    const flow = (v, full) => { const x = clamp(Math.abs(v) / full, 0, 1), [r, g, b] = v >= 0 ? [214, 39, 40] : [31, 95, 200];
+      return { colour: `rgba(${r},${g},${b},${(0.35 + 0.65 * x).toFixed(2)})`, width: (1 + 4 * x).toFixed(1) }; };
+    // an arrow along the points, carrying `v` (its number written at `at`, or nowhere when at is null)
+    const arrow = (key, points, v, at, full = 1, label = num(v)) => {
+      const { colour, width } = flow(v, full), d = points.map(([x, y], k) => `${k ? "L" : "M"}${x},${y}`).join(" ");
+      parts.push(`<g class="edge" data-edge="${key}" data-value="${v}"><title>${esc(`${key}: ${num(v)}`)}</title><path d="${d}" fill="none" stroke="${colour}" stroke-width="${width}" marker-end="url(#head-${a.cell})"/>` +
+        (at ? `<text x="${at[0]}" y="${at[1]}" class="edge-number">${esc(label)}</text>` : "") + "</g>");
+    };
+    // a node: a box (a gate or a tanh) or a circle (× or +), shaded by its value
+    const node = (key, x, y, v, scale, title, shape = "box", caption = "") => {
+      const { fill, ink } = tone(v, scale);
+      const body = shape === "box" ? `<rect x="${x - 30}" y="${y - 19}" width="60" height="38" rx="6" fill="${fill}" stroke="#1f5f8b"/>`
+        : `<circle cx="${x}" cy="${y}" r="15" fill="${fill}" stroke="#1f5f8b"/>`;
+      parts.push(`<g class="node" data-node="${key}" data-value="${v}" data-fill="${fill}"><title>${esc(`${title} = ${num(v)}`)}</title>${body}` +
+        `<text x="${x}" y="${y - (shape === "box" ? 4 : 0)}" fill="${ink}" class="node-name">${title}</text>` +
+        (shape === "box" ? `<text x="${x}" y="${y + 11}" fill="${ink}" class="node-value">${num(v)}</text>` : "") +
+        (caption ? `<text x="${x}" y="${y + (shape === "box" ? 32 : 27)}" class="node-caption">${esc(caption)}</text>` : "") + "</g>");
+    };
+    const bus = (x, y, label) => parts.push(`<g class="bus"><rect x="${x - 130}" y="${y - 14}" width="260" height="24" rx="12" fill="#eef3f8" stroke="#888"/><text x="${x}" y="${y + 3}" class="node-caption">${esc(label)}</text></g>`);
+    const port = (key, x, y, label, v, scale) => { // an input or an output: its name and number
+      const { fill, ink } = tone(v, scale);
+      parts.push(`<g class="node" data-node="${key}" data-value="${v}" data-fill="${fill}"><title>${esc(`${label} = ${num(v)}`)}</title>` +
+        `<rect x="${x - 40}" y="${y - 15}" width="80" height="30" rx="15" fill="${fill}" stroke="#888"/>` +
+        `<text x="${x}" y="${y - 3}" fill="${ink}" class="node-name">${label}</text><text x="${x}" y="${y + 10}" fill="${ink}" class="node-value">${num(v)}</text></g>`);
+    };
+    if (gru) {
+      const zh = a.z * a.hPrev, cand = (1 - a.z) * a.candidate, pre = { z: a.zIn + a.zState, r: a.rIn + a.rState, c: a.candidateIn + a.r * a.candidateState };
+      // the state's path along the top: h(t-1) -> × z -> + -> h(t)
+      arrow("hPrev→×z", [[85, 40], [183, 40]], a.hPrev, [135, 32]);
+      arrow("z·hPrev→+", [[215, 40], [403, 40]], zh, [300, 32]);
+      arrow("+→h", [[435, 40], [436, 40]], a.h, null);
+      // the gates' inputs: x(t) and h(t-1), summed inside σ or tanh (the number written is that sum)
+      arrow("hPrev→gates", [[45, 55], [45, 226], [118, 226]], a.hPrev, null);
+      arrow("z input", [[150, 214], [150, 185], [130, 185], [130, 142]], pre.z, [108, 180], 3);
+      arrow("r input", [[200, 214], [220, 142]], pre.r, [232, 190], 3);
+      arrow("h̃ input", [[250, 214], [330, 214], [330, 142]], pre.c, [352, 190], 3);
+      arrow("r→h̃", [[250, 121], [298, 121]], a.r, [275, 113]);
+      arrow("z→×z", [[130, 100], [130, 75], [187, 50]], a.z, [108, 84]);
+      arrow("1−z→×", [[160, 104], [311, 80]], 1 - a.z, [232, 84], 1, `1−z ${num(1 - a.z)}`);
+      arrow("h̃→×", [[330, 100], [330, 96]], a.candidate, null);
+      arrow("(1−z)·h̃→+", [[341, 68], [407, 51]], cand, [392, 72]);
+      port("hPrev", 45, 40, "h(t−1)", a.hPrev, "state");
+      bus(200, 228, `x(t) = row ${a.t} (${ink} ink pixels), and h(t−1)`);
+      node("×z", 200, 40, zh, "state", "×", "circle");
+      node("+", 420, 40, a.h, "state", "+", "circle");
+      node("(1−z)×", 330, 80, cand, "state", "×", "circle");
+      node("z", 130, 121, a.z, "gate", "σ: z", "box", "update");
+      node("r", 220, 121, a.r, "gate", "σ: r", "box", "reset");
+      node("candidate", 330, 121, a.candidate, "state", "tanh: h̃", "box", "candidate");
+      port("h", 478, 40, "h(t)", a.h, "state");
+    } else {
+      const fc = a.f * a.cPrev, ig = a.i * a.g, tc = Math.tanh(a.c);
+      // the cell state's path along the top: c(t-1) -> × f -> + -> c(t); then tanh, × o -> h(t)
+      arrow("cPrev→×f", [[85, 40], [153, 40]], a.cPrev, [120, 32], 3);
+      arrow("f·cPrev→+", [[185, 40], [283, 40]], fc, [234, 32], 3);
+      arrow("+→c", [[315, 40], [436, 40]], a.c, [376, 32], 3);
+      arrow("c→tanh", [[476, 55], [476, 78]], a.c, null, 3);
+      arrow("tanh→×o", [[476, 108], [476, 138]], tc, [504, 126]);
+      arrow("×o→h", [[476, 170], [476, 208]], a.h, null);
+      // the gates' inputs: x(t) and h(t-1), summed inside σ or tanh
+      arrow("hPrev→gates", [[45, 207], [45, 226], [150, 226]], a.hPrev, null);
+      arrow("f input", [[170, 214], [170, 150]], a.fIn + a.fState, [150, 190], 3);
+      arrow("i input", [[230, 214], [240, 150]], a.iIn + a.iState, [220, 190], 3);
+      arrow("g input", [[290, 214], [310, 150]], a.gIn + a.gState, [290, 180], 3);
+      arrow("o input", [[340, 214], [380, 150]], a.oIn + a.oState, [378, 190], 3);
+      arrow("f→×f", [[170, 112], [170, 57]], a.f, [150, 84]);
+      arrow("i→×", [[245, 112], [264, 93]], a.i, [232, 96]);
+      arrow("g→×", [[305, 112], [286, 93]], a.g, [318, 96]);
+      arrow("i·g→+", [[283, 66], [294, 55]], ig, [316, 64], 3);
+      arrow("o→×o", [[410, 131], [460, 150]], a.o, [432, 130]);
+      port("cPrev", 45, 40, "c(t−1)", a.cPrev, "cell");
+      port("hPrev", 45, 190, "h(t−1)", a.hPrev, "state");
+      bus(270, 228, `x(t) = row ${a.t} (${ink} ink pixels), and h(t−1)`);
+      node("×f", 170, 40, fc, "cell", "×", "circle");
+      node("+", 300, 40, a.c, "cell", "+", "circle");
+      node("i×g", 275, 80, ig, "cell", "×", "circle");
+      node("tanh(c)", 476, 93, tc, "state", "tanh", "circle");
+      node("×o", 476, 155, a.h, "state", "×", "circle");
+      node("f", 170, 131, a.f, "gate", "σ: f", "box", "forget");
+      node("i", 240, 131, a.i, "gate", "σ: i", "box", "input");
+      node("g", 310, 131, a.g, "state", "tanh: g", "box", "candidate");
+      node("o", 380, 131, a.o, "gate", "σ: o", "box", "output");
+      port("c", 478, 40, "c(t)", a.c, "cell");
+      port("h", 476, 226, "h(t)", a.h, "state");
+    }
+    return `<svg class="cell-diagram" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(`${a.cell === "gru" ? "GRU" : "LSTM"} cell, unit ${a.j + 1} at step ${a.t}: ` +
+      (gru ? `z ${num(a.z)}, r ${num(a.r)}, candidate ${num(a.candidate)}, h from ${num(a.hPrev)} to ${num(a.h)}` : `i ${num(a.i)}, f ${num(a.f)}, o ${num(a.o)}, g ${num(a.g)}, c from ${num(a.cPrev)} to ${num(a.c)}, h ${num(a.h)}`))}">` +
+      `<defs><marker id="head-${a.cell}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>` +
+      parts.join("") + "</svg>";
+  }
   // One unit's update at one step, with its numbers, under its network's pictures.
   const num = (v) => `${v < 0 ? "−" : ""}${Math.abs(v).toFixed(3)}`, term = (v) => (v < 0 ? `(${num(v)})` : num(v));
   let shownArithmetic = null;
@@ -492,14 +591,14 @@
     shownArithmetic = null;
     for (const name of NAMES) {
       const box = document.querySelector(`#panels [data-model="${name}"] .arithmetic`), pick = state.pick;
-      if (!found || !pick || pick.name !== name || pick.step > found.rows) { box.hidden = true; box.innerHTML = ""; continue; }
+      if (!found || !pick || pick.name !== name || pick.step > found.rows) { box.hidden = true; box.innerHTML = ""; box.dataset.html = ""; continue; }
       const a = hw3.unitUpdate(data.models[name], found.input, pick.step, pick.unit), t = pick.step, u = pick.unit + 1;
       shownArithmetic = a;
       const sub = (k) => `<sub>${k}</sub>`, prev = `h${sub("t−1")}`;
       const line = (label, formula, numbers) => `<div>${label} <span class="eq">${formula}</span> = ${numbers}</div>`;
       const gate = (label, g, In, St, v) => line(label, `${g}${sub("t")} = σ(W${sub(g)} x${sub("t")} + b${sub(g)} + U${sub(g)} ${prev}${a.cell === "gru" ? ` + b′${sub(g)}` : ""})`,
         `σ(${num(In)} + ${term(St)}) = σ(${num(In + St)}) = <b>${num(v)}</b>`);
-      let html = `<div><b>${SHORT[name]} unit ${u}, step ${t}</b> (row ${t} read; ${prev} = ${num(a.hPrev)} is the unit's ${name === "gru_1x32" ? "state" : "output"} after step ${t - 1}` +
+      let html = `<div class="arith-lines"><div><b>${SHORT[name]} unit ${u}, step ${t}</b> (row ${t} read; ${prev} = ${num(a.hPrev)} is the unit's ${name === "gru_1x32" ? "state" : "output"} after step ${t - 1}` +
         `${t === 1 ? ", zero at the start" : ""}). <button type="button">Close</button></div>`;
       if (a.cell === "gru") {
         html += gate("update gate", "z", a.zIn, a.zState, a.z) + gate("reset gate", "r", a.rIn, a.rState, a.r) +
@@ -514,7 +613,12 @@
           line("cell state", `c${sub("t")} = f${sub("t")} ⊙ c${sub("t−1")} + i${sub("t")} ⊙ g${sub("t")}`, `${num(a.f)} × ${term(a.cPrev)} + ${num(a.i)} × ${term(a.g)} = <b>${num(a.c)}</b>`) +
           line("output", `h${sub("t")} = o${sub("t")} ⊙ tanh(c${sub("t")})`, `${num(a.o)} × tanh(${num(a.c)}) = ${num(a.o)} × ${term(Math.tanh(a.c))} = <b>${num(a.h)}</b>`);
       }
-      box.innerHTML = html; box.hidden = false;
+      html += `</div><figure class="arith-figure">${cellDiagram(a, found.input.subarray((t - 1) * 28, t * 28).reduce((n, v) => n + (v > 0), 0))}<figcaption class="note">The same numbers as a picture: each arrow's width and colour is the number it carries ` +
+        "(red positive, blue negative); a gate is shaded by its value (white 0, black 1), as in the gate pictures; the states by the state pictures' colours. " +
+        "An arrow into a σ or tanh box carries the sum inside it, the x(t) and h(t−1) parts added.</figcaption></figure>";
+      // rewritten only when it changes: a focused Close button stays (Tab from the pictures lands on it and stays)
+      if (box.dataset.html !== html) { box.innerHTML = html; box.dataset.html = html; }
+      box.hidden = false;
     }
   }
 
