@@ -595,6 +595,52 @@ def test_during_three_seconds_of_play_the_live_region_changes_at_most_four_times
     assert not errors
 
 
+def test_during_play_in_the_tour_its_sentence_is_not_announced_and_is_said_once_play_stops(browser):
+    """Stop 2's sentence on its image is rewritten at every step; screen readers hear it only once the view
+    rests (its own live region, silent during Play), not 14 times in 4 s."""
+    page, errors = browser
+    page.locator("[data-stop='2']").click()
+    assert page.locator("#tour-now").get_attribute("aria-live") is None
+    page.wait_for_timeout(1000)
+    assert page.locator("#tour-live").inner_text() == page.locator("#tour-now").inner_text()
+    page.evaluate("""() => { window.tourSaid = []; new MutationObserver(() => window.tourSaid.push(document.getElementById('tour-live').textContent))
+        .observe(document.getElementById('tour-live'), {childList: true, characterData: true, subtree: true}); }""")
+    page.locator("#play").click()
+    page.wait_for_timeout(3000)
+    said, step = page.evaluate("() => [window.tourSaid.filter(Boolean), window.hw3Page.state.step]")
+    assert step >= 8 and said == [], said
+    page.locator("#play").click()  # pause
+    page.wait_for_timeout(1000)
+    said = page.evaluate("() => window.tourSaid.filter(Boolean)")
+    assert len(said) == 1 and said[0] == page.locator("#tour-now").inner_text() and f"at step {step}" in said[0], said
+    page.locator("#tour-end").click()
+    assert not errors
+
+
+def test_tab_from_a_p_class_picture_keeps_focus_on_the_page_and_the_pictures_take_arrow_keys(browser):
+    """Tab through the GRU's pictures: after P(class), focus goes to the open card's Close button (never to the
+    page body), then on to the LSTM's first picture; the pictures are marked as applications, so that a screen
+    reader in browse mode passes the arrow keys to them."""
+    page, errors = browser
+    page.mouse.move(0, 0)
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    page.locator("#panels [data-model='gru_1x32'] canvas.h").focus()
+    for _ in range(3):  # z, r, P(class)
+        page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('readout')")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.textContent, !!document.activeElement.closest('.arithmetic')]")
+    assert focused == ["BUTTON", "Close", True], focused
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.className, document.activeElement.closest('.model') && document.activeElement.closest('.model').dataset.model]")
+    assert focused == ["CANVAS", "h", "lstm_1x32"], focused
+    roles = page.evaluate("() => Array.from(document.querySelectorAll('canvas[tabindex]'), (c) => c.getAttribute('role'))")
+    assert len(roles) == 1 + 4 + 6 and set(roles) == {"application"}, roles
+    page.locator("#panels [data-model='lstm_1x32'] canvas.h").blur()
+    page.keyboard.press("Escape")
+    assert not errors
+
+
 def test_hovering_or_focusing_a_step_outlines_it_in_every_picture(browser):
     page, errors = browser
     page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")

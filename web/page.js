@@ -445,7 +445,7 @@
       const box = document.createElement("section");
       box.className = "model"; box.dataset.model = name;
       box.innerHTML = `<h3 class="panel-title"></h3><div class="figures">` + canvases.map(([key, title]) =>
-        `<figure><figcaption>${title}</figcaption><canvas class="${key}" tabindex="0" role="img" aria-label="${model.title}: ${title}; arrow keys move the step and the unit"></canvas></figure>`).join("") +
+        `<figure><figcaption>${title}</figcaption><canvas class="${key}" tabindex="0" role="application" aria-roledescription="interactive picture" aria-label="${model.title}: ${title}; arrow keys move the step and the unit"></canvas></figure>`).join("") +
         '</div><div class="arithmetic" hidden></div>';
       root.appendChild(box);
     }
@@ -785,6 +785,7 @@
     drawPictures();
     $("reading").textContent = found ? readingText(found) : (state.source === "drawing" ? state.refused || $("pad-status").textContent || "Draw a digit on the pad." : "");
     if (tour) { $("tour-now").textContent = STOPS[tour.stop].now(); drawTourChart(); }
+    sayTourNow();
     const focused = document.activeElement;  // the keyboard's line says what is under it now, or nothing
     if (focused instanceof HTMLCanvasElement && (focused.hw3Hover || focused.id === "digit")) announceProbe(focused, false); else $("probe").textContent = "";
     $("pad-reading").textContent = found ? `${digitName()[0].toUpperCase()}${digitName().slice(1)}, after row ${found.rows}: ` +
@@ -838,6 +839,15 @@
     spoken = { tops: next.tops, digit: describeDigit() };
   }
 
+  // The stop's sentence on its image, for screen readers: said once the view rests (never during Play, where
+  // it would be rewritten at every step), at most once per 800 ms of quiet.
+  let tourLiveTimer = null;
+  function sayTourNow() {
+    clearTimeout(tourLiveTimer); tourLiveTimer = null;
+    if (!tour) { $("tour-live").textContent = ""; return; }
+    if (timer) return; // playing: said when Play stops
+    tourLiveTimer = setTimeout(() => { tourLiveTimer = null; if (tour && !timer && $("tour-live").textContent !== $("tour-now").textContent) $("tour-live").textContent = $("tour-now").textContent; }, 800);
+  }
   function toggleRow(row) {
     state.blanked = state.blanked.includes(row) ? state.blanked.filter((r) => r !== row) : [...state.blanked, row].sort((a, b) => a - b);
     visitorSet("blanked");
@@ -1156,7 +1166,7 @@
     tapped = null;
   }, true);
   let timer = null;
-  function stopPlay() { if (timer) { clearInterval(timer); timer = null; } $("play").textContent = "Play"; $("play").setAttribute("aria-pressed", "false"); }
+  function stopPlay() { if (timer) { clearInterval(timer); timer = null; sayTourNow(); } $("play").textContent = "Play"; $("play").setAttribute("aria-pressed", "false"); }
   function play() {
     if (timer) { stopPlay(); return; }
     $("play").textContent = "Pause"; $("play").setAttribute("aria-pressed", "true");
