@@ -496,7 +496,7 @@ def test_the_tour_then_a_drawing_gives_the_drawings_own_reading(sized):
     assert "turned off: 2 blank rows appended" in page.locator("#pad-status").inner_text()
     page.locator("#append").focus()
     page.keyboard.press("ArrowRight")
-    assert page.locator("#reading").inner_text().startswith("Reading your drawing, experiment on: 1 blank row appended.")
+    assert page.locator("#reading").inner_text().startswith("Reading your drawing, experiment on (named below).")
     assert page.locator("#experiments-on").inner_text().startswith("Experiment on: 1 blank row appended. Without it: GRU 7 (")
     assert not errors
 
@@ -639,6 +639,20 @@ def test_tab_from_a_p_class_picture_keeps_focus_on_the_page_and_the_pictures_tak
     page.locator("#panels [data-model='lstm_1x32'] canvas.h").blur()
     page.keyboard.press("Escape")
     assert not errors
+
+
+def test_on_a_desktop_the_digit_the_bars_and_the_line_chart_are_in_view_together_with_every_experiment_on(chromium):
+    """1280 x 800, moved, a row blanked and 8 rows appended, the page scrolled to the pictures: the digit, the
+    class bars and the P(true class) chart sit in the sticky column without its own scrolling."""
+    page, errors = _open(chromium, "desktop", "#source=test&image=3&step=36&down=2&right=1&append=8&blank=14")
+    try:
+        page.locator("#panels [data-model='lstm_1x32']").evaluate("(panel) => panel.scrollIntoView({block: 'start'})")
+        for selector in ("#digit", "#bars", "#true-chart", "#reading", "#experiments-on"):
+            assert in_view(page, selector, True), f"{selector} is out of view"
+        assert page.evaluate("() => document.getElementById('view').scrollTop") == 0
+        assert not errors
+    finally:
+        page.context.close()
 
 
 def test_hovering_or_focusing_a_step_outlines_it_in_every_picture(browser):

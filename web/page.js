@@ -242,6 +242,9 @@
     drawCells(g, rows, scale, LEFT, TOP, cell, ROW_PX);
     dimUnread(g, LEFT, width, rows.length, shown, TOP, ROW_PX);
     g.strokeStyle = "#999"; g.strokeRect(LEFT - 0.5, TOP - 0.5, width + 1, rows.length * ROW_PX + 1);
+    g.fillStyle = "rgba(214,39,40,0.55)"; // blanked rows: a red tick at the left edge, as the digit shades them
+    for (const r of state.blanked) if (r < rows.length) g.fillRect(LEFT - 4, TOP + r * ROW_PX, 3, ROW_PX);
+    canvas.hw3Blanked = state.blanked.filter((r) => r < rows.length).map((r) => r + 1);
     if (decision) { g.strokeStyle = "#d62728"; g.setLineDash([3, 2]); g.beginPath(); g.moveTo(LEFT - 4, TOP + (decision - 1) * ROW_PX); g.lineTo(LEFT + width + 3, TOP + (decision - 1) * ROW_PX); g.stroke(); g.setLineDash([]); }
     outlineStep(g, LEFT, width, shown, TOP, ROW_PX, "#d62728", 1.5);
     if (state.hot) outlineStep(g, LEFT, width, state.hot, TOP, ROW_PX, "#000", 2);
@@ -346,7 +349,7 @@
   }
 
   function drawBars(canvas, found, shown) { // P(class) at the step shown (the slider's, or the one pointed at), both networks
-    const width = 330, height = 96, bottom = 18, plot = height - bottom - 8;
+    const width = 330, height = 80, bottom = 18, plot = height - bottom - 8;
     const g = context(canvas, width, height), left = Math.ceil(g.measureText("100%").width) + 6; // the labels fit left of the plot
     g.strokeStyle = "#ccc"; g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
     for (const p of [0, 0.5, 1]) { const y = 8 + plot * (1 - p); g.beginPath(); g.moveTo(left, y); g.lineTo(width - 4, y); g.stroke(); g.fillText(`${p * 100}%`, left - 3, y); }
@@ -423,11 +426,11 @@
   // P(true class) (a test image) or P(each network's final answer) (a drawing) after each step, both networks,
   // the step shown marked: linked to the slider and to the step pointed at.
   function drawTrueChart(canvas, found, shown) {
-    if (!found) { lineChart(canvas, { width: 330, height: 120, xs: [1, 28], xLabel: "step", series: [], describe: "nothing read" }); return; }
+    if (!found) { lineChart(canvas, { width: 330, height: 110, xs: [1, 28], xLabel: "step", series: [], describe: "nothing read" }); return; }
     const xs = Array.from({ length: found.rows }, (_, t) => t + 1);
     const series = NAMES.map((name) => { const k = found.label !== null ? found.label : hw3.argmax(found[name].probabilities[found.rows - 1]);
       return { label: `${SHORT[name]}: P(${k})`, colour: COLOURS[name], values: found[name].probabilities.map((p) => p[k]) }; });
-    lineChart(canvas, { width: 330, height: 120, xs, xLabel: found.label !== null ? `step (P of the true class, ${found.label})` : "step (P of each network's final answer)",
+    lineChart(canvas, { width: 330, height: 110, xs, xLabel: found.label !== null ? `step (P of the true class, ${found.label})` : "step (P of each network's final answer)",
       yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, xTicks: [1, 10, 20, 28, found.rows], series,
       markers: [{ x: state.step, colour: "#d62728", label: "step shown" }, ...(state.hot && state.hot !== state.step ? [{ x: state.hot, colour: "#000", dash: [3, 2], label: "pointed at" }] : [])],
       describe: `Line chart: ${series.map((line) => `${line.label} at step ${shown}: ${(100 * line.values[shown - 1]).toFixed(0)}%`).join("; ")}` });
@@ -717,7 +720,7 @@
 
   // --- Showing the state ---------------------------------------------------------------------------
   function drawPictures() {
-    DIGIT_ROW = narrow.matches ? 7 : 8;
+    DIGIT_ROW = narrow.matches || state.appended > 4 ? 7 : 8; // 7 px a row with many rows appended: the bars and the chart stay in view under it
     const found = readings(), rows = 28 + state.appended;
     drawDigit($("digit"), found, rows, state.step);
     for (const name of NAMES) {
@@ -744,7 +747,7 @@
     }
     const shown = clamp(state.hot || state.step, 1, rows);
     drawBars($("bars"), found, shown);
-    $("bars-title").textContent = `each class's probability after step ${shown}${state.hot && state.hot !== state.step ? " (the step pointed at)" : ""}`;
+    $("bars-title").textContent = `P(class) after step ${shown}${state.hot && state.hot !== state.step ? " (pointed at)" : ""}`;
     drawTrueChart($("true-chart"), found, shown);
     drawArithmetic(found);
     if (describedRow) describeRow(describedRow <= rows ? describedRow : null);
@@ -811,8 +814,9 @@
     const rows = found.rows, on = experimentsOn();
     const final = NAMES.map((name) => `${SHORT[name]}: ${said(answer(found, name, rows))}, decided at step ${found[name].decision}`);
     const now = NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, state.step))}`);
-    return `Reading ${digitName()}, ${on.length ? `experiment on: ${on.join(", ")}` : "no experiment on"}. After row ${rows}: ${final.join("; ")}. ` +
-      `At step ${state.step}: ${now.join(", ")}.` + (state.source === "drawing" ? " The networks always name one of the ten digits, even for a shape that is none: a high percentage does not say it is a digit." : "");
+    return `Reading ${digitName()}, ${on.length ? `experiment on (named below)` : "no experiment on"}. After row ${rows}: ${final.join("; ")}.` +
+      (state.step !== rows ? ` At step ${state.step}: ${now.join(", ")}.` : "") + // at the last step: the same as after the last row
+      (state.source === "drawing" ? " The networks always name one of the ten digits, even for a shape that is none: a high percentage does not say it is a digit." : "");
   }
 
   // The status line under the step control says at once what the networks read at the step shown; the
