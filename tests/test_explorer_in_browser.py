@@ -650,7 +650,36 @@ def test_on_a_desktop_the_digit_the_bars_and_the_line_chart_are_in_view_together
         for selector in ("#digit", "#bars", "#true-chart", "#reading", "#experiments-on"):
             assert in_view(page, selector, True), f"{selector} is out of view"
         assert page.evaluate("() => document.getElementById('view').scrollTop") == 0
+        before = page.locator("#true-chart").bounding_box()["y"]
+        page.locator("#digit").focus()
+        for _ in range(36 - 19):  # the row note on row 19, three lines long: nothing under it moves
+            page.keyboard.press("ArrowUp")
+        assert page.locator("#row-info").inner_text().startswith("row 19:")
+        assert page.locator("#true-chart").bounding_box()["y"] == before and in_view(page, "#true-chart", True)
         assert not errors
+    finally:
+        page.context.close()
+
+
+def test_a_first_visit_opens_at_step_1_asking_for_play_and_the_words_are_explained_where_they_first_appear(chromium):
+    page, errors = _open(chromium, "desktop")  # no link
+    try:
+        assert page.locator("#step-slider").input_value() == "1"
+        assert page.locator("#play-hint").is_visible() and "Press Play" in page.locator("#play-hint").inner_text()
+        intro = page.locator("h1 + p").inner_text()
+        assert "head (two small dense layers" in intro and '"seed 0"' in intro, intro
+        assert "in percentage points" in page.locator("#row-info").inner_text()
+        page.locator("#play").click()
+        assert page.locator("#play-hint").is_hidden()
+        page.locator("#play").click()
+        page.locator("[data-stop='2']").click()
+        assert "linear probe (a plain linear classifier" in page.locator("#tour-body").inner_text()
+        assert not errors
+    finally:
+        page.context.close()
+    page, errors = _open(chromium, "desktop", "#source=test&image=4")  # a link without a step: its last step, no hint
+    try:
+        assert page.locator("#step-slider").input_value() == "28" and page.locator("#play-hint").is_hidden()
     finally:
         page.context.close()
 

@@ -486,7 +486,7 @@
   function describeRow(row) {
     describedRow = row;
     $("row-info").textContent = row ? describeAt($("digit"), row, 0)
-      : "Point at a row for what blanking it does; click it (or Enter) to blank or restore it.";
+      : "Point at a row: what blanking it does, in percentage points; click (or Enter) blanks or restores it.";
   }
   // The clicked unit's cell as a diagram (SVG), drawn from the same numbers as its arithmetic (a: hw3.unitUpdate):
   // each arrow carries one number, its width and colour that number's size and sign (red positive, blue negative,
@@ -747,7 +747,7 @@
     }
     const shown = clamp(state.hot || state.step, 1, rows);
     drawBars($("bars"), found, shown);
-    $("bars-title").textContent = `P(class) after step ${shown}${state.hot && state.hot !== state.step ? " (pointed at)" : ""}`;
+    $("bars-title").textContent = `P(class) at step ${shown}${state.hot && state.hot !== state.step ? " (pointed at)" : ""}`;
     drawTrueChart($("true-chart"), found, shown);
     drawArithmetic(found);
     if (describedRow) describeRow(describedRow <= rows ? describedRow : null);
@@ -793,6 +793,7 @@
     if (focused instanceof HTMLCanvasElement && (focused.hw3Hover || focused.id === "digit")) announceProbe(focused, false); else $("probe").textContent = "";
     $("pad-reading").textContent = found ? `${digitName()[0].toUpperCase()}${digitName().slice(1)}, after row ${found.rows}: ` +
       NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, found.rows))}`).join(", ") + "." : "";
+    if (tour || state.source === "drawing") $("play-hint").hidden = true;
     updateLive(found);
     document.body.dataset.state = JSON.stringify({ ...experiment(), source: state.source, image: state.image, step: state.step });
     writeHash();
@@ -891,7 +892,7 @@
       watch: "Step back and forth over rows 1 to 8 with the step slider at the top, then show the next test image (the button below): the top of every picture stays the same until the ink begins.",
       action: ["Show the next test image", () => { state.image = (state.image + 1) % data.images.length; }] },
     { title: "When the decision is made", setup: { image: 2, step: 16 }, pictures: [`${GRU} canvas.readout`],
-      text: () => `The state knows long before the head says. After row 16 a linear probe reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)} (both seed 0; the chart): trained to answer after row 28 only, the head is often wrong before then, and sometimes confidently wrong. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink (seed 0). Trained to answer after every row, the GRU's head reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16 (lowest and highest of five seeds).`,
+      text: () => `The state knows long before the head says. After row 16 a linear probe (a plain linear classifier trained to read the digit from the state alone) reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)} (both seed 0; the chart): trained to answer after row 28 only, the head is often wrong before then, and sometimes confidently wrong. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink (seed 0). Trained to answer after every row, the GRU's head reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16 (lowest and highest of five seeds).`,
       now: () => {
         const found = readings(), [k] = answer(found, "gru_1x32", state.step), label = data.images[state.image].label;
         return `This image, ${digitName()}, at step ${state.step}: the GRU's head says ${gruSays(found, state.step)}, ${k === label ? "right" : "wrong"}; over the test set the head is right at this step for ${pct(series.gru_head_by_step[state.step - 1])} of the images and the probe for ${pct(series.gru_probe_by_step[state.step - 1])}. Here the answer settles at step ${found.gru_1x32.decision}; its last ink row is ${lastInkRow(state.image)}.`;
@@ -1172,6 +1173,7 @@
   let timer = null;
   function stopPlay() { if (timer) { clearInterval(timer); timer = null; sayTourNow(); } $("play").textContent = "Play"; $("play").setAttribute("aria-pressed", "false"); }
   function play() {
+    $("play-hint").hidden = true;
     if (timer) { stopPlay(); return; }
     $("play").textContent = "Pause"; $("play").setAttribute("aria-pressed", "true");
     if (state.step >= 28 + state.appended) state.step = 1;
@@ -1180,7 +1182,7 @@
     show();
   }
   $("play").addEventListener("click", play);
-  $("step-slider").addEventListener("input", () => { stopPlay(); state.step = Number($("step-slider").value); show(); });
+  $("step-slider").addEventListener("input", () => { stopPlay(); $("play-hint").hidden = true; state.step = Number($("step-slider").value); show(); });
   $("image-slider").max = String(data.images.length - 1);
   $("image-slider").addEventListener("input", () => { state.source = "test"; state.image = Number($("image-slider").value); visitorSet("view"); show(); });
   $("source-test").addEventListener("change", () => { state.source = "test"; visitorSet("view"); show(); });
@@ -1206,7 +1208,9 @@
   setPadStatus("Draw a digit on the pad.");
   makePanels();
   redrawPad();
+  const firstVisit = !location.hash; // no link: the page opens at step 1, asking for Play
   readHash();
+  if (firstVisit) { state.step = 1; $("play-hint").hidden = false; }
   show();
   linkAsAdjusted = location.hash;
   describeRow(null);
