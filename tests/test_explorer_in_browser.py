@@ -684,6 +684,20 @@ def test_a_first_visit_opens_at_step_1_asking_for_play_and_the_words_are_explain
         page.context.close()
 
 
+def test_an_empty_pad_offers_no_row_to_blank_and_blanked_rows_are_marked_in_every_picture(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28&blank=12,13')")
+    marked = page.evaluate("() => Array.from(document.querySelectorAll('#panels canvas'), (c) => c.hw3Blanked)")
+    assert len(marked) == 10 and all(m == [12, 13] for m in marked), marked
+    assert page.locator("#digit").evaluate("(c) => c.hw3Hint") == "click a row to blank it"
+    page.locator("#clear").click()  # the drawing, empty: nothing read
+    assert page.locator("#digit").evaluate("(c) => c.hw3Hint") is None
+    assert page.locator("#experiments-on").inner_text() == "" and page.locator("#row-info").inner_text() == ""
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    assert page.locator("#experiments-on").inner_text().startswith("No experiment on")
+    assert not errors
+
+
 def test_hovering_or_focusing_a_step_outlines_it_in_every_picture(browser):
     page, errors = browser
     page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
@@ -1108,6 +1122,9 @@ def test_units_ordered_by_class_show_each_class_group(browser):
         labels = page.locator(picture).evaluate("(canvas) => canvas.hw3Labels")
         assert labels and all(re.fullmatch(r"\d(-\d)?", label) for label in labels), labels  # a class, or a few narrow groups
         assert {int(k) for label in labels for k in label.split("-")} <= {g[0] for g in groups}, (labels, groups)
+        boxes = page.locator(picture).evaluate("(canvas) => canvas.hw3LabelBoxes")
+        assert all(a[1] + 1 <= b[0] for a, b in zip(boxes, boxes[1:])), (labels, boxes)  # no two labels run together ("6-78-9")
+        assert boxes[0][0] >= 24 - 1 and boxes[-1][1] <= 24 + 96 + 1, boxes
     page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
     assert page.locator("#panels [data-model='gru_1x32'] canvas.h").evaluate("(canvas) => canvas.hw3Groups") is None
     assert not errors

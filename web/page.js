@@ -281,14 +281,21 @@
     canvas.hw3Groups = groups;
     g.strokeStyle = "rgba(0,0,0,0.45)"; // thin lines across the picture, a darker tick under it
     for (const [, from] of groups.slice(1)) { g.beginPath(); g.moveTo(LEFT + from * cell, TOP); g.lineTo(LEFT + from * cell, TOP + rows * ROW_PX + 4); g.stroke(); }
-    let pending = null; // groups not yet labelled: [first class, last class, first column]
-    groups.forEach(([k, from, to], n) => {
-      pending = pending ? [pending[0], k, pending[2]] : [k, k, from];
-      const text = pending[0] === pending[1] ? String(k) : `${pending[0]}-${pending[1]}`;
-      if ((to + 1 - pending[2]) * cell >= g.measureText(text).width + 2 || n === groups.length - 1) {
-        label(text, LEFT + (pending[2] + to + 1) * cell / 2, "center"); pending = null;
-      }
-    });
+    // labels: [first class, last class, first column, last column], each centred on its columns and no wider
+    const text = ([a, b]) => (a === b ? String(a) : `${a}-${b}`), fits = (l) => (l[3] + 1 - l[2]) * cell >= g.measureText(text(l)).width + 2;
+    const labels = [];
+    let pending = null; // groups not yet labelled
+    for (const [k, from, to] of groups) {
+      pending = pending ? [pending[0], k, pending[2], to] : [k, k, from, to];
+      if (fits(pending)) { labels.push(pending); pending = null; }
+    }
+    if (pending) labels.push(pending);
+    while (labels.length > 1 && !fits(labels[labels.length - 1])) { // the last too narrow: merged into the one before, never over it
+      const last = labels.pop(), before = labels.pop();
+      labels.push([before[0], last[1], before[2], last[3]]);
+    }
+    canvas.hw3LabelBoxes = labels.map((l) => { const w = g.measureText(text(l)).width, x = LEFT + (l[2] + l[3] + 1) * cell / 2; return [x - w / 2, x + w / 2]; });
+    for (const l of labels) label(text(l), LEFT + (l[2] + l[3] + 1) * cell / 2, "center");
   }
 
   // The digit being read, and beside it each row's importance for both networks on one fixed scale (the same
@@ -335,7 +342,8 @@
       g.fillStyle = "#444"; g.textAlign = "center"; g.textBaseline = "top";
       g.fillText(SHORT[name], zero, TOP + rows * DIGIT_ROW + 4);
     });
-    g.textAlign = "center"; g.fillText("click a row to blank it", DIGIT_LEFT + width / 2, TOP + rows * DIGIT_ROW + 4);
+    canvas.hw3Hint = found ? "click a row to blank it" : null; // nothing read: nothing to blank
+    if (found) { g.textAlign = "center"; g.fillText(canvas.hw3Hint, DIGIT_LEFT + width / 2, TOP + rows * DIGIT_ROW + 4); }
     canvas.hw3Digit = { rows, found };
     // A network whose bars are all under 2 px is said in words: no row matters much to it.
     const flat = found ? NAMES.filter((name) => Math.max(...found[name].importance.drops.map((d) => Math.abs(px(d)))) < 2) : [];
@@ -485,7 +493,8 @@
   let describedRow = null;
   function describeRow(row) {
     describedRow = row;
-    $("row-info").textContent = row ? describeAt($("digit"), row, 0)
+    const read = $("digit").hw3Digit && $("digit").hw3Digit.found;
+    $("row-info").textContent = row ? describeAt($("digit"), row, 0) : !read && $("digit").hw3Digit ? ""
       : "Point at a row: what blanking it does, in percentage points; click (or Enter) blanks or restores it.";
   }
   // The clicked unit's cell as a diagram (SVG), drawn from the same numbers as its arithmetic (a: hw3.unitUpdate):
@@ -750,7 +759,7 @@
     $("bars-title").textContent = `P(class) at step ${shown}${state.hot && state.hot !== state.step ? " (pointed at)" : ""}`;
     drawTrueChart($("true-chart"), found, shown);
     drawArithmetic(found);
-    if (describedRow) describeRow(describedRow <= rows ? describedRow : null);
+    describeRow(describedRow && describedRow <= rows ? describedRow : null);
     $("status-line").textContent = liveText(found, false, shown).text;
   }
 
@@ -778,7 +787,7 @@
     $("blank-list").textContent = state.blanked.length ? state.blanked.map((r) => r + 1).join(", ") : "none";
     const on = experimentsOn();
     const without = found && found.plain ? ` Without it: ${NAMES.map((name) => `${SHORT[name]} ${said(answer(found.plain, name, found.plain.rows))}`).join(", ")}.` : "";
-    $("experiments-on").textContent = on.length ? `Experiment on: ${on.join("; ")}.${without}` : "No experiment on: the digit as it is.";
+    $("experiments-on").textContent = !found ? "" : on.length ? `Experiment on: ${on.join("; ")}.${without}` : "No experiment on: the digit as it is.";
     $("experiments-on").className = on.length ? "" : "none";
     $("why").textContent = whyText();
     $("why").hidden = !$("why").textContent;
