@@ -942,6 +942,10 @@ def test_on_a_phone_the_reading_is_next_to_the_pad(chromium):
         assert "Your drawing, after row 28: GRU 7 (" in near.inner_text() and "LSTM" in near.inner_text()
         assert in_view(page, "#pad") and in_view(page, "#pad-reading")
         assert near.bounding_box()["y"] - page.locator("#pad").bounding_box()["y"] < 400
+        # beside it, the 28 x 28 digit as the networks read it, in view with the pad
+        assert in_view(page, "#pad-thumb") and page.locator("#pad-thumb").bounding_box()["width"] == 84 + 2  # 3 px a pixel, and its border
+        ink = page.evaluate("() => [document.getElementById('pad-thumb').hw3Ink, window.hw3Page.readings().input.reduce((n, v) => n + (v > 0), 0)]")
+        assert ink[0] == ink[1] > 0, ink
     finally:
         page.context.close()
     assert not errors

@@ -800,6 +800,7 @@
     sayTourNow();
     const focused = document.activeElement;  // the keyboard's line says what is under it now, or nothing
     if (focused instanceof HTMLCanvasElement && (focused.hw3Hover || focused.id === "digit")) announceProbe(focused, false); else $("probe").textContent = "";
+    drawThumb(found);
     $("pad-reading").textContent = found ? `${digitName()[0].toUpperCase()}${digitName().slice(1)}, after row ${found.rows}: ` +
       NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, found.rows))}`).join(", ") + "." : "";
     if (tour || state.source === "drawing") $("play-hint").hidden = true;
@@ -807,6 +808,16 @@
     document.body.dataset.state = JSON.stringify({ ...experiment(), source: state.source, image: state.image, step: state.step });
     writeHash();
     if (linkAsAdjusted !== null && location.hash !== linkAsAdjusted) $("url-note").hidden = true; // the note spoke of the link's view, not of this one
+  }
+  // On a phone, beside the pad: the digit as the networks read it (the input, experiments included), 3 px a pixel.
+  function drawThumb(found) {
+    const canvas = $("pad-thumb"), rows = found ? found.rows : 28;
+    canvas.classList.toggle("empty", !found);
+    const g = context(canvas, 84, 3 * rows);
+    g.fillStyle = "#fff"; g.fillRect(0, 0, 84, 3 * rows);
+    g.fillStyle = "#111";
+    if (found) for (let p = 0; p < found.input.length; p++) if (found.input[p] > 0) g.fillRect((p % 28) * 3, Math.floor(p / 28) * 3, 3, 3);
+    canvas.hw3Ink = found ? found.input.reduce((n, v) => n + (v > 0), 0) : 0;
   }
   // Why an experiment changes the reading, in a sentence each.
   function whyText() {
