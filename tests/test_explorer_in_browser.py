@@ -496,7 +496,7 @@ def test_the_tour_then_a_drawing_gives_the_drawings_own_reading(sized):
     assert "turned off: 2 blank rows appended" in page.locator("#pad-status").inner_text()
     page.locator("#append").focus()
     page.keyboard.press("ArrowRight")
-    assert page.locator("#reading").inner_text().startswith("Reading your drawing, experiment on: 1 blank row appended.")
+    assert page.locator("#reading").inner_text().startswith("Reading your drawing, experiment on (named below).")
     assert page.locator("#experiments-on").inner_text().startswith("Experiment on: 1 blank row appended. Without it: GRU 7 (")
     assert not errors
 
@@ -540,6 +540,7 @@ def first_row_blanked_by(page, names: list[str], drop: str) -> tuple:
 
 def what_the_digit_says_about_row(page, image: int, row: int) -> str:
     """What the digit picture says about one row of a test image, reached with the keyboard."""
+    page.locator("#digit").blur()  # a fresh focus starts at the slider's step
     page.evaluate(f"() => window.hw3Page.open('#source=test&image={image}&step=28')")
     page.locator("#digit").focus()
     for _ in range(28 - row):
@@ -553,7 +554,8 @@ def test_a_row_that_raises_the_final_class_is_worded_as_raising_it(browser):
     assert image is not None
     said = what_the_digit_says_about_row(page, image, row)
     short = "GRU" if name == "gru_1x32" else "LSTM"
-    assert said.startswith(f"row {row}:") and f"raises the {short}'s final class" in said and "-" not in said, said
+    label = page.evaluate(f"() => window.HW3_DATA.images[{image}].label")
+    assert said.startswith(f"row {row}:") and f"raises the {short}'s P({label})" in said and "-" not in said, said
     assert not errors
 
 
@@ -590,6 +592,109 @@ def test_during_three_seconds_of_play_the_live_region_changes_at_most_four_times
     assert step >= 8, "Play did not advance"
     assert 2 <= len(changes) <= 4, changes
     assert all(len(text) <= 60 for text in changes), changes  # only what changed: the step, and a network whose answer moved
+    assert not errors
+
+
+def test_during_play_in_the_tour_its_sentence_is_not_announced_and_is_said_once_play_stops(browser):
+    """Stop 2's sentence on its image is rewritten at every step; screen readers hear it only once the view
+    rests (its own live region, silent during Play), not 14 times in 4 s."""
+    page, errors = browser
+    page.locator("[data-stop='2']").click()
+    assert page.locator("#tour-now").get_attribute("aria-live") is None
+    page.wait_for_timeout(1000)
+    assert page.locator("#tour-live").inner_text() == page.locator("#tour-now").inner_text()
+    page.evaluate("""() => { window.tourSaid = []; new MutationObserver(() => window.tourSaid.push(document.getElementById('tour-live').textContent))
+        .observe(document.getElementById('tour-live'), {childList: true, characterData: true, subtree: true}); }""")
+    page.locator("#play").click()
+    page.wait_for_timeout(3000)
+    said, step = page.evaluate("() => [window.tourSaid.filter(Boolean), window.hw3Page.state.step]")
+    assert step >= 8 and said == [], said
+    page.locator("#play").click()  # pause
+    page.wait_for_timeout(1000)
+    said = page.evaluate("() => window.tourSaid.filter(Boolean)")
+    assert len(said) == 1 and said[0] == page.locator("#tour-now").inner_text() and f"at step {step}" in said[0], said
+    page.locator("#tour-end").click()
+    assert not errors
+
+
+def test_tab_from_a_p_class_picture_keeps_focus_on_the_page_and_the_pictures_take_arrow_keys(browser):
+    """Tab through the GRU's pictures: after P(class), focus goes to the open card's Close button (never to the
+    page body), then on to the LSTM's first picture; the pictures are marked as applications, so that a screen
+    reader in browse mode passes the arrow keys to them."""
+    page, errors = browser
+    page.mouse.move(0, 0)
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    page.locator("#panels [data-model='gru_1x32'] canvas.h").focus()
+    for _ in range(3):  # z, r, P(class)
+        page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('readout')")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.textContent, !!document.activeElement.closest('.arithmetic')]")
+    assert focused == ["BUTTON", "Close", True], focused
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.className, document.activeElement.closest('.model') && document.activeElement.closest('.model').dataset.model]")
+    assert focused == ["CANVAS", "h", "lstm_1x32"], focused
+    roles = page.evaluate("() => Array.from(document.querySelectorAll('canvas[tabindex]'), (c) => c.getAttribute('role'))")
+    assert len(roles) == 1 + 4 + 6 and set(roles) == {"application"}, roles
+    page.locator("#panels [data-model='lstm_1x32'] canvas.h").blur()
+    page.keyboard.press("Escape")
+    assert not errors
+
+
+def test_on_a_desktop_the_digit_the_bars_and_the_line_chart_are_in_view_together_with_every_experiment_on(chromium):
+    """1280 x 800, moved, a row blanked and 8 rows appended, the page scrolled to the pictures: the digit, the
+    class bars and the P(true class) chart sit in the sticky column without its own scrolling."""
+    page, errors = _open(chromium, "desktop", "#source=test&image=3&step=36&down=2&right=1&append=8&blank=14")
+    try:
+        page.locator("#panels [data-model='lstm_1x32']").evaluate("(panel) => panel.scrollIntoView({block: 'start'})")
+        for selector in ("#digit", "#bars", "#true-chart", "#reading", "#experiments-on"):
+            assert in_view(page, selector, True), f"{selector} is out of view"
+        assert page.evaluate("() => document.getElementById('view').scrollTop") == 0
+        before = page.locator("#true-chart").bounding_box()["y"]
+        page.locator("#digit").focus()
+        for _ in range(36 - 19):  # the row note on row 19, three lines long: nothing under it moves
+            page.keyboard.press("ArrowUp")
+        assert page.locator("#row-info").inner_text().startswith("row 19:")
+        assert page.locator("#true-chart").bounding_box()["y"] == before and in_view(page, "#true-chart", True)
+        assert not errors
+    finally:
+        page.context.close()
+
+
+def test_a_first_visit_opens_at_step_1_asking_for_play_and_the_words_are_explained_where_they_first_appear(chromium):
+    page, errors = _open(chromium, "desktop")  # no link
+    try:
+        assert page.locator("#step-slider").input_value() == "1"
+        assert page.locator("#play-hint").is_visible() and "Press Play" in page.locator("#play-hint").inner_text()
+        intro = page.locator("h1 + p").inner_text()
+        assert "head (two small dense layers" in intro and '"seed 0"' in intro, intro
+        assert "in percentage points" in page.locator("#row-info").inner_text()
+        page.locator("#play").click()
+        assert page.locator("#play-hint").is_hidden()
+        page.locator("#play").click()
+        page.locator("[data-stop='2']").click()
+        assert "linear probe (a plain linear classifier" in page.locator("#tour-body").inner_text()
+        assert not errors
+    finally:
+        page.context.close()
+    page, errors = _open(chromium, "desktop", "#source=test&image=4")  # a link without a step: its last step, no hint
+    try:
+        assert page.locator("#step-slider").input_value() == "28" and page.locator("#play-hint").is_hidden()
+    finally:
+        page.context.close()
+
+
+def test_an_empty_pad_offers_no_row_to_blank_and_blanked_rows_are_marked_in_every_picture(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28&blank=12,13')")
+    marked = page.evaluate("() => Array.from(document.querySelectorAll('#panels canvas'), (c) => c.hw3Blanked)")
+    assert len(marked) == 10 and all(m == [12, 13] for m in marked), marked
+    assert page.locator("#digit").evaluate("(c) => c.hw3Hint") == "click a row to blank it"
+    page.locator("#clear").click()  # the drawing, empty: nothing read
+    assert page.locator("#digit").evaluate("(c) => c.hw3Hint") is None
+    assert page.locator("#experiments-on").inner_text() == "" and page.locator("#row-info").inner_text() == ""
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    assert page.locator("#experiments-on").inner_text().startswith("No experiment on")
     assert not errors
 
 
@@ -837,6 +942,10 @@ def test_on_a_phone_the_reading_is_next_to_the_pad(chromium):
         assert "Your drawing, after row 28: GRU 7 (" in near.inner_text() and "LSTM" in near.inner_text()
         assert in_view(page, "#pad") and in_view(page, "#pad-reading")
         assert near.bounding_box()["y"] - page.locator("#pad").bounding_box()["y"] < 400
+        # beside it, the 28 x 28 digit as the networks read it, in view with the pad
+        assert in_view(page, "#pad-thumb") and page.locator("#pad-thumb").bounding_box()["width"] == 84 + 2  # 3 px a pixel, and its border
+        ink = page.evaluate("() => [document.getElementById('pad-thumb').hw3Ink, window.hw3Page.readings().input.reduce((n, v) => n + (v > 0), 0)]")
+        assert ink[0] == ink[1] > 0, ink
     finally:
         page.context.close()
     assert not errors
@@ -865,7 +974,35 @@ def test_a_row_that_barely_changes_the_final_class_is_not_worded_as_zero_points(
     image, row, _ = first_row_blanked_by(page, ["gru_1x32"], "d !== 0 && Math.abs(d) < 0.0005")
     assert image is not None
     said = what_the_digit_says_about_row(page, image, row)
-    assert said.startswith(f"row {row}:") and "barely changes the GRU's final class" in said and "0.0 points" not in said, said
+    assert said.startswith(f"row {row}:") and "barely changes the GRU's P(" in said and "0.0 points" not in said, said
+    assert not errors
+
+
+def test_the_row_note_names_the_class_its_number_is_about_and_what_restoring_a_row_does(browser):
+    """Test image 3 (a 0) with row 14 blanked: the GRU names 5, yet the bars and the row note measure P(0);
+    the note on row 19 names P(0) with the bar's number, and on the blanked row 14 says what restoring it does."""
+    page, errors = browser
+    page.locator("#digit").blur()
+    page.evaluate("() => window.hw3Page.open('#source=test&image=3&step=28&blank=14')")
+    found = page.evaluate("""() => { const f = window.hw3Page.readings(), image = Float64Array.from(window.HW3_DATA.images[3].pixels);
+        const back = hw3.softmax(hw3.run(window.HW3_DATA.models.gru_1x32, image).at(-1).logits);
+        return {final: hw3.argmax(f.gru_1x32.probabilities[27]), drop: f.gru_1x32.importance.drops[18],
+                now: f.gru_1x32.probabilities[27][0], back: back[0]}; }""")
+    assert found["final"] == 5  # the GRU's answer is not the class the numbers are about
+    page.locator("#digit").focus()
+    for _ in range(28 - 19):
+        page.keyboard.press("ArrowUp")
+    said = page.locator("#row-info").inner_text()
+    assert said.startswith("row 19: blanking it lowers the GRU's P(0) by " + f"{100 * found['drop']:.1f} points"), said
+    assert "(5)" not in said and "0 is the true class" in said, said
+    for _ in range(19 - 14):
+        page.keyboard.press("ArrowUp")
+    said = page.locator("#row-info").inner_text()
+    change = found["back"] - found["now"]
+    assert said.startswith(f"row 14 (blanked): restoring it {'raises' if change > 0 else 'lowers'} the GRU's P(0) by {abs(100 * change):.1f} points"), said
+    assert "changes nothing" not in said, said
+    page.locator("#digit").blur()
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
     assert not errors
 
 
@@ -989,6 +1126,9 @@ def test_units_ordered_by_class_show_each_class_group(browser):
         labels = page.locator(picture).evaluate("(canvas) => canvas.hw3Labels")
         assert labels and all(re.fullmatch(r"\d(-\d)?", label) for label in labels), labels  # a class, or a few narrow groups
         assert {int(k) for label in labels for k in label.split("-")} <= {g[0] for g in groups}, (labels, groups)
+        boxes = page.locator(picture).evaluate("(canvas) => canvas.hw3LabelBoxes")
+        assert all(a[1] + 1 <= b[0] for a, b in zip(boxes, boxes[1:])), (labels, boxes)  # no two labels run together ("6-78-9")
+        assert boxes[0][0] >= 24 - 1 and boxes[-1][1] <= 24 + 96 + 1, boxes
     page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
     assert page.locator("#panels [data-model='gru_1x32'] canvas.h").evaluate("(canvas) => canvas.hw3Groups") is None
     assert not errors
@@ -1138,7 +1278,7 @@ def test_each_tour_stop_shows_the_chart_of_its_evidence_from_results_json(sized)
     results = _results()
     analysis, configs = results["analysis"], results["configs"]
     expected = {  # stop -> (a series label, its values)
-        1: ("share of images with this row blank", analysis["gru_1x32"]["blank_row_fraction"]),
+        1: ("images with this row blank (left axis)", analysis["gru_1x32"]["blank_row_fraction"]),
         2: ("probe on the GRU's state", analysis["probes_fair"]["gru_1x32"]["test_accuracy"]),
         3: ("GRU, mean of 5 seeds", [analysis["appended_blank_rows_over_seeds"]["gru_1x32"][str(k)] for k in range(9)]),
         4: ("GRU", [100 * (configs["gru_1x32"]["test_accuracy"] - v) for v in analysis["row_occlusion"]["gru_1x32"]]),
@@ -1163,6 +1303,35 @@ def test_each_tour_stop_shows_the_chart_of_its_evidence_from_results_json(sized)
     assert o[-1] == pytest.approx(at_ink["before"], abs=1e-4) and o[0] == pytest.approx(at_ink["at"], abs=1e-4) and o[2] == pytest.approx(at_ink["after"], abs=1e-4)
     page.locator("#tour-end").click()
     assert page.locator("#tour-figure").is_hidden()
+    assert not errors
+
+
+def test_each_tour_charts_legend_is_separate_explains_its_lines_and_the_spread_has_its_own_axis(sized):
+    """No two legend entries overlap and each fits in the chart, at both sizes; every vertical line drawn is
+    named in the legend; stop 1's spread (a standard deviation, not a share) is drawn on its own right axis."""
+    page, errors, size = sized
+    spread = _results()["analysis"]["gru_1x32"]["state_over_time"]["spread_across_images"]
+    for stop in range(1, 6):
+        page.locator(f"[data-stop='{stop}']").click()
+        chart = page.evaluate("() => window.hw3Page.tourChart()")
+        boxes = chart["legend"]
+        assert len(boxes) >= len(chart["series"]), stop
+        for a in range(len(boxes)):
+            assert boxes[a]["x"] >= 0 and boxes[a]["x"] + boxes[a]["w"] <= chart["width"], (stop, size, boxes[a])
+            for b in range(a + 1, len(boxes)):
+                A, B = boxes[a], boxes[b]
+                apart = A["x"] + A["w"] <= B["x"] or B["x"] + B["w"] <= A["x"] or A["y"] + A["h"] <= B["y"] or B["y"] + B["h"] <= A["y"]
+                assert apart, (stop, size, A, B)
+        assert chart["markerLabels"] and chart["markerLabels"][0], (stop, chart["markerLabels"])
+        named = {box["label"] for box in boxes}
+        assert all(label in named for label in chart["markerLabels"] if label), stop
+        if stop == 1:
+            axes = {line["label"]: line["axis"] for line in chart["series"]}
+            assert axes == {"images with this row blank (left axis)": "left", "spread of the GRU's state (right axis)": "right"}, axes
+            assert chart["left"] == {"min": 0, "max": 1} and chart["right"]["min"] == 0
+            assert max(spread) <= chart["right"]["max"] <= 2 * max(spread), chart["right"]
+            assert {"step shown", "this image's first ink row"} <= named
+    page.locator("#tour-end").click()
     assert not errors
 
 
@@ -1193,6 +1362,23 @@ def test_a_clicked_cell_shows_its_arithmetic_as_hw3_cells_computes_it(browser, t
             assert shown[key] == pytest.approx(float(internals[part][image, step - 1, unit]), abs=1e-5), (image, step, key)
         previous = 0.0 if step == 1 else float(internals["h"][image, step - 2, unit])
         assert shown["hPrev"] == pytest.approx(previous, abs=1e-5)
+        # the cell's diagram: drawn from the same numbers, each node holding and writing its value
+        nodes = page.evaluate(f"""() => Object.fromEntries(Array.from(document.querySelectorAll("{panel} .cell-diagram [data-node]"),
+            (n) => [n.dataset.node, [Number(n.dataset.value), n.dataset.fill, n.textContent]]))""")
+        edges = page.evaluate(f"""() => Object.fromEntries(Array.from(document.querySelectorAll("{panel} .cell-diagram [data-edge]"),
+            (e) => [e.dataset.edge, [Number(e.dataset.value), Number(e.querySelector('path').getAttribute('stroke-width'))]]))""")
+        for key in [k for k in parts if k in "zrifo"] + ["h"]:
+            expected = float(internals[parts[key]][image, step - 1, unit])
+            assert nodes[key][0] == pytest.approx(expected, abs=1e-5), (image, step, key)
+            number = f"{abs(expected):.3f}"
+            assert number in nodes[key][2], (key, nodes[key])
+        for gate in [k for k in parts if k in "zrifo"]:
+            level = round(255 * (1 - shown[gate]))
+            assert nodes[gate][1] == f"rgb({level},{level},{level})", (gate, nodes[gate])  # shaded as in the gate pictures
+            assert edges[f"{gate} input"][0] == pytest.approx(shown[f"{gate}In"] + shown[f"{gate}State"], abs=1e-9)
+        assert nodes["hPrev"][0] == pytest.approx(previous, abs=1e-5)
+        widths = [width for _, width in edges.values()]
+        assert min(widths) >= 1 and max(widths) <= 5 and len(set(widths)) > 2, widths  # widths follow the numbers
         box_text = page.locator(f"{panel} .arithmetic").inner_text()
         assert f"unit {unit + 1}, step {step}" in box_text and f"{abs(shown['h']):.3f}" in box_text, box_text
         assert in_view(page, f"{panel} .arithmetic") or page.locator(f"{panel} .arithmetic").is_visible()
@@ -1207,6 +1393,7 @@ def test_a_clicked_cell_shows_its_arithmetic_as_hw3_cells_computes_it(browser, t
 
 def test_a_focused_cell_shows_its_arithmetic_and_the_arrow_keys_move_it(browser):
     page, errors = browser
+    page.mouse.move(0, 0)  # no picture under the mouse (the page scrolls under it when the canvas is focused)
     page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
     canvas = page.locator("#panels [data-model='gru_1x32'] canvas.h")
     canvas.focus()

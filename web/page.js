@@ -242,6 +242,9 @@
     drawCells(g, rows, scale, LEFT, TOP, cell, ROW_PX);
     dimUnread(g, LEFT, width, rows.length, shown, TOP, ROW_PX);
     g.strokeStyle = "#999"; g.strokeRect(LEFT - 0.5, TOP - 0.5, width + 1, rows.length * ROW_PX + 1);
+    g.fillStyle = "rgba(214,39,40,0.55)"; // blanked rows: a red tick at the left edge, as the digit shades them
+    for (const r of state.blanked) if (r < rows.length) g.fillRect(LEFT - 4, TOP + r * ROW_PX, 3, ROW_PX);
+    canvas.hw3Blanked = state.blanked.filter((r) => r < rows.length).map((r) => r + 1);
     if (decision) { g.strokeStyle = "#d62728"; g.setLineDash([3, 2]); g.beginPath(); g.moveTo(LEFT - 4, TOP + (decision - 1) * ROW_PX); g.lineTo(LEFT + width + 3, TOP + (decision - 1) * ROW_PX); g.stroke(); g.setLineDash([]); }
     outlineStep(g, LEFT, width, shown, TOP, ROW_PX, "#d62728", 1.5);
     if (state.hot) outlineStep(g, LEFT, width, state.hot, TOP, ROW_PX, "#000", 2);
@@ -278,14 +281,21 @@
     canvas.hw3Groups = groups;
     g.strokeStyle = "rgba(0,0,0,0.45)"; // thin lines across the picture, a darker tick under it
     for (const [, from] of groups.slice(1)) { g.beginPath(); g.moveTo(LEFT + from * cell, TOP); g.lineTo(LEFT + from * cell, TOP + rows * ROW_PX + 4); g.stroke(); }
-    let pending = null; // groups not yet labelled: [first class, last class, first column]
-    groups.forEach(([k, from, to], n) => {
-      pending = pending ? [pending[0], k, pending[2]] : [k, k, from];
-      const text = pending[0] === pending[1] ? String(k) : `${pending[0]}-${pending[1]}`;
-      if ((to + 1 - pending[2]) * cell >= g.measureText(text).width + 2 || n === groups.length - 1) {
-        label(text, LEFT + (pending[2] + to + 1) * cell / 2, "center"); pending = null;
-      }
-    });
+    // labels: [first class, last class, first column, last column], each centred on its columns and no wider
+    const text = ([a, b]) => (a === b ? String(a) : `${a}-${b}`), fits = (l) => (l[3] + 1 - l[2]) * cell >= g.measureText(text(l)).width + 2;
+    const labels = [];
+    let pending = null; // groups not yet labelled
+    for (const [k, from, to] of groups) {
+      pending = pending ? [pending[0], k, pending[2], to] : [k, k, from, to];
+      if (fits(pending)) { labels.push(pending); pending = null; }
+    }
+    if (pending) labels.push(pending);
+    while (labels.length > 1 && !fits(labels[labels.length - 1])) { // the last too narrow: merged into the one before, never over it
+      const last = labels.pop(), before = labels.pop();
+      labels.push([before[0], last[1], before[2], last[3]]);
+    }
+    canvas.hw3LabelBoxes = labels.map((l) => { const w = g.measureText(text(l)).width, x = LEFT + (l[2] + l[3] + 1) * cell / 2; return [x - w / 2, x + w / 2]; });
+    for (const l of labels) label(text(l), LEFT + (l[2] + l[3] + 1) * cell / 2, "center");
   }
 
   // The digit being read, and beside it each row's importance for both networks on one fixed scale (the same
@@ -332,7 +342,8 @@
       g.fillStyle = "#444"; g.textAlign = "center"; g.textBaseline = "top";
       g.fillText(SHORT[name], zero, TOP + rows * DIGIT_ROW + 4);
     });
-    g.textAlign = "center"; g.fillText("click a row to blank it", DIGIT_LEFT + width / 2, TOP + rows * DIGIT_ROW + 4);
+    canvas.hw3Hint = found ? "click a row to blank it" : null; // nothing read: nothing to blank
+    if (found) { g.textAlign = "center"; g.fillText(canvas.hw3Hint, DIGIT_LEFT + width / 2, TOP + rows * DIGIT_ROW + 4); }
     canvas.hw3Digit = { rows, found };
     // A network whose bars are all under 2 px is said in words: no row matters much to it.
     const flat = found ? NAMES.filter((name) => Math.max(...found[name].importance.drops.map((d) => Math.abs(px(d)))) < 2) : [];
@@ -346,7 +357,7 @@
   }
 
   function drawBars(canvas, found, shown) { // P(class) at the step shown (the slider's, or the one pointed at), both networks
-    const width = 330, height = 96, bottom = 18, plot = height - bottom - 8;
+    const width = 330, height = 80, bottom = 18, plot = height - bottom - 8;
     const g = context(canvas, width, height), left = Math.ceil(g.measureText("100%").width) + 6; // the labels fit left of the plot
     g.strokeStyle = "#ccc"; g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
     for (const p of [0, 0.5, 1]) { const y = 8 + plot * (1 - p); g.beginPath(); g.moveTo(left, y); g.lineTo(width - 4, y); g.stroke(); g.fillText(`${p * 100}%`, left - 3, y); }
@@ -363,48 +374,73 @@
       : "Bar chart of each class's probability: nothing read yet");
     canvas.title = canvas.getAttribute("aria-label");
   }
-  // A line chart: {width, height, xs (values), xLabel, yLabel, yMax, yTicks, series: [{label, colour, values, dash}],
-  // markers: [{x, colour, dash}]}. x runs over xs evenly; a null value leaves a gap.
+  // A line chart: {width, height, xs (values), xLabel, yLabel, yMax, yTicks, series: [{label, colour, values, dash, axis}],
+  // markers: [{x, colour, dash, label}], right: {min, max, ticks, format, colour} (a second axis, on the right, for
+  // the series whose axis is "right")}. x runs over xs evenly; a null value leaves a gap. The legend names every
+  // series and every labelled marker, laid out entry by entry so that no two overlap (wrapped to new lines).
   function lineChart(canvas, chart) {
-    const { width, height } = chart, g = context(canvas, width, height);
+    const { width } = chart;
+    let height = chart.height, g = context(canvas, width, height);
     const labels = (chart.yTicks || [0, (chart.yMax || 1) / 2, chart.yMax || 1]).map((v) => (chart.yFormat ? chart.yFormat(v) : String(v)));
-    const left = Math.ceil(Math.max(...labels.map((text) => g.measureText(text).width))) + 8, right = width - 8, top = 8 + 16 * Math.ceil(chart.series.length / 2), bottom = height - 30;
+    const right2 = chart.right, rightLabels = right2 ? right2.ticks.map(right2.format) : [];
+    const left = Math.ceil(Math.max(...labels.map((text) => g.measureText(text).width))) + 8;
+    const right = width - (right2 ? Math.ceil(Math.max(...rightLabels.map((text) => g.measureText(text).width))) + 8 : 8);
+    // the legend: series (a line) and labelled markers (a short upright line), entry by entry, wrapped
+    const entries = [...chart.series.map((line) => ({ kind: "series", ...line })), ...(chart.markers || []).filter((m) => m.label).map((m) => ({ kind: "marker", ...m }))];
+    const legend = []; let lx = 4, line = 0;
+    for (const entry of entries) {
+      const w = 20 + Math.ceil(g.measureText(entry.label).width);
+      if (lx > 4 && lx + w > width - 4) { lx = 4; line += 1; }
+      legend.push({ entry, x: lx, y: 4 + 16 * line, w, h: 14 }); lx += w + 14;
+    }
+    if (line > 1) { height += 16 * (line - 1); g = context(canvas, width, height); } // a legend of more than two lines: the chart grows, the plot keeps its height
+    const top = 8 + 16 * (entries.length ? line + 1 : 0), bottom = height - 30;
     const xs = chart.xs, X = (k) => left + (right - left) * k / Math.max(1, xs.length - 1);
     const yMax = chart.yMax || 1, yMin = chart.yMin || 0, Y = (v) => bottom - (bottom - top) * (clamp(v, yMin, yMax) - yMin) / (yMax - yMin);
+    const YR = right2 ? (v) => bottom - (bottom - top) * (clamp(v, right2.min, right2.max) - right2.min) / (right2.max - right2.min) : Y;
     g.strokeStyle = "#ddd"; g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
     for (const v of chart.yTicks || [0, yMax / 2, yMax]) { g.beginPath(); g.moveTo(left, Y(v)); g.lineTo(right, Y(v)); g.stroke(); g.fillText(chart.yFormat ? chart.yFormat(v) : String(v), left - 3, Y(v)); }
-    g.textAlign = "center"; g.textBaseline = "top";
+    if (right2) { g.fillStyle = right2.colour || "#444"; g.textAlign = "left"; right2.ticks.forEach((v, k) => g.fillText(rightLabels[k], right + 4, YR(v))); }
+    g.fillStyle = "#444"; g.textAlign = "center"; g.textBaseline = "top";
     xs.forEach((x, k) => { if (!chart.xTicks || chart.xTicks.includes(x)) g.fillText(String(x), X(k), bottom + 3); });
     g.fillText(chart.xLabel, (left + right) / 2, bottom + 16);
+    const markerStyle = (marker) => { g.strokeStyle = marker.colour; g.lineWidth = marker.width || 1.5; g.setLineDash(marker.dash || []); };
     for (const marker of chart.markers || []) {
       const k = xs.indexOf(marker.x); if (k < 0) continue;
-      g.strokeStyle = marker.colour; g.lineWidth = marker.width || 1.5; g.setLineDash(marker.dash || []);
+      markerStyle(marker);
       g.beginPath(); g.moveTo(X(k), top - 4); g.lineTo(X(k), bottom); g.stroke(); g.setLineDash([]); g.lineWidth = 1;
     }
-    chart.series.forEach((line, m) => {
-      g.strokeStyle = line.colour; g.fillStyle = line.colour; g.lineWidth = line.width || 2; g.setLineDash(line.dash || []);
+    chart.series.forEach((series) => {
+      const y = series.axis === "right" ? YR : Y;
+      g.strokeStyle = series.colour; g.fillStyle = series.colour; g.lineWidth = series.width || 2; g.setLineDash(series.dash || []);
       g.beginPath(); let open = false;
-      line.values.forEach((v, k) => { if (v === null || v === undefined) { open = false; return; } if (open) g.lineTo(X(k), Y(v)); else g.moveTo(X(k), Y(v)); open = true; });
+      series.values.forEach((v, k) => { if (v === null || v === undefined) { open = false; return; } if (open) g.lineTo(X(k), y(v)); else g.moveTo(X(k), y(v)); open = true; });
       g.stroke(); g.setLineDash([]); g.lineWidth = 1;
-      const lx = left + (m % 2) * (right - left) / 2, ly = 4 + 16 * Math.floor(m / 2); // the legend, two to a line
-      g.strokeStyle = line.colour; g.lineWidth = 2; g.setLineDash(line.dash || []); g.beginPath(); g.moveTo(lx, ly + 7); g.lineTo(lx + 16, ly + 7); g.stroke(); g.setLineDash([]); g.lineWidth = 1;
-      g.fillStyle = "#333"; g.textAlign = "left"; g.textBaseline = "top"; g.fillText(line.label, lx + 20, ly);
     });
+    for (const { entry, x, y } of legend) {
+      if (entry.kind === "series") { g.strokeStyle = entry.colour; g.lineWidth = 2; g.setLineDash(entry.dash || []); g.beginPath(); g.moveTo(x, y + 7); g.lineTo(x + 16, y + 7); g.stroke(); }
+      else { markerStyle(entry); g.beginPath(); g.moveTo(x + 8, y); g.lineTo(x + 8, y + 14); g.stroke(); }
+      g.setLineDash([]); g.lineWidth = 1;
+      g.fillStyle = "#333"; g.textAlign = "left"; g.textBaseline = "top"; g.fillText(entry.label, x + 20, y);
+    }
     g.strokeStyle = "#999"; g.strokeRect(left - 0.5, top - 4.5, right - left + 1, bottom - top + 4.5);
-    canvas.hw3Chart = { xs, series: chart.series.map((line) => ({ label: line.label, values: line.values })), markers: (chart.markers || []).map((m) => m.x) };
-    canvas.setAttribute("aria-label", chart.describe || chart.series.map((line) => line.label).join(", "));
+    canvas.hw3Chart = { xs, series: chart.series.map((series) => ({ label: series.label, values: series.values, axis: series.axis || "left" })),
+                        markers: (chart.markers || []).map((m) => m.x), markerLabels: (chart.markers || []).map((m) => m.label || null),
+                        legend: legend.map(({ entry, x, y, w, h }) => ({ label: entry.label, x, y, w, h })), width,
+                        left: { min: yMin, max: yMax }, right: right2 ? { min: right2.min, max: right2.max, ticks: rightLabels } : null };
+    canvas.setAttribute("aria-label", chart.describe || chart.series.map((series) => series.label).join(", "));
   }
 
   // P(true class) (a test image) or P(each network's final answer) (a drawing) after each step, both networks,
   // the step shown marked: linked to the slider and to the step pointed at.
   function drawTrueChart(canvas, found, shown) {
-    if (!found) { lineChart(canvas, { width: 330, height: 120, xs: [1, 28], xLabel: "step", series: [], describe: "nothing read" }); return; }
+    if (!found) { lineChart(canvas, { width: 330, height: 110, xs: [1, 28], xLabel: "step", series: [], describe: "nothing read" }); return; }
     const xs = Array.from({ length: found.rows }, (_, t) => t + 1);
     const series = NAMES.map((name) => { const k = found.label !== null ? found.label : hw3.argmax(found[name].probabilities[found.rows - 1]);
       return { label: `${SHORT[name]}: P(${k})`, colour: COLOURS[name], values: found[name].probabilities.map((p) => p[k]) }; });
-    lineChart(canvas, { width: 330, height: 120, xs, xLabel: found.label !== null ? `step (P of the true class, ${found.label})` : "step (P of each network's final answer)",
+    lineChart(canvas, { width: 330, height: 110, xs, xLabel: found.label !== null ? `step (P of the true class, ${found.label})` : "step (P of each network's final answer)",
       yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, xTicks: [1, 10, 20, 28, found.rows], series,
-      markers: [{ x: state.step, colour: "#d62728" }, ...(state.hot && state.hot !== state.step ? [{ x: state.hot, colour: "#000", dash: [3, 2] }] : [])],
+      markers: [{ x: state.step, colour: "#d62728", label: "step shown" }, ...(state.hot && state.hot !== state.step ? [{ x: state.hot, colour: "#000", dash: [3, 2], label: "pointed at" }] : [])],
       describe: `Line chart: ${series.map((line) => `${line.label} at step ${shown}: ${(100 * line.values[shown - 1]).toFixed(0)}%`).join("; ")}` });
   }
 
@@ -420,7 +456,7 @@
       const box = document.createElement("section");
       box.className = "model"; box.dataset.model = name;
       box.innerHTML = `<h3 class="panel-title"></h3><div class="figures">` + canvases.map(([key, title]) =>
-        `<figure><figcaption>${title}</figcaption><canvas class="${key}" tabindex="0" role="img" aria-label="${model.title}: ${title}; arrow keys move the step and the unit"></canvas></figure>`).join("") +
+        `<figure><figcaption>${title}</figcaption><canvas class="${key}" tabindex="0" role="application" aria-roledescription="interactive picture" aria-label="${model.title}: ${title}; arrow keys move the step and the unit"></canvas></figure>`).join("") +
         '</div><div class="arithmetic" hidden></div>';
       root.appendChild(box);
     }
@@ -457,8 +493,108 @@
   let describedRow = null;
   function describeRow(row) {
     describedRow = row;
-    $("row-info").textContent = row ? describeAt($("digit"), row, 0)
-      : "Point at a row for what blanking it does; click it (or Enter) to blank or restore it.";
+    const read = $("digit").hw3Digit && $("digit").hw3Digit.found;
+    $("row-info").textContent = row ? describeAt($("digit"), row, 0) : !read && $("digit").hw3Digit ? ""
+      : "Point at a row: what blanking it does, in percentage points; click (or Enter) blanks or restores it.";
+  }
+  // The clicked unit's cell as a diagram (SVG), drawn from the same numbers as its arithmetic (a: hw3.unitUpdate):
+  // each arrow carries one number, its width and colour that number's size and sign (red positive, blue negative,
+  // as in the state pictures), written beside it; each gate is shaded by its value as in the gate pictures (white 0,
+  // black 1), the candidate and the states by the state pictures' colours. Every node and arrow holds its number in
+  // data-value (for the tests). Returns the SVG's markup.
+  const esc = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  function cellDiagram(a, ink) {
+    const gru = a.cell === "gru", W = 530, H = 250, parts = [];
+    const tone = (v, scale) => { const [r, g, b] = SCALES[scale].rgb(v); return { fill: `rgb(${r},${g},${b})`, ink: 0.299 * r + 0.587 * g + 0.114 * b < 140 ? "#fff" : "#111" }; };
+    const flow = (v, full) => { const x = clamp(Math.abs(v) / full, 0, 1), [r, g, b] = v >= 0 ? [214, 39, 40] : [31, 95, 200];
+      return { colour: `rgba(${r},${g},${b},${(0.35 + 0.65 * x).toFixed(2)})`, width: (1 + 4 * x).toFixed(1) }; };
+    // an arrow along the points, carrying `v` (its number written at `at`, or nowhere when at is null)
+    const arrow = (key, points, v, at, full = 1, label = num(v)) => {
+      const { colour, width } = flow(v, full), d = points.map(([x, y], k) => `${k ? "L" : "M"}${x},${y}`).join(" ");
+      parts.push(`<g class="edge" data-edge="${key}" data-value="${v}"><title>${esc(`${key}: ${num(v)}`)}</title><path d="${d}" fill="none" stroke="${colour}" stroke-width="${width}" marker-end="url(#head-${a.cell})"/>` +
+        (at ? `<text x="${at[0]}" y="${at[1]}" class="edge-number">${esc(label)}</text>` : "") + "</g>");
+    };
+    // a node: a box (a gate or a tanh) or a circle (× or +), shaded by its value
+    const node = (key, x, y, v, scale, title, shape = "box", caption = "") => {
+      const { fill, ink } = tone(v, scale);
+      const body = shape === "box" ? `<rect x="${x - 30}" y="${y - 19}" width="60" height="38" rx="6" fill="${fill}" stroke="#1f5f8b"/>`
+        : `<circle cx="${x}" cy="${y}" r="15" fill="${fill}" stroke="#1f5f8b"/>`;
+      parts.push(`<g class="node" data-node="${key}" data-value="${v}" data-fill="${fill}"><title>${esc(`${title} = ${num(v)}`)}</title>${body}` +
+        `<text x="${x}" y="${y - (shape === "box" ? 4 : 0)}" fill="${ink}" class="node-name">${title}</text>` +
+        (shape === "box" ? `<text x="${x}" y="${y + 11}" fill="${ink}" class="node-value">${num(v)}</text>` : "") +
+        (caption ? `<text x="${x}" y="${y + (shape === "box" ? 32 : 27)}" class="node-caption">${esc(caption)}</text>` : "") + "</g>");
+    };
+    const bus = (x, y, label) => parts.push(`<g class="bus"><rect x="${x - 130}" y="${y - 14}" width="260" height="24" rx="12" fill="#eef3f8" stroke="#888"/><text x="${x}" y="${y + 3}" class="node-caption">${esc(label)}</text></g>`);
+    const port = (key, x, y, label, v, scale) => { // an input or an output: its name and number
+      const { fill, ink } = tone(v, scale);
+      parts.push(`<g class="node" data-node="${key}" data-value="${v}" data-fill="${fill}"><title>${esc(`${label} = ${num(v)}`)}</title>` +
+        `<rect x="${x - 40}" y="${y - 15}" width="80" height="30" rx="15" fill="${fill}" stroke="#888"/>` +
+        `<text x="${x}" y="${y - 3}" fill="${ink}" class="node-name">${label}</text><text x="${x}" y="${y + 10}" fill="${ink}" class="node-value">${num(v)}</text></g>`);
+    };
+    if (gru) {
+      const zh = a.z * a.hPrev, cand = (1 - a.z) * a.candidate, pre = { z: a.zIn + a.zState, r: a.rIn + a.rState, c: a.candidateIn + a.r * a.candidateState };
+      // the state's path along the top: h(t-1) -> × z -> + -> h(t)
+      arrow("hPrev→×z", [[85, 40], [183, 40]], a.hPrev, [135, 32]);
+      arrow("z·hPrev→+", [[215, 40], [403, 40]], zh, [300, 32]);
+      arrow("+→h", [[435, 40], [436, 40]], a.h, null);
+      // the gates' inputs: x(t) and h(t-1), summed inside σ or tanh (the number written is that sum)
+      arrow("hPrev→gates", [[45, 55], [45, 226], [118, 226]], a.hPrev, null);
+      arrow("z input", [[150, 214], [150, 185], [130, 185], [130, 142]], pre.z, [108, 180], 3);
+      arrow("r input", [[200, 214], [220, 142]], pre.r, [232, 190], 3);
+      arrow("h̃ input", [[250, 214], [330, 214], [330, 142]], pre.c, [352, 190], 3);
+      arrow("r→h̃", [[250, 121], [298, 121]], a.r, [275, 113]);
+      arrow("z→×z", [[130, 100], [130, 75], [187, 50]], a.z, [108, 84]);
+      arrow("1−z→×", [[160, 104], [311, 80]], 1 - a.z, [232, 84], 1, `1−z ${num(1 - a.z)}`);
+      arrow("h̃→×", [[330, 100], [330, 96]], a.candidate, null);
+      arrow("(1−z)·h̃→+", [[341, 68], [407, 51]], cand, [392, 72]);
+      port("hPrev", 45, 40, "h(t−1)", a.hPrev, "state");
+      bus(200, 228, `x(t) = row ${a.t} (${ink} ink pixels), and h(t−1)`);
+      node("×z", 200, 40, zh, "state", "×", "circle");
+      node("+", 420, 40, a.h, "state", "+", "circle");
+      node("(1−z)×", 330, 80, cand, "state", "×", "circle");
+      node("z", 130, 121, a.z, "gate", "σ: z", "box", "update");
+      node("r", 220, 121, a.r, "gate", "σ: r", "box", "reset");
+      node("candidate", 330, 121, a.candidate, "state", "tanh: h̃", "box", "candidate");
+      port("h", 478, 40, "h(t)", a.h, "state");
+    } else {
+      const fc = a.f * a.cPrev, ig = a.i * a.g, tc = Math.tanh(a.c);
+      // the cell state's path along the top: c(t-1) -> × f -> + -> c(t); then tanh, × o -> h(t)
+      arrow("cPrev→×f", [[85, 40], [153, 40]], a.cPrev, [120, 32], 3);
+      arrow("f·cPrev→+", [[185, 40], [283, 40]], fc, [234, 32], 3);
+      arrow("+→c", [[315, 40], [436, 40]], a.c, [376, 32], 3);
+      arrow("c→tanh", [[476, 55], [476, 78]], a.c, null, 3);
+      arrow("tanh→×o", [[476, 108], [476, 138]], tc, [504, 126]);
+      arrow("×o→h", [[476, 170], [476, 208]], a.h, null);
+      // the gates' inputs: x(t) and h(t-1), summed inside σ or tanh
+      arrow("hPrev→gates", [[45, 207], [45, 226], [150, 226]], a.hPrev, null);
+      arrow("f input", [[170, 214], [170, 150]], a.fIn + a.fState, [150, 190], 3);
+      arrow("i input", [[230, 214], [240, 150]], a.iIn + a.iState, [220, 190], 3);
+      arrow("g input", [[290, 214], [310, 150]], a.gIn + a.gState, [290, 180], 3);
+      arrow("o input", [[340, 214], [380, 150]], a.oIn + a.oState, [378, 190], 3);
+      arrow("f→×f", [[170, 112], [170, 57]], a.f, [150, 84]);
+      arrow("i→×", [[245, 112], [264, 93]], a.i, [232, 96]);
+      arrow("g→×", [[305, 112], [286, 93]], a.g, [318, 96]);
+      arrow("i·g→+", [[283, 66], [294, 55]], ig, [316, 64], 3);
+      arrow("o→×o", [[410, 131], [460, 150]], a.o, [432, 130]);
+      port("cPrev", 45, 40, "c(t−1)", a.cPrev, "cell");
+      port("hPrev", 45, 190, "h(t−1)", a.hPrev, "state");
+      bus(270, 228, `x(t) = row ${a.t} (${ink} ink pixels), and h(t−1)`);
+      node("×f", 170, 40, fc, "cell", "×", "circle");
+      node("+", 300, 40, a.c, "cell", "+", "circle");
+      node("i×g", 275, 80, ig, "cell", "×", "circle");
+      node("tanh(c)", 476, 93, tc, "state", "tanh", "circle");
+      node("×o", 476, 155, a.h, "state", "×", "circle");
+      node("f", 170, 131, a.f, "gate", "σ: f", "box", "forget");
+      node("i", 240, 131, a.i, "gate", "σ: i", "box", "input");
+      node("g", 310, 131, a.g, "state", "tanh: g", "box", "candidate");
+      node("o", 380, 131, a.o, "gate", "σ: o", "box", "output");
+      port("c", 478, 40, "c(t)", a.c, "cell");
+      port("h", 476, 226, "h(t)", a.h, "state");
+    }
+    return `<svg class="cell-diagram" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(`${a.cell === "gru" ? "GRU" : "LSTM"} cell, unit ${a.j + 1} at step ${a.t}: ` +
+      (gru ? `z ${num(a.z)}, r ${num(a.r)}, candidate ${num(a.candidate)}, h from ${num(a.hPrev)} to ${num(a.h)}` : `i ${num(a.i)}, f ${num(a.f)}, o ${num(a.o)}, g ${num(a.g)}, c from ${num(a.cPrev)} to ${num(a.c)}, h ${num(a.h)}`))}">` +
+      `<defs><marker id="head-${a.cell}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>` +
+      parts.join("") + "</svg>";
   }
   // One unit's update at one step, with its numbers, under its network's pictures.
   const num = (v) => `${v < 0 ? "−" : ""}${Math.abs(v).toFixed(3)}`, term = (v) => (v < 0 ? `(${num(v)})` : num(v));
@@ -467,14 +603,14 @@
     shownArithmetic = null;
     for (const name of NAMES) {
       const box = document.querySelector(`#panels [data-model="${name}"] .arithmetic`), pick = state.pick;
-      if (!found || !pick || pick.name !== name || pick.step > found.rows) { box.hidden = true; box.innerHTML = ""; continue; }
+      if (!found || !pick || pick.name !== name || pick.step > found.rows) { box.hidden = true; box.innerHTML = ""; box.dataset.html = ""; continue; }
       const a = hw3.unitUpdate(data.models[name], found.input, pick.step, pick.unit), t = pick.step, u = pick.unit + 1;
       shownArithmetic = a;
       const sub = (k) => `<sub>${k}</sub>`, prev = `h${sub("t−1")}`;
       const line = (label, formula, numbers) => `<div>${label} <span class="eq">${formula}</span> = ${numbers}</div>`;
       const gate = (label, g, In, St, v) => line(label, `${g}${sub("t")} = σ(W${sub(g)} x${sub("t")} + b${sub(g)} + U${sub(g)} ${prev}${a.cell === "gru" ? ` + b′${sub(g)}` : ""})`,
         `σ(${num(In)} + ${term(St)}) = σ(${num(In + St)}) = <b>${num(v)}</b>`);
-      let html = `<div><b>${SHORT[name]} unit ${u}, step ${t}</b> (row ${t} read; ${prev} = ${num(a.hPrev)} is the unit's ${name === "gru_1x32" ? "state" : "output"} after step ${t - 1}` +
+      let html = `<div class="arith-lines"><div><b>${SHORT[name]} unit ${u}, step ${t}</b> (row ${t} read; ${prev} = ${num(a.hPrev)} is the unit's ${name === "gru_1x32" ? "state" : "output"} after step ${t - 1}` +
         `${t === 1 ? ", zero at the start" : ""}). <button type="button">Close</button></div>`;
       if (a.cell === "gru") {
         html += gate("update gate", "z", a.zIn, a.zState, a.z) + gate("reset gate", "r", a.rIn, a.rState, a.r) +
@@ -489,7 +625,12 @@
           line("cell state", `c${sub("t")} = f${sub("t")} ⊙ c${sub("t−1")} + i${sub("t")} ⊙ g${sub("t")}`, `${num(a.f)} × ${term(a.cPrev)} + ${num(a.i)} × ${term(a.g)} = <b>${num(a.c)}</b>`) +
           line("output", `h${sub("t")} = o${sub("t")} ⊙ tanh(c${sub("t")})`, `${num(a.o)} × tanh(${num(a.c)}) = ${num(a.o)} × ${term(Math.tanh(a.c))} = <b>${num(a.h)}</b>`);
       }
-      box.innerHTML = html; box.hidden = false;
+      html += `</div><figure class="arith-figure">${cellDiagram(a, found.input.subarray((t - 1) * 28, t * 28).reduce((n, v) => n + (v > 0), 0))}<figcaption class="note">The same numbers as a picture: each arrow's width and colour is the number it carries ` +
+        "(red positive, blue negative); a gate is shaded by its value (white 0, black 1), as in the gate pictures; the states by the state pictures' colours. " +
+        "An arrow into a σ or tanh box carries the sum inside it, the x(t) and h(t−1) parts added.</figcaption></figure>";
+      // rewritten only when it changes: a focused Close button stays (Tab from the pictures lands on it and stays)
+      if (box.dataset.html !== html) { box.innerHTML = html; box.dataset.html = html; }
+      box.hidden = false;
     }
   }
 
@@ -508,13 +649,28 @@
   function describeAt(canvas, t, j) {
     if (canvas.id === "digit") {
       const info = canvas.hw3Digit; if (!info || !info.found) return "";
-      const parts = NAMES.map((name) => {
-        const { drops, final } = info.found[name].importance, drop = drops[t - 1];
-        if (!drop) return `changes nothing for the ${SHORT[name]}`;
-        if (Math.abs(100 * drop) < 0.05) return `barely changes the ${SHORT[name]}'s final class (${final}: under 0.05 points)`;
-        return `${drop > 0 ? "lowers" : "raises"} the ${SHORT[name]}'s final class (${final}) by ${Math.abs(100 * drop).toFixed(1)} points`;
-      });
-      return `row ${t}${t > 28 ? " (appended, blank)" : ""}${state.blanked.includes(t - 1) ? " (blanked)" : ""}: blanking it ${parts[0]} and ${parts[1]}`;
+      const found = info.found, blanked = state.blanked.includes(t - 1);
+      // the class each number is about: the reference the bars measure (the true class, or each network's answer)
+      const whose = (name) => `the ${SHORT[name]}'s P(${found.reference[name]})`;
+      const by = (v) => `by ${Math.abs(100 * v).toFixed(1)} points`;
+      let parts;
+      if (blanked) { // what restoring the row would do: the digit read again with that row back
+        const restored = analysed(baseImage(), { ...experiment(), blanked: state.blanked.filter((r) => r !== t - 1) });
+        parts = NAMES.map((name) => {
+          const k = found.reference[name], now = found[name].probabilities[found.rows - 1][k], back = restored[name].probabilities[restored.rows - 1][k], change = back - now;
+          if (Math.abs(100 * change) < 0.05) return `barely changes ${whose(name)} (under 0.05 points)`;
+          return `${change > 0 ? "raises" : "lowers"} ${whose(name)} ${by(change)} (${pct(now)} to ${pct(back)})`;
+        });
+      } else {
+        parts = NAMES.map((name) => {
+          const drop = found[name].importance.drops[t - 1];
+          if (!drop) return `changes nothing for the ${SHORT[name]}`;
+          if (Math.abs(100 * drop) < 0.05) return `barely changes ${whose(name)} (under 0.05 points)`;
+          return `${drop > 0 ? "lowers" : "raises"} ${whose(name)} ${by(drop)}`;
+        });
+      }
+      const of = found.label !== null ? `${found.label} is the true class` : "each network's answer with no row blanked";
+      return `row ${t}${t > 28 ? " (appended, blank)" : ""}${blanked ? " (blanked)" : ""}: ${blanked ? "restoring" : "blanking"} it ${parts[0]} and ${parts[1]} (${of}; after row ${found.rows})`;
     }
     const info = canvas.hw3Hover; if (!info) return "";
     const value = info.rows[t - 1][j];
@@ -573,7 +729,7 @@
 
   // --- Showing the state ---------------------------------------------------------------------------
   function drawPictures() {
-    DIGIT_ROW = narrow.matches ? 7 : 8;
+    DIGIT_ROW = narrow.matches || state.appended > 4 ? 7 : 8; // 7 px a row with many rows appended: the bars and the chart stay in view under it
     const found = readings(), rows = 28 + state.appended;
     drawDigit($("digit"), found, rows, state.step);
     for (const name of NAMES) {
@@ -600,10 +756,10 @@
     }
     const shown = clamp(state.hot || state.step, 1, rows);
     drawBars($("bars"), found, shown);
-    $("bars-title").textContent = `each class's probability after step ${shown}${state.hot && state.hot !== state.step ? " (the step pointed at)" : ""}`;
+    $("bars-title").textContent = `P(class) at step ${shown}${state.hot && state.hot !== state.step ? " (pointed at)" : ""}`;
     drawTrueChart($("true-chart"), found, shown);
     drawArithmetic(found);
-    if (describedRow) describeRow(describedRow <= rows ? describedRow : null);
+    describeRow(describedRow && describedRow <= rows ? describedRow : null);
     $("status-line").textContent = liveText(found, false, shown).text;
   }
 
@@ -631,7 +787,7 @@
     $("blank-list").textContent = state.blanked.length ? state.blanked.map((r) => r + 1).join(", ") : "none";
     const on = experimentsOn();
     const without = found && found.plain ? ` Without it: ${NAMES.map((name) => `${SHORT[name]} ${said(answer(found.plain, name, found.plain.rows))}`).join(", ")}.` : "";
-    $("experiments-on").textContent = on.length ? `Experiment on: ${on.join("; ")}.${without}` : "No experiment on: the digit as it is.";
+    $("experiments-on").textContent = !found ? "" : on.length ? `Experiment on: ${on.join("; ")}.${without}` : "No experiment on: the digit as it is.";
     $("experiments-on").className = on.length ? "" : "none";
     $("why").textContent = whyText();
     $("why").hidden = !$("why").textContent;
@@ -641,14 +797,27 @@
     drawPictures();
     $("reading").textContent = found ? readingText(found) : (state.source === "drawing" ? state.refused || $("pad-status").textContent || "Draw a digit on the pad." : "");
     if (tour) { $("tour-now").textContent = STOPS[tour.stop].now(); drawTourChart(); }
+    sayTourNow();
     const focused = document.activeElement;  // the keyboard's line says what is under it now, or nothing
     if (focused instanceof HTMLCanvasElement && (focused.hw3Hover || focused.id === "digit")) announceProbe(focused, false); else $("probe").textContent = "";
+    drawThumb(found);
     $("pad-reading").textContent = found ? `${digitName()[0].toUpperCase()}${digitName().slice(1)}, after row ${found.rows}: ` +
       NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, found.rows))}`).join(", ") + "." : "";
+    if (tour || state.source === "drawing") $("play-hint").hidden = true;
     updateLive(found);
     document.body.dataset.state = JSON.stringify({ ...experiment(), source: state.source, image: state.image, step: state.step });
     writeHash();
     if (linkAsAdjusted !== null && location.hash !== linkAsAdjusted) $("url-note").hidden = true; // the note spoke of the link's view, not of this one
+  }
+  // On a phone, beside the pad: the digit as the networks read it (the input, experiments included), 3 px a pixel.
+  function drawThumb(found) {
+    const canvas = $("pad-thumb"), rows = found ? found.rows : 28;
+    canvas.classList.toggle("empty", !found);
+    const g = context(canvas, 84, 3 * rows);
+    g.fillStyle = "#fff"; g.fillRect(0, 0, 84, 3 * rows);
+    g.fillStyle = "#111";
+    if (found) for (let p = 0; p < found.input.length; p++) if (found.input[p] > 0) g.fillRect((p % 28) * 3, Math.floor(p / 28) * 3, 3, 3);
+    canvas.hw3Ink = found ? found.input.reduce((n, v) => n + (v > 0), 0) : 0;
   }
   // Why an experiment changes the reading, in a sentence each.
   function whyText() {
@@ -666,8 +835,9 @@
     const rows = found.rows, on = experimentsOn();
     const final = NAMES.map((name) => `${SHORT[name]}: ${said(answer(found, name, rows))}, decided at step ${found[name].decision}`);
     const now = NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, state.step))}`);
-    return `Reading ${digitName()}, ${on.length ? `experiment on: ${on.join(", ")}` : "no experiment on"}. After row ${rows}: ${final.join("; ")}. ` +
-      `At step ${state.step}: ${now.join(", ")}.` + (state.source === "drawing" ? " The networks always name one of the ten digits, even for a shape that is none: a high percentage does not say it is a digit." : "");
+    return `Reading ${digitName()}, ${on.length ? `experiment on (named below)` : "no experiment on"}. After row ${rows}: ${final.join("; ")}.` +
+      (state.step !== rows ? ` At step ${state.step}: ${now.join(", ")}.` : "") + // at the last step: the same as after the last row
+      (state.source === "drawing" ? " The networks always name one of the ten digits, even for a shape that is none: a high percentage does not say it is a digit." : "");
   }
 
   // The status line under the step control says at once what the networks read at the step shown; the
@@ -694,6 +864,15 @@
     spoken = { tops: next.tops, digit: describeDigit() };
   }
 
+  // The stop's sentence on its image, for screen readers: said once the view rests (never during Play, where
+  // it would be rewritten at every step), at most once per 800 ms of quiet.
+  let tourLiveTimer = null;
+  function sayTourNow() {
+    clearTimeout(tourLiveTimer); tourLiveTimer = null;
+    if (!tour) { $("tour-live").textContent = ""; return; }
+    if (timer) return; // playing: said when Play stops
+    tourLiveTimer = setTimeout(() => { tourLiveTimer = null; if (tour && !timer && $("tour-live").textContent !== $("tour-now").textContent) $("tour-live").textContent = $("tour-now").textContent; }, 800);
+  }
   function toggleRow(row) {
     state.blanked = state.blanked.includes(row) ? state.blanked.filter((r) => r !== row) : [...state.blanked, row].sort((a, b) => a - b);
     visitorSet("blanked");
@@ -718,7 +897,7 @@
   const percentAxis = { yTicks: [0, 0.5, 1], yFormat: (v) => `${Math.round(100 * v)}%` };
   const STOPS = [
     { title: "The first rows", setup: { image: 0, step: 4 }, pictures: [`${GRU} canvas.readout`],
-      text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image: across the test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3 (seed 0; the chart). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
+      text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image: across the test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3 (a standard deviation, mean over units; seed 0; the chart's right axis). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
       now: () => {
         const found = readings(), first = firstInkRow(state.image), blankShare = first > 1 ? series.blank_row_fraction[first - 2] : 0;
         const said1 = first > 1 ? ` On its blank rows the GRU says ${ranges(found.gru_1x32.probabilities.slice(0, first - 1).map((p) => hw3.argmax(p)))}.` : "";
@@ -726,14 +905,14 @@
       },
       chartTitle: "Over the 10,000 test images, by row (GRU seed 0)",
       chart: () => ({ xs: stepsOf(28), xLabel: "row (step)", xTicks: [1, 5, 10, 15, 20, 25, 28], ...percentAxis,
-        series: [{ label: "share of images with this row blank", colour: "#777", values: series.blank_row_fraction },
-                 { label: "spread of the GRU's state across images", colour: COLOURS.gru_1x32, values: series.gru_state_spread }],
-        markers: [{ x: state.step, colour: "#d62728" }, { x: firstInkRow(state.image), colour: "#000", dash: [3, 2] }],
-        describe: "Line chart over the 28 rows: the share of test images whose row is blank, and how much the GRU's state differs across images at each step; red: the step shown, dashed: this image's first ink row" }),
+        series: [{ label: "images with this row blank (left axis)", colour: "#777", values: series.blank_row_fraction },
+                 { label: "spread of the GRU's state (right axis)", colour: COLOURS.gru_1x32, values: series.gru_state_spread, axis: "right" }],
+        right: spreadAxis(), markers: [{ x: state.step, colour: "#d62728", label: "step shown" }, { x: firstInkRow(state.image), colour: "#000", dash: [3, 2], label: "this image's first ink row" }],
+        describe: `Line chart over the 28 rows: the share of test images whose row is blank (left axis, 0 to 100%), and how much the GRU's state differs across images at each step (right axis: the standard deviation over images, mean over units, 0 to ${spreadAxis().max}); red: the step shown, dashed: this image's first ink row` }),
       watch: "Step back and forth over rows 1 to 8 with the step slider at the top, then show the next test image (the button below): the top of every picture stays the same until the ink begins.",
       action: ["Show the next test image", () => { state.image = (state.image + 1) % data.images.length; }] },
     { title: "When the decision is made", setup: { image: 2, step: 16 }, pictures: [`${GRU} canvas.readout`],
-      text: () => `The state knows long before the head says. After row 16 a linear probe reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)} (both seed 0; the chart): trained to answer after row 28 only, the head is often wrong before then, and sometimes confidently wrong. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink (seed 0). Trained to answer after every row, the GRU's head reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16 (lowest and highest of five seeds).`,
+      text: () => `The state knows long before the head says. After row 16 a linear probe (a plain linear classifier trained to read the digit from the state alone) reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)} (both seed 0; the chart): trained to answer after row 28 only, the head is often wrong before then, and sometimes confidently wrong. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink (seed 0). Trained to answer after every row, the GRU's head reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16 (lowest and highest of five seeds).`,
       now: () => {
         const found = readings(), [k] = answer(found, "gru_1x32", state.step), label = data.images[state.image].label;
         return `This image, ${digitName()}, at step ${state.step}: the GRU's head says ${gruSays(found, state.step)}, ${k === label ? "right" : "wrong"}; over the test set the head is right at this step for ${pct(series.gru_head_by_step[state.step - 1])} of the images and the probe for ${pct(series.gru_probe_by_step[state.step - 1])}. Here the answer settles at step ${found.gru_1x32.decision}; its last ink row is ${lastInkRow(state.image)}.`;
@@ -743,7 +922,7 @@
         series: [{ label: "probe on the GRU's state", colour: "#2ca02c", values: series.gru_probe_by_step },
                  { label: "GRU's head", colour: COLOURS.gru_1x32, values: series.gru_head_by_step },
                  { label: "LSTM's head", colour: COLOURS.lstm_1x32, values: series.lstm_head_by_step }],
-        markers: [{ x: 16, colour: "#999", dash: [3, 2] }, { x: state.step, colour: "#d62728" }],
+        markers: [{ x: 16, colour: "#999", dash: [3, 2], label: "step 16 (the text's)" }, { x: state.step, colour: "#d62728", label: "step shown" }],
         describe: "Line chart over the 28 steps: the share of test images a probe on the GRU's state reads right, and the share the GRU's and the LSTM's heads name right; red: the step shown" }),
       watch: "Press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks the step from which the answer stops changing." },
     { title: "What the head reads after the digit", setup: { image: APPENDED_IMAGE, step: 28, appended: 4 }, pictures: [`${GRU} canvas.readout`],
@@ -761,7 +940,7 @@
                  { label: "LSTM, seed 0", colour: COLOURS.lstm_1x32, values: series.lstm_appended },
                  { label: "LSTM, mean of 5 seeds", colour: COLOURS.lstm_1x32, values: series.lstm_appended_mean, dash: [4, 3] },
                  { label: "GRU trained with blank rows", colour: "#2ca02c", values: series.gru_trailing_blanks_appended }],
-        markers: [{ x: state.appended, colour: "#d62728" }],
+        markers: [{ x: state.appended, colour: "#d62728", label: "rows appended now" }],
         describe: "Line chart: test accuracy against the number of blank rows appended, 0 to 8, for the GRU and the LSTM (seed 0 and the mean over five seeds) and a GRU trained with blank rows; red: the rows appended now" }),
       watch: "Step from 28 to 32 (or press Play) and watch the bottom rows of P(class) and of each state: the answer moves on rows that hold no ink." },
     { title: "What a missing row costs", setup: { image: 7, step: 28, blanked: [Math.round(facts.gru_worst_row || 12) - 1] }, pictures: ["#digit"],
@@ -781,7 +960,7 @@
         series: [["GRU", COLOURS.gru_1x32, series.gru_row_occlusion, facts.gru_accuracy], ["LSTM", COLOURS.lstm_1x32, series.lstm_row_occlusion, facts.lstm_accuracy],
                  ["CNN (whole image)", "#555", series.cnn_row_occlusion, facts.cnn_accuracy]]
           .map(([label, colour, values, full]) => ({ label, colour, values: values.map((v) => 100 * (full - v)) })),
-        markers: state.blanked.map((r) => ({ x: r + 1, colour: "#d62728" })),
+        markers: state.blanked.map((r, n) => ({ x: r + 1, colour: "#d62728", label: n ? "" : `row${state.blanked.length > 1 ? "s" : ""} blanked now` })),
         describe: "Line chart over the 28 rows: the points of test accuracy lost when that row alone is blanked, for the GRU, the LSTM and a CNN; red: the rows blanked now" }),
       watch: "The bars beside the digit show, for this image, what blanking each row alone costs each network's probability of the true class, on the page's one scale; outlined, the same on the whole digit. Click rows of the digit to blank or restore them." },
     { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 }, pictures: ["i", "f", "o"].map((key) => `${LSTM} canvas.${key}`), // on a phone, its text above i, f and o
@@ -797,10 +976,14 @@
         return { xs, xLabel: "row − first ink row", xTicks: xs.filter((x) => x % 2 === 0), ...percentAxis, yFormat: (v) => v.toFixed(1),
           series: ["i", "f", "o"].flatMap((key) => [{ label: `${key}, this image`, colour: colours[key], values: gates[key] },
                                                     { label: `${key}, test set`, colour: colours[key], values: mean[key] || [], dash: [4, 3], width: 1.5 }]),
-          markers: [{ x: 0, colour: "#000", dash: [3, 2] }, { x: state.step - firstInkRow(state.image), colour: "#d62728" }],
+          markers: [{ x: 0, colour: "#000", dash: [3, 2], label: "first ink row" }, { x: state.step - firstInkRow(state.image), colour: "#d62728", label: "step shown" }],
           describe: "Line chart: the LSTM's input, forget and output gates, mean over units, by row relative to the first ink row, for this image and over the test set; red: the step shown" }; },
       watch: `Test image 0's ink starts at row ${firstInkRow(0)}: compare the LSTM's i, f and o pictures above and below it, and read the equations below for each gate's job.` },
   ];
+  function spreadAxis() { // the state's spread: a plain number (a standard deviation), on its own axis
+    const max = Math.ceil(10 * Math.max(...series.gru_state_spread)) / 10;
+    return { min: 0, max, ticks: [0, max / 2, max], format: (v) => String(Number(v.toFixed(2))), colour: COLOURS.gru_1x32 };
+  }
   function computedOffsets() { return (computed.lstm_gates_around_first_ink || { offsets: [] }).offsets; }
   function lastInkRow(index) { const p = data.images[index].pixels; for (let r = 27; r >= 0; r--) if (p.slice(r * 28, r * 28 + 28).some((v) => v)) return r + 1; return 28; }
   function imageGates() { // this image's LSTM gates, mean over units, at the chart's offsets from its first ink row
@@ -1008,8 +1191,9 @@
     tapped = null;
   }, true);
   let timer = null;
-  function stopPlay() { if (timer) { clearInterval(timer); timer = null; } $("play").textContent = "Play"; $("play").setAttribute("aria-pressed", "false"); }
+  function stopPlay() { if (timer) { clearInterval(timer); timer = null; sayTourNow(); } $("play").textContent = "Play"; $("play").setAttribute("aria-pressed", "false"); }
   function play() {
+    $("play-hint").hidden = true;
     if (timer) { stopPlay(); return; }
     $("play").textContent = "Pause"; $("play").setAttribute("aria-pressed", "true");
     if (state.step >= 28 + state.appended) state.step = 1;
@@ -1018,7 +1202,7 @@
     show();
   }
   $("play").addEventListener("click", play);
-  $("step-slider").addEventListener("input", () => { stopPlay(); state.step = Number($("step-slider").value); show(); });
+  $("step-slider").addEventListener("input", () => { stopPlay(); $("play-hint").hidden = true; state.step = Number($("step-slider").value); show(); });
   $("image-slider").max = String(data.images.length - 1);
   $("image-slider").addEventListener("input", () => { state.source = "test"; state.image = Number($("image-slider").value); visitorSet("view"); show(); });
   $("source-test").addEventListener("change", () => { state.source = "test"; visitorSet("view"); show(); });
@@ -1044,7 +1228,9 @@
   setPadStatus("Draw a digit on the pad.");
   makePanels();
   redrawPad();
+  const firstVisit = !location.hash; // no link: the page opens at step 1, asking for Play
   readHash();
+  if (firstVisit) { state.step = 1; $("play-hint").hidden = false; }
   show();
   linkAsAdjusted = location.hash;
   describeRow(null);
