@@ -58,10 +58,13 @@ def test_make_lab_opens_hw3_notebook_on_the_project_kernel_and_stops():
                f"--IdentityProvider.token={token} --ServerApp.allow_root=True")
     venv = Path(sys.prefix)
     log_path = runtime / "lab.log"
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}  # not a sub-make of `make test`'s
+    environment["JUPYTER_RUNTIME_DIR"] = str(runtime)
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "-o", f"{venv}/installed", f"VENV={venv}", "lab", f"LAB_OPTIONS={options}"],
-            cwd=PROJECT_DIR, env={**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)}, stdout=log,
+            cwd=PROJECT_DIR, env=environment, stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True)
     url, started = f"http://127.0.0.1:{port}", [psutil.Process(process.pid)]
     try:

@@ -17,7 +17,7 @@ tests/test_run_notebooks.py checks both.
 A retrain (`HW3_RETRAIN=1` or `HW3_RETRAIN=name,...`) resumes when interrupted. At its start this
 script takes the runs it asks for out of the run's folder, for `HW3_SEEDS` seeds (the saved models and
 their recipes, their results.json entries, and with `HW3_RETRAIN=1` the analysis cache), records the
-retrain in `models/retrain_in_progress.json`, and runs the notebooks without `HW3_RETRAIN`: they then
+retrain in `retrain_in_progress.json` in the models folder, and runs the notebooks without `HW3_RETRAIN`: they then
 train every missing run and save each one as it finishes (`hw3.training.train_or_load`,
 `hw3.seed_pool.train_seeds`). Started again with the same request, it finds the record and removes
 nothing: every run finished before the stop is reused and only the rest are trained. The record is
