@@ -52,7 +52,13 @@ ENGINE = "hw3"
 # --- papermill, configured: the redraws of a progress line logged too, the kernel over IPC -----------
 
 class _Client(PapermillNotebookClient):
-    """papermill's client, which also logs a display's redraws (`update_display_data`)."""
+    """papermill's client, which also logs a display's redraws (`update_display_data`) and leaves out the
+    plain-text stand-ins of figures, tables and Markdown ("<Figure size 650x330 with 2 Axes>")."""
+
+    def log_output_message(self, output):
+        if set(output.get("data", {})) - {"text/plain"}:
+            return  # a richer output than text: its text/plain is a stand-in
+        super().log_output_message(output)
 
     def process_message(self, msg, *args, **kwargs):
         msg_type = msg.get("msg_type")  # nbclient renames the header's type while it applies an update
@@ -178,6 +184,26 @@ def prepare_retrain(log=print):
     return record
 
 
+def training_estimate(results: dict, names: list[str], settings) -> str:
+    """What the runs about to be retrained took when they were last trained, from their stored
+    `train_seconds`: seed 0 one after the other in the notebook, the other seeds spread over the workers."""
+    first, others, known, asked = 0.0, 0.0, 0, 0
+    for name in names:
+        for seed in settings.seeds:
+            asked += 1
+            entry = results.get("seeds", {}).get(name, {}).get(str(seed))
+            if seed == 0:
+                entry = next((results[section][name] for section in ("configs", "variants", "baselines")
+                              if name in results.get(section, {})), entry)
+            if entry and "train_seconds" in entry:
+                known += 1
+                first, others = (first + entry["train_seconds"], others) if seed == 0 else \
+                    (first, others + entry["train_seconds"] / settings.workers)
+    return (f"about {first / 60:.0f} min of training for seed 0 and {others / 60:.0f} min for the other seeds "
+            f"({settings.workers} workers), from the train_seconds stored when {known} of these {asked} runs were last "
+            "trained: not scaled to this machine's speed, and the analyses add to it (docs/timings.md)")
+
+
 def _remove_runs(settings, log) -> int:
     """Take the runs HW3_RETRAIN asks for out of the run's folder: results entries first, then the files."""
     from hw3.models import ALL_MODEL_NAMES, model_spec  # imports TensorFlow (a few seconds)
@@ -191,6 +217,7 @@ def _remove_runs(settings, log) -> int:
     entries += [f"seeds.{name}.{seed}" for name in names for seed in settings.seeds]
     if settings.results_path.exists():
         results = json.loads(settings.results_path.read_text(encoding="utf-8"))
+        log(training_estimate(results, names, settings))
         for path in entries:
             section, _, key = path.rpartition(".")
             holder = results
