@@ -2,7 +2,7 @@
 #   make homework   install, then run lab_book.ipynb and hw3.ipynb top to bottom (full data): the walkthrough's
 #                   last cell writes answers.md and, when Chromium is installed, answers.pdf; then explorer.html
 #   make test       install, then the unit tests and a smoke run of every notebook cell
-#   make lab        install, then JupyterLab on this environment with hw3.ipynb open (Ctrl-C stops it)
+#   make lab        install, then JupyterLab on this environment with hw3.ipynb open (Ctrl-C twice stops it)
 #   make report     answers.md printed to answers.pdf (make homework does it too)
 #   make explorer   explorer.html, the networks in the browser (make homework does it too)
 VENV ?= .venv
