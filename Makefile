@@ -1,14 +1,15 @@
-# Two commands do everything on a fresh machine with Python 3.11:
+# Three commands do everything on a fresh machine with Python 3.11:
 #   make homework   install, then run lab_book.ipynb and hw3.ipynb top to bottom (full data): the walkthrough's
 #                   last cell writes answers.md and, when Chromium is installed, answers.pdf; then explorer.html
 #   make test       install, then the unit tests and a smoke run of every notebook cell
+#   make lab        install, then JupyterLab on this environment with hw3.ipynb open (Ctrl-C twice stops it)
 #   make report     answers.md printed to answers.pdf (make homework does it too)
 #   make explorer   explorer.html, the networks in the browser (make homework does it too)
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 ONE_THREAD_EACH := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 
-.PHONY: homework test install report explorer mutation
+.PHONY: homework test lab install report explorer mutation
 
 $(VENV)/installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -18,12 +19,19 @@ $(VENV)/installed: requirements.txt
 
 install: $(VENV)/installed
 
+# tools/run_notebooks.py runs them through papermill: a progress bar per notebook (cell n of N, time left),
+# the cells' output and training lines as they come; each notebook is written back only when every cell ran,
+# without papermill's metadata. An interrupted HW3_RETRAIN resumes where it stopped (docs/reproducing.md).
 homework: install
-	$(PYTHON) -m jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=3600 lab_book.ipynb
-	$(PYTHON) -m jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=3600 hw3.ipynb
+	$(PYTHON) tools/run_notebooks.py lab_book.ipynb hw3.ipynb
 	@test -n "$$(command -v chromium || command -v chromium-browser)" || \
 		echo "answers.pdf not printed: Chromium is not installed (apt-get install chromium; then make report)"
 	$(MAKE) explorer
+
+# JupyterLab with hw3.ipynb open, its kernel this environment's Python (the notebooks' kernel "python3"), so
+# the sliders and the drawing pad (ipywidgets, ipycanvas) run. LAB_OPTIONS adds options, e.g. --no-browser.
+lab: install
+	$(PYTHON) -m jupyter lab $(LAB_OPTIONS) hw3.ipynb
 
 # answers.md (written by the notebook) printed to answers.pdf: A4, headless Chromium (apt-get install chromium)
 report: install
