@@ -246,7 +246,7 @@ def test_draw_clear_and_draw_again_never_move_the_pad_and_the_reading_is_in_view
     page, errors, size = sized
     draw(page)
     first = pad_position(page)
-    expect(page.locator("#live")).to_contain_text("GRU 7", timeout=2000)  # the live region speaks at most once a second
+    expect(page.locator("#pad-status")).to_contain_text("GRU 7", timeout=2000)  # the pad's own live line says the reading
     assert "GRU 7" in page.locator("#status-line").inner_text()  # the line on the screen says it at once
     assert in_view(page, "#status-line"), f"{size}: the live reading is out of view"
     if size == "desktop":
@@ -450,7 +450,7 @@ def test_each_tour_stop_resets_the_experiments_sets_its_own_and_shows_its_text(s
             assert found["step"] == step
         assert page.locator("#tour-text").is_visible() and in_view(page, "#tour-title")
         assert page.locator("#tour-title").inner_text().startswith(f"Stop {stop} of 5")
-        body = page.locator("#tour-body").inner_text()
+        body = page.locator("#tour-body").text_content()
         assert 2 <= body.count(". ") + 1 <= 5 and len(body) > 150, body
         assert page.locator("#tour-hand-over").inner_text().startswith("What to watch:")
         on = page.locator("#experiments-on").inner_text()
@@ -458,11 +458,11 @@ def test_each_tour_stop_resets_the_experiments_sets_its_own_and_shows_its_text(s
     # the numbers the stops quote are results.json's
     analysis = results["analysis"]
     page.locator("[data-stop='3']").click()
-    body = page.locator("#tour-body").inner_text()
+    body = page.locator("#tour-body").text_content()
     assert f"{analysis['appended_blank_rows']['gru_1x32']['4']:.3f}" in body and "the head's read-out falls" in body
     assert f"{results['configs']['lstm_1x32']['test_accuracy']:.3f}" in body
     page.locator("[data-stop='2']").click()
-    assert f"{round(100 * analysis['probes_fair']['gru_1x32']['test_accuracy'][15])}%" in page.locator("#tour-body").inner_text()
+    assert f"{round(100 * analysis['probes_fair']['gru_1x32']['test_accuracy'][15])}%" in page.locator("#tour-body").text_content()
     page.locator("#tour-end").click()
     assert page.locator("#tour-text").is_hidden()
     assert not errors
@@ -625,12 +625,13 @@ def test_tab_from_a_p_class_picture_keeps_focus_on_the_page_and_the_pictures_tak
     page.mouse.move(0, 0)
     page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
     page.locator("#panels [data-model='gru_1x32'] canvas.h").focus()
+    page.keyboard.press("Enter")  # the focused cell's card (focus alone opens none)
     for _ in range(3):  # z, r, P(class)
         page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.classList.contains('readout')")
     page.keyboard.press("Tab")
     focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.textContent, !!document.activeElement.closest('.arithmetic')]")
-    assert focused == ["BUTTON", "Close", True], focused
+    assert focused[0] == "BUTTON" and focused[1] == "Close" and focused[2], focused
     page.keyboard.press("Tab")
     focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.className, document.activeElement.closest('.model') && document.activeElement.closest('.model').dataset.model]")
     assert focused == ["CANVAS", "h", "lstm_1x32"], focused
@@ -673,7 +674,7 @@ def test_a_first_visit_opens_at_step_1_asking_for_play_and_the_words_are_explain
         assert page.locator("#play-hint").is_hidden()
         page.locator("#play").click()
         page.locator("[data-stop='2']").click()
-        assert "linear probe (a plain linear classifier" in page.locator("#tour-body").inner_text()
+        assert "linear probe (a plain linear classifier" in page.locator("#tour-body").text_content()
         assert not errors
     finally:
         page.context.close()
@@ -882,8 +883,8 @@ def test_the_first_tour_stop_shows_what_its_text_says(browser):
     past the step it opens at, and the GRU's answers at those steps are the ones the text names."""
     page, errors = browser
     page.locator("[data-stop='1']").click()
-    said = re.search(r'answers "(\d)", then from step (\d+) "(\d)"', page.locator("#tour-body").inner_text())
-    assert said, page.locator("#tour-body").inner_text()
+    said = re.search(r'answers "(\d)", then from step (\d+) "(\d)"', page.locator("#tour-body").text_content())
+    assert said, page.locator("#tour-body").text_content()
     first, settled_from, settled = (int(v) for v in said.groups())
     step, answers, first_ink = page.evaluate("""() => { const s = window.hw3Page.state, pixels = window.HW3_DATA.images[s.image].pixels;
         const answers = window.hw3Page.readings().gru_1x32.probabilities.map((p) => hw3.argmax(p));
@@ -1110,7 +1111,7 @@ def test_the_importance_note_says_its_unit_and_why_a_column_is_empty(browser):
     assert max(abs(bar["length"]) for bar in bars if bar["name"] == "lstm_1x32") < 1  # too short to see
     note = page.locator("#importance-note").inner_text()
     assert "percentage points" in note, note
-    assert f"The LSTM's column looks empty: no single row changes its probability by more than {math.ceil(1000 * lstm) / 10:.1f} points" in note, note
+    assert f"The LSTM's column looks empty: no row moves it more than {math.ceil(1000 * lstm) / 10:.1f} points" in note, note
     assert "GRU's column looks empty" not in note
     assert not errors
 
@@ -1328,7 +1329,7 @@ def test_each_tour_charts_legend_is_separate_explains_its_lines_and_the_spread_h
         if stop == 1:
             axes = {line["label"]: line["axis"] for line in chart["series"]}
             assert axes == {"images with this row blank (left axis)": "left", "spread of the GRU's state (right axis)": "right"}, axes
-            assert chart["left"] == {"min": 0, "max": 1} and chart["right"]["min"] == 0
+            assert (chart["left"]["min"], chart["left"]["max"]) == (0, 1) and chart["right"]["min"] == 0
             assert max(spread) <= chart["right"]["max"] <= 2 * max(spread), chart["right"]
             assert {"step shown", "this image's first ink row"} <= named
     page.locator("#tour-end").click()
@@ -1397,6 +1398,9 @@ def test_a_focused_cell_shows_its_arithmetic_and_the_arrow_keys_move_it(browser)
     page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
     canvas = page.locator("#panels [data-model='gru_1x32'] canvas.h")
     canvas.focus()
+    assert page.evaluate("() => window.hw3Page.arithmetic()") is None  # focus alone opens nothing
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => window.hw3Page.arithmetic()")["t"] == 28
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowRight")
     shown = page.evaluate("() => window.hw3Page.arithmetic()")
@@ -1446,7 +1450,7 @@ def test_stop_4_measures_rows_against_the_true_class_and_shows_the_whole_digits_
 def test_stop_2_and_stop_3_say_what_is_true_of_their_image(browser):
     page, errors = browser
     page.locator("[data-stop='2']").click()
-    body, now = page.locator("#tour-body").inner_text(), page.locator("#tour-now").inner_text()
+    body, now = page.locator("#tour-body").text_content(), page.locator("#tour-now").inner_text()
     assert "waits" not in body
     k, p = page.evaluate("() => { const p = window.hw3Page.readings().gru_1x32.probabilities[15]; const k = hw3.argmax(p); return [k, p[k]]; }")
     assert f"the GRU's head says {k} ({100 * p:.0f}%), {'right' if k == 1 else 'wrong'}" in now, now
@@ -1456,7 +1460,7 @@ def test_stop_2_and_stop_3_say_what_is_true_of_their_image(browser):
     label = page.evaluate("() => window.HW3_DATA.images[window.hw3Page.state.image].label")
     (gru_28, gru_32), (lstm_28, lstm_32) = answers
     assert gru_28 == label and gru_32 != label and lstm_28 == label and lstm_32 == label, (answers, label)
-    body = page.locator("#tour-body").inner_text()
+    body = page.locator("#tour-body").text_content()
     assert "seed 0; mean over five seeds" in body
     page.locator("#tour-end").click()
     assert not errors
@@ -1545,4 +1549,241 @@ def test_each_experiment_step_is_drawn_within_100_ms(chromium):
     for kind, times in found.items():
         print(f"{kind}: median {np.median(times):.0f} ms, each {[round(t) for t in times]}")
     assert max(max(times) for times in found.values()) <= 100, found
+    assert not errors
+
+
+# --- The third new-user review (7/10): each defect it found, and its recommended changes ---------------------
+
+def test_the_intros_draw_link_goes_to_the_pad_and_keeps_the_drawing_and_the_view(sized):
+    """The introduction's "draw a digit yourself" link (#pad) is a place, not a view: following it, or opening
+    the page at #pad, never drops the drawing or the experiments, and never says the link was not understood."""
+    page, errors, size = sized
+    draw(page)
+    page.locator("#down").fill("1")
+    page.locator("#down").dispatch_event("input")
+    before = page_state(page)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.locator("#to-pad").click()
+    page.wait_for_timeout(200)
+    assert page_state(page) == before and page.evaluate("() => window.hw3Page.state.drawing !== null")
+    assert page.locator("#url-note").is_hidden(), page.locator("#url-note").inner_text()
+    assert "source=drawing" in page.evaluate("() => location.hash") and "drawing=" in page.evaluate("() => location.hash")
+    assert "Read: your drawing" in page.locator("#pad-status").inner_text() and "your drawing" in page.locator("#reading").inner_text()
+    box = page.locator("#pad").bounding_box()
+    bar = page.locator("#stepbar").bounding_box()
+    assert box["y"] >= bar["y"] + bar["height"] - 0.5, "the pad is under the step bar"
+    on_pad = page.evaluate(f"() => document.elementFromPoint({box['x'] + 140}, {box['y'] + 10}).id")
+    assert on_pad == "pad", f"the top of the pad is covered by #{on_pad}"
+    other, other_errors = _open(page.context.browser, size, "#pad")
+    try:
+        assert other.locator("#url-note").is_hidden() and in_view(other, "#pad", True)
+        assert not other_errors
+    finally:
+        other.context.close()
+    assert not errors
+
+
+def test_the_play_callout_covers_nothing_and_goes_at_the_first_scroll(sized):
+    page, errors, size = sized
+    hint, bar = page.locator("#play-hint"), page.locator("#stepbar")
+    assert hint.is_visible()
+    if size == "desktop":  # on the step bar itself, beside Play: over no picture, no heading
+        h, b = hint.bounding_box(), bar.bounding_box()
+        assert h["y"] >= b["y"] and h["y"] + h["height"] <= b["y"] + b["height"] + 0.5, (h, b)
+        title = page.locator("#digit-title").bounding_box()
+        assert h["y"] + h["height"] <= title["y"], "the callout covers the digit's heading"
+    page.evaluate("() => window.scrollBy(0, 120)")
+    page.wait_for_timeout(100)
+    assert hint.is_hidden(), "the callout stays over the page once the visitor scrolls"
+    assert not errors
+
+
+def _open_gru_card(page) -> None:
+    page.mouse.move(0, 0)
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    page.locator("#panels [data-model='gru_1x32']").evaluate("(panel) => panel.scrollIntoView({block: 'start'})")
+    box = page.locator("#panels [data-model='gru_1x32'] canvas.z").bounding_box()
+    page.mouse.click(box["x"] + 24 + 3 * 2.5, box["y"] + 3 + 4.5 * 7)  # unit 3, step 5
+    assert page.evaluate("() => window.hw3Page.state.pick && window.hw3Page.state.pick.name") == "gru_1x32"
+
+
+def test_a_click_on_a_cell_opens_that_cell_even_when_the_other_networks_card_closes(browser):
+    """With the GRU's card open, a click on LSTM unit 6 at step 19 opens LSTM unit 6 at step 19 (the GRU's card
+    closing above it used to move the picture before the click landed), and the picture stays where it was."""
+    page, errors = browser
+    _open_gru_card(page)
+    lstm = page.locator("#panels [data-model='lstm_1x32'] canvas.h")
+    lstm.evaluate("(c) => c.scrollIntoView({block: 'center'})")
+    box = lstm.bounding_box()
+    page.mouse.click(box["x"] + 24 + 5 * 3 + 1.5, box["y"] + 3 + 18 * 7 + 3.5)  # unit 6 (column 5), step 19
+    pick = page.evaluate("() => window.hw3Page.state.pick")
+    shown = page.evaluate("() => { const a = window.hw3Page.arithmetic(); return [a.cell, a.j, a.t]; }")
+    assert (pick["name"], pick["unit"], pick["step"]) == ("lstm_1x32", 5, 19), pick
+    assert shown == ["lstm", 5, 19], shown
+    assert abs(lstm.bounding_box()["y"] - box["y"]) < 1, "the picture clicked moved"
+    page.keyboard.press("Escape")
+    assert not errors
+
+
+def test_tabbing_to_a_picture_opens_no_card_keeps_it_in_view_and_its_tip_off_the_step_bar(browser):
+    page, errors = browser
+    _open_gru_card(page)
+    close = page.locator("#panels [data-model='gru_1x32'] .arithmetic button")
+    name = close.get_attribute("aria-label")
+    assert name and "GRU" in name and "unit 3" in name and "step 5" in name, name  # not just "Close"
+    close.focus()
+    page.keyboard.press("Tab")
+    lstm = page.locator("#panels [data-model='lstm_1x32'] canvas.h")
+    assert lstm.evaluate("(c) => c === document.activeElement")
+    assert page.evaluate("() => window.hw3Page.state.pick.name") == "gru_1x32", "focus alone opened a card"
+    assert page.locator("#panels [data-model='lstm_1x32'] .arithmetic").is_hidden()
+    assert in_view(page, "#panels [data-model='lstm_1x32'] canvas.h", True), "the focused picture is off-screen"
+    tip, bar = page.locator("#tooltip").bounding_box(), page.locator("#stepbar").bounding_box()
+    assert tip and tip["y"] >= bar["y"] + bar["height"] - 0.5, "the tip lands on the step bar"
+    before = lstm.bounding_box()["y"]
+    page.keyboard.press("Enter")  # Enter opens the focused cell's card; the picture stays put
+    assert page.evaluate("() => window.hw3Page.state.pick.name") == "lstm_1x32"
+    assert abs(lstm.bounding_box()["y"] - before) < 1
+    page.keyboard.press("Escape")
+    lstm.blur()
+    assert not errors
+
+
+def test_the_tooltip_covers_no_cell_of_the_picture_pointed_at(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    z = page.locator("#panels [data-model='gru_1x32'] canvas.z")
+    z.evaluate("(c) => c.scrollIntoView({block: 'center'})")
+    box = z.bounding_box()
+    page.mouse.move(box["x"] + 24 + 40, box["y"] + 3 + 9.5 * 7)  # step 10
+    tip = page.locator("#tooltip").bounding_box()
+    cells = {"x": box["x"] + 24, "y": box["y"] + 3, "width": 96, "height": 28 * 7}
+    overlap = (min(tip["x"] + tip["width"], cells["x"] + cells["width"]) > max(tip["x"], cells["x"]) and
+               min(tip["y"] + tip["height"], cells["y"] + cells["height"]) > max(tip["y"], cells["y"]))
+    assert not overlap, (tip, cells)
+    page.mouse.move(0, 0)
+    assert not errors
+
+
+def test_pointing_at_a_digit_row_says_what_blanking_it_does_and_leaves_the_bars_on_the_step(browser):
+    """One meaning for hovering the digit: the row note says what blanking that row does after the last row;
+    the class bars, their title and the status line stay on the step shown."""
+    page, errors = browser
+    page.mouse.move(0, 0)
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    bars = canvas_picture(page, "#bars")
+    box = page.locator("#digit").bounding_box()
+    page.mouse.move(box["x"] + 24 + 100, box["y"] + 3 + 9.5 * 8)  # row 10
+    assert page.locator("#row-info").inner_text().startswith("row 10:")
+    assert page.locator("#bars-title").inner_text() == "P(class) at step 28"
+    assert page.locator("#status-line").inner_text().startswith("Step 28 of 28")
+    assert canvas_picture(page, "#bars") == bars
+    page.mouse.move(0, 0)
+    assert not errors
+
+
+def test_why_sits_with_the_experiments_and_the_digits_panel_needs_no_scrolling(chromium):
+    page, errors = _open(chromium, "desktop", "#source=test&image=3&step=36&down=2&right=1&append=8&blank=14")
+    try:
+        assert page.locator("#why").evaluate("(p) => p.closest('fieldset') && p.closest('fieldset').id") == "experiments"
+        assert page.locator("#why").is_visible() and "Blanked:" in page.locator("#why").inner_text()
+        page.evaluate("() => window.scrollTo(0, 600)")
+        view = page.evaluate("() => [document.getElementById('view').scrollHeight, document.getElementById('view').clientHeight]")
+        assert view[0] <= view[1] + 1, f"the digit's panel scrolls: {view}"
+        assert in_view(page, "#importance-note", True)
+        assert not errors
+    finally:
+        page.context.close()
+
+
+def test_after_a_stroke_only_the_pads_line_speaks_and_it_gives_the_reading(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    page.locator("#clear").click()
+    page.wait_for_timeout(1100)
+    page.locator("#panels [data-model='gru_1x32'] canvas.h").focus()
+    page.evaluate("""() => { window.spoke = []; for (const region of document.querySelectorAll('[aria-live], [role=status]'))
+        new MutationObserver(() => window.spoke.push([region.id, region.textContent])).observe(region, {childList: true, characterData: true, subtree: true}); }""")
+    draw(page)
+    page.wait_for_timeout(1500)
+    spoke = page.evaluate("() => window.spoke.filter(([, text]) => text)")
+    assert {region for region, _ in spoke} == {"pad-status"}, spoke
+    assert "GRU 7" in spoke[-1][1] and "LSTM 7" in spoke[-1][1], spoke
+    assert page.locator("#probe").inner_text() == ""
+    assert not errors
+
+
+@pytest.mark.parametrize("fragment, said", [("#source=test&image=1e1", "image=1e1 became 10"), ("#drawing=AAAA", "drawing was refused")])
+def test_a_link_written_oddly_or_with_a_bad_drawing_is_said_above_the_page(browser, fragment, said):
+    page, errors = browser
+    page.evaluate(f"() => window.hw3Page.open('{fragment}')")
+    assert page.locator("#url-note").is_visible() and said in page.locator("#url-note").inner_text(), page.locator("#url-note").inner_text()
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    assert not errors
+
+
+def test_the_cell_diagrams_words_fit_their_shapes_and_are_not_crossed_out(browser):
+    page, errors = browser
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    page.evaluate("() => { window.hw3Page.state.pick = {name: 'lstm_1x32', unit: 3, step: 12, key: 'h'}; window.hw3Page.show(); }")
+    fits = page.evaluate("""() => { const node = document.querySelector('#panels [data-model=lstm_1x32] .node[data-node="tanh(c)"]');
+        const circle = node.querySelector('circle'), box = node.querySelector('text').getBBox();
+        const cx = Number(circle.getAttribute('cx')), cy = Number(circle.getAttribute('cy')), r = Number(circle.getAttribute('r'));
+        return [[box.x, box.y], [box.x + box.width, box.y], [box.x, box.y + box.height], [box.x + box.width, box.y + box.height]]
+          .map(([x, y]) => Math.hypot(x - cx, y - cy) - r); }""")
+    assert max(fits) <= 0.5, f"'tanh' spills out of its circle by {max(fits):.1f} px"
+    halo = page.evaluate("""() => Array.from(document.querySelectorAll('#panels .cell-diagram .gate-caption'), (t) => {
+        const s = getComputedStyle(t); return [s.paintOrder, parseFloat(s.strokeWidth)]; })""")
+    assert len(halo) == 4 and all(order.startswith("stroke") and width >= 3 for order, width in halo), halo
+    page.keyboard.press("Escape")
+    assert not errors
+
+
+def test_with_nothing_read_the_charts_axis_is_in_percent(browser):
+    page, errors = browser
+    page.locator("#clear").click()
+    assert page.evaluate("() => window.hw3Page.trueChart().left.ticks") == ["0%", "50%", "100%"]
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    assert not errors
+
+
+def test_on_a_touch_screen_the_row_note_says_tap_not_point(chromium):
+    page, errors = _open(chromium, "phone", "#source=test&image=0&step=28")
+    try:
+        note = page.locator("#row-info").inner_text()
+        assert "Tap a row" in note and "Point at" not in note, note
+        assert not errors
+    finally:
+        page.context.close()
+
+
+def test_on_a_desktop_play_shows_the_gru_writing_its_state_beside_the_digit(chromium):
+    """1280 x 800, a first visit, nothing scrolled: the digit and every picture of the GRU in view."""
+    page, errors = _open(chromium, "desktop")
+    try:
+        for selector in ["#digit"] + [f"#panels [data-model='gru_1x32'] canvas.{key}" for key in ("h", "z", "r", "readout")]:
+            assert in_view(page, selector, True), f"{selector} is below the fold"
+        assert not errors
+    finally:
+        page.context.close()
+
+
+def test_each_tour_stop_makes_one_short_claim_marked_on_its_picture_with_the_numbers_behind_details(sized):
+    page, errors, size = sized
+    expected_marks = {2: [16, 16], 4: None}
+    for stop in range(1, 6):
+        page.locator(f"[data-stop='{stop}']").click()
+        claim = page.locator("#tour-claim").inner_text()
+        assert len(claim.split()) <= 45 and claim.count(". ") == 0, claim
+        assert "seed 0" in claim, claim
+        assert page.locator("#tour-details").evaluate("(d) => !d.open") and page.locator("#tour-body").text_content()
+        selectors = page.evaluate(f"() => Array.from(document.querySelectorAll('canvas'), (c) => c.hw3TourMark ? (c.id || c.className) : null).filter(Boolean)")
+        assert selectors, f"stop {stop} marks no picture"
+        if stop == 4:
+            blanked = page.evaluate("() => window.hw3Page.state.blanked")
+            assert page.locator("#digit").evaluate("(c) => c.hw3TourMark") == [blanked[0] + 1, blanked[-1] + 1]
+        elif stop in expected_marks:
+            assert page.locator("#panels [data-model='gru_1x32'] canvas.readout").evaluate("(c) => c.hw3TourMark") == expected_marks[stop]
+    page.locator("#tour-end").click()
+    assert page.evaluate("() => Array.from(document.querySelectorAll('canvas')).some((c) => c.hw3TourMark)") is False
     assert not errors

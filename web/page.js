@@ -52,6 +52,9 @@
 
   // --- State: what is shown, kept in the URL hash (all but the tour and the highlighted step) ----------
   let linkAsAdjusted = null; // the hash as the page wrote it right after reading a link
+  // The digit's row pointed at (mouse) or focused (keys): it means what blanking that row does, and only that;
+  // the bars and the charts stay on the step (a row of a unit picture pointed at moves them: state.hot).
+  let digitRow = null;
   const state = { source: "test", image: 0, step: 28, down: 0, right: 0, appended: 0, blanked: [], drawing: null,
                   refused: "", order: "index", hot: null, unit: 0, pick: null };
   // pick: the (network, unit, step) cell whose arithmetic is shown, its unit's column marked in every picture
@@ -92,7 +95,7 @@
     const whole = (key, lo, hi, fallback) => {
       if (fields[key] === undefined) return fallback;
       const v = Number(fields[key]), shown = fields[key] !== "" && Number.isInteger(v) ? clamp(v, lo, hi) : fallback;
-      if (!(fields[key] !== "" && v === shown)) adjusted.push(`${key}=${fields[key]} became ${shown} (${lo} to ${hi})`);
+      if (fields[key] !== String(shown)) adjusted.push(`${key}=${fields[key]} became ${shown} (${lo} to ${hi}, written as a whole number)`);
       return shown;
     };
     state.image = whole("image", 0, data.images.length - 1, 0);
@@ -111,6 +114,7 @@
       const decoded = text === null ? { image: null, why: "it is not valid URL text" } : decodeImage(text);
       state.drawing = decoded.image;
       if (!decoded.image) state.refused = `Refused: this link's drawing cannot be read (${decoded.why}), so nothing is shown for it. Draw a digit on the pad, or choose a test image.`;
+      if (!decoded.image && state.source !== "drawing") adjusted.push(`its drawing was refused (${decoded.why}; the pad says more), so test image ${state.image} is shown`);
       padRefused = false;
       strokes = []; restored = Boolean(decoded.image);
       setPadStatus(decoded.image ? "A shared drawing, shown as the networks read it (28 x 28). Clear the pad to draw your own." : state.refused, decoded.image ? "true" : "false");
@@ -258,6 +262,7 @@
       }
     }
     canvas.hw3Axis = stepAxis(g, rows.length, LEFT, TOP, ROW_PX);
+    drawTourMark(g, canvas, LEFT, width, TOP, ROW_PX);
     g.fillStyle = "#444"; g.textBaseline = "top"; g.textAlign = "center";
     const y = TOP + rows.length * ROW_PX + 2;
     canvas.hw3Groups = null; canvas.hw3Labels = [];
@@ -273,6 +278,17 @@
     canvas.hw3Hover = { ...info, rows, columns, cell, labels, top: TOP, rowPx: ROW_PX, left: LEFT };
   }
 
+  // The tour stop's mark on the picture its claim is about: a magenta frame around the rows it speaks of
+  // (canvas.hw3TourMark: [first row, last row], for the tests).
+  function drawTourMark(g, canvas, left, width, top, rowPx) {
+    canvas.hw3TourMark = null;
+    if (!tour || !STOPS[tour.stop].pictures.some((selector) => canvas.matches(selector))) return;
+    const rows = STOPS[tour.stop].mark();
+    if (!rows || rows[1] < rows[0]) return;
+    g.strokeStyle = "#c51b7d"; g.lineWidth = 2.5; g.setLineDash([]);
+    g.strokeRect(left - 3, top + (rows[0] - 1) * rowPx - 2, width + 6, (rows[1] - rows[0] + 1) * rowPx + 4); g.lineWidth = 1;
+    canvas.hw3TourMark = rows;
+  }
   // Units ordered by the class each favours: a line between two classes' groups, and under each group its
   // class (a group too narrow for its digit shares a label with its neighbours: "2-4").
   function classGroups(g, canvas, units, name, rows, cell, label) {
@@ -305,7 +321,7 @@
   let importanceBars = [];
   function drawDigit(canvas, found, rows, shown) {
     const width = 28 * DIGIT_ROW, barLeft = DIGIT_LEFT + width + 8, column = 2 * BAR_HALF + 4;
-    const g = context(canvas, barLeft + 2 * column + 2, TOP + Math.max(rows, 28) * DIGIT_ROW + 20);
+    const g = context(canvas, barLeft + 2 * column + 2, TOP + Math.max(rows, 28) * DIGIT_ROW + 18);
     const input = found ? found.input : new Float64Array(rows * 28);
     for (let r = 0; r < rows; r++) for (let c = 0; c < 28; c++) {
       g.fillStyle = input[r * 28 + c] > 0 ? "#111" : (r >= 28 ? "#eef3ff" : "#fff");
@@ -316,8 +332,9 @@
     dimUnread(g, DIGIT_LEFT, width, rows, shown, TOP, DIGIT_ROW);
     g.strokeStyle = "#999"; g.strokeRect(DIGIT_LEFT - 0.5, TOP - 0.5, width + 1, rows * DIGIT_ROW + 1);
     outlineStep(g, DIGIT_LEFT, width, shown, TOP, DIGIT_ROW, "#d62728", 2);
-    if (state.hot) outlineStep(g, DIGIT_LEFT, width, state.hot, TOP, DIGIT_ROW, "#000", 2);
+    if (digitRow || state.hot) outlineStep(g, DIGIT_LEFT, width, digitRow || state.hot, TOP, DIGIT_ROW, "#000", 2);
     canvas.hw3Axis = stepAxis(g, rows, DIGIT_LEFT, TOP, DIGIT_ROW);
+    drawTourMark(g, canvas, DIGIT_LEFT, width, TOP, DIGIT_ROW);
     importanceBars = [];
     const px = (drop) => BAR_HALF * drop * 100 / BAR_POINTS;
     NAMES.forEach((name, m) => {
@@ -349,15 +366,14 @@
     const flat = found ? NAMES.filter((name) => Math.max(...found[name].importance.drops.map((d) => Math.abs(px(d)))) < 2) : [];
     const atMost = (name) => (Math.ceil(1000 * Math.max(...found[name].importance.drops.map(Math.abs))) / 10).toFixed(1);
     $("importance-note").textContent = found
-      ? `Bars: the points by which P(${found.label !== null ? found.label : "answer"}) falls (right) or rises (left) when that row alone is blanked` +
-        `${found.label !== null ? ", the true class" : ", each network's answer with no row blanked"}. One scale for every image, in percentage points: ` +
-        `half a column is ${BAR_POINTS} points, the dotted lines 50.` + (found.clean ? " Outlined: the same with no row blanked." : "") +
-        flat.map((name) => ` The ${SHORT[name]}'s column looks empty: no single row changes its probability by more than ${atMost(name)} points.`).join("")
+      ? `Bars: percentage points P(${found.label !== null ? `${found.label}, the true class` : "each network's answer with no row blanked"}) loses (right) or gains (left) when that row alone is blanked. ` +
+        `One scale for every image: half a column is ${BAR_POINTS} points.` + (found.clean ? " Outlined: with no row blanked." : "") +
+        flat.map((name) => ` The ${SHORT[name]}'s column looks empty: no row moves it more than ${atMost(name)} points.`).join("")
       : "";
   }
 
   function drawBars(canvas, found, shown) { // P(class) at the step shown (the slider's, or the one pointed at), both networks
-    const width = 330, height = 80, bottom = 18, plot = height - bottom - 8;
+    const width = 330, height = 66, bottom = 18, plot = height - bottom - 8;
     const g = context(canvas, width, height), left = Math.ceil(g.measureText("100%").width) + 6; // the labels fit left of the plot
     g.strokeStyle = "#ccc"; g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
     for (const p of [0, 0.5, 1]) { const y = 8 + plot * (1 - p); g.beginPath(); g.moveTo(left, y); g.lineTo(width - 4, y); g.stroke(); g.fillText(`${p * 100}%`, left - 3, y); }
@@ -427,18 +443,18 @@
     canvas.hw3Chart = { xs, series: chart.series.map((series) => ({ label: series.label, values: series.values, axis: series.axis || "left" })),
                         markers: (chart.markers || []).map((m) => m.x), markerLabels: (chart.markers || []).map((m) => m.label || null),
                         legend: legend.map(({ entry, x, y, w, h }) => ({ label: entry.label, x, y, w, h })), width,
-                        left: { min: yMin, max: yMax }, right: right2 ? { min: right2.min, max: right2.max, ticks: rightLabels } : null };
+                        left: { min: yMin, max: yMax, ticks: labels }, right: right2 ? { min: right2.min, max: right2.max, ticks: rightLabels } : null };
     canvas.setAttribute("aria-label", chart.describe || chart.series.map((series) => series.label).join(", "));
   }
 
   // P(true class) (a test image) or P(each network's final answer) (a drawing) after each step, both networks,
   // the step shown marked: linked to the slider and to the step pointed at.
   function drawTrueChart(canvas, found, shown) {
-    if (!found) { lineChart(canvas, { width: 330, height: 110, xs: [1, 28], xLabel: "step", series: [], describe: "nothing read" }); return; }
+    if (!found) { lineChart(canvas, { width: 330, height: 100, xs: [1, 28], xLabel: "step", yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, series: [], describe: "nothing read" }); return; }
     const xs = Array.from({ length: found.rows }, (_, t) => t + 1);
     const series = NAMES.map((name) => { const k = found.label !== null ? found.label : hw3.argmax(found[name].probabilities[found.rows - 1]);
       return { label: `${SHORT[name]}: P(${k})`, colour: COLOURS[name], values: found[name].probabilities.map((p) => p[k]) }; });
-    lineChart(canvas, { width: 330, height: 110, xs, xLabel: found.label !== null ? `step (P of the true class, ${found.label})` : "step (P of each network's final answer)",
+    lineChart(canvas, { width: 330, height: 100, xs, xLabel: found.label !== null ? `step (P of the true class, ${found.label})` : "step (P of each network's final answer)",
       yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, xTicks: [1, 10, 20, 28, found.rows], series,
       markers: [{ x: state.step, colour: "#d62728", label: "step shown" }, ...(state.hot && state.hot !== state.step ? [{ x: state.hot, colour: "#000", dash: [3, 2], label: "pointed at" }] : [])],
       describe: `Line chart: ${series.map((line) => `${line.label} at step ${shown}: ${(100 * line.values[shown - 1]).toFixed(0)}%`).join("; ")}` });
@@ -462,15 +478,26 @@
     }
     for (const canvas of [...root.querySelectorAll("canvas"), $("digit")]) {
       canvas.addEventListener("mousemove", hover);
-      canvas.addEventListener("mouseleave", () => { $("tooltip").hidden = true; if (canvas.id === "digit") describeRow(null); setHot(null); });
-      canvas.addEventListener("focus", () => { const t = state.hot || state.step; pickAt(canvas, t); setHot(t); announceProbe(canvas, true); });
-      canvas.addEventListener("blur", () => { $("tooltip").hidden = true; setHot(null); });
-      if (canvas.id !== "digit" && !canvas.classList.contains("readout")) canvas.addEventListener("click", (event) => { // a cell: its arithmetic
-        const info = canvas.hw3Hover, rect = canvas.getBoundingClientRect(); if (!info) return;
-        const t = Math.floor((event.clientY - rect.top - TOP) / ROW_PX) + 1, j = Math.floor((event.clientX - rect.left - LEFT) / info.cell);
-        if (t < 1 || t > info.rows.length || j < 0 || j >= info.columns) return;
-        state.unit = j; state.pick = { name: info.name, unit: info.labels[j], step: t }; drawPictures();
-      });
+      canvas.addEventListener("mouseleave", () => { if (tipFor === canvas) $("tooltip").hidden = true; if (canvas.id === "digit") { describeRow(null); if (document.activeElement !== canvas) { digitRow = null; drawPictures(); } } else setHot(null); });
+      // focus alone opens nothing: Enter (or a click) opens a cell's arithmetic, the arrow keys then move it
+      canvas.addEventListener("focus", () => { const t = canvas.id === "digit" ? (digitRow || state.step) : state.hot || state.step;
+        if (canvas.id === "digit") { digitRow = t; drawPictures(); } else setHot(t); announceProbe(canvas, true); });
+      canvas.addEventListener("blur", () => { if (tipFor === canvas) $("tooltip").hidden = true; if (canvas.id === "digit") { digitRow = null; drawPictures(); } else setHot(null); });
+      if (canvas.id !== "digit" && !canvas.classList.contains("readout")) {
+        // The cell is the one under the pointer when it went down: the focus that follows may change the page
+        // around it before the click arrives. The picture stays where it is on the screen as the cards change.
+        let down = null;
+        canvas.addEventListener("pointerdown", (event) => {
+          const info = canvas.hw3Hover, rect = canvas.getBoundingClientRect(); down = null; if (!info) return;
+          const t = Math.floor((event.clientY - rect.top - TOP) / ROW_PX) + 1, j = Math.floor((event.clientX - rect.left - LEFT) / info.cell);
+          if (t >= 1 && t <= info.rows.length && j >= 0 && j < info.columns) down = { t, j, info };
+        });
+        canvas.addEventListener("click", () => { // a cell: its arithmetic
+          if (!down) return;
+          const { t, j, info } = down; down = null;
+          state.unit = j; keepInPlace(canvas, () => { state.pick = { name: info.name, unit: info.labels[j], step: t, key: canvas.classList[0] }; drawPictures(); });
+        });
+      }
       canvas.addEventListener("keydown", (event) => probeKey(event, canvas));
     }
     $("digit").addEventListener("click", (event) => { // a click on a row of the digit blanks or restores it
@@ -478,7 +505,9 @@
       if (x >= DIGIT_LEFT && x < DIGIT_LEFT + 28 * DIGIT_ROW && row >= 0 && row < 28) { toggleRow(row); describeRow(row + 1); }
     });
     for (const box of root.querySelectorAll(".arithmetic")) box.addEventListener("click", (event) => {
-      if (event.target.closest("button")) { state.pick = null; drawPictures(); }
+      if (!event.target.closest("button") || !state.pick) return;
+      const picture = box.closest(".model").querySelector(`canvas.${state.pick.key || "h"}`); // focus goes back to the picture
+      state.pick = null; drawPictures(); picture.focus({ preventScroll: true });
     });
     document.addEventListener("keydown", (event) => { if (event.key === "Escape" && state.pick) { state.pick = null; drawPictures(); } });
   }
@@ -487,14 +516,16 @@
     const info = canvas.hw3Hover;
     if (!info || canvas.id === "digit" || info.columns === 10) return;
     state.unit = clamp(state.unit, 0, info.columns - 1);
-    state.pick = { name: info.name, unit: info.labels[state.unit], step: t };
+    state.pick = { name: info.name, unit: info.labels[state.unit], step: t, key: canvas.classList[0] };
   }
   // The line under the digit: what blanking the row pointed at does (kept up to date as the digit changes).
   let describedRow = null;
+  const touchOnly = window.matchMedia("(hover: none)"); // a touch screen: nothing to point with
   function describeRow(row) {
     describedRow = row;
     const read = $("digit").hw3Digit && $("digit").hw3Digit.found;
     $("row-info").textContent = row ? describeAt($("digit"), row, 0) : !read && $("digit").hw3Digit ? ""
+      : touchOnly.matches ? "Tap a row to blank or restore it: this line then says what that did, in percentage points."
       : "Point at a row: what blanking it does, in percentage points; click (or Enter) blanks or restores it.";
   }
   // The clicked unit's cell as a diagram (SVG), drawn from the same numbers as its arithmetic (a: hw3.unitUpdate):
@@ -518,11 +549,11 @@
     const node = (key, x, y, v, scale, title, shape = "box", caption = "") => {
       const { fill, ink } = tone(v, scale);
       const body = shape === "box" ? `<rect x="${x - 30}" y="${y - 19}" width="60" height="38" rx="6" fill="${fill}" stroke="#1f5f8b"/>`
-        : `<circle cx="${x}" cy="${y}" r="15" fill="${fill}" stroke="#1f5f8b"/>`;
+        : `<circle cx="${x}" cy="${y}" r="${title.length > 1 ? 17 : 15}" fill="${fill}" stroke="#1f5f8b"/>`;
       parts.push(`<g class="node" data-node="${key}" data-value="${v}" data-fill="${fill}"><title>${esc(`${title} = ${num(v)}`)}</title>${body}` +
-        `<text x="${x}" y="${y - (shape === "box" ? 4 : 0)}" fill="${ink}" class="node-name">${title}</text>` +
+        `<text x="${x}" y="${y - (shape === "box" ? 4 : 0)}" fill="${ink}" class="node-name"${shape !== "box" && title.length > 1 ? ' style="font-size: 10px"' : ""}>${title}</text>` +
         (shape === "box" ? `<text x="${x}" y="${y + 11}" fill="${ink}" class="node-value">${num(v)}</text>` : "") +
-        (caption ? `<text x="${x}" y="${y + (shape === "box" ? 32 : 27)}" class="node-caption">${esc(caption)}</text>` : "") + "</g>");
+        (caption ? `<text x="${x}" y="${y + (shape === "box" ? 32 : 27)}" class="node-caption gate-caption">${esc(caption)}</text>` : "") + "</g>");
     };
     const bus = (x, y, label) => parts.push(`<g class="bus"><rect x="${x - 130}" y="${y - 14}" width="260" height="24" rx="12" fill="#eef3f8" stroke="#888"/><text x="${x}" y="${y + 3}" class="node-caption">${esc(label)}</text></g>`);
     const port = (key, x, y, label, v, scale) => { // an input or an output: its name and number
@@ -611,7 +642,7 @@
       const gate = (label, g, In, St, v) => line(label, `${g}${sub("t")} = σ(W${sub(g)} x${sub("t")} + b${sub(g)} + U${sub(g)} ${prev}${a.cell === "gru" ? ` + b′${sub(g)}` : ""})`,
         `σ(${num(In)} + ${term(St)}) = σ(${num(In + St)}) = <b>${num(v)}</b>`);
       let html = `<div class="arith-lines"><div><b>${SHORT[name]} unit ${u}, step ${t}</b> (row ${t} read; ${prev} = ${num(a.hPrev)} is the unit's ${name === "gru_1x32" ? "state" : "output"} after step ${t - 1}` +
-        `${t === 1 ? ", zero at the start" : ""}). <button type="button">Close</button></div>`;
+        `${t === 1 ? ", zero at the start" : ""}). <button type="button" aria-label="Close the ${SHORT[name]}'s arithmetic (unit ${u}, step ${t})">Close</button></div>`;
       if (a.cell === "gru") {
         html += gate("update gate", "z", a.zIn, a.zState, a.z) + gate("reset gate", "r", a.rIn, a.rState, a.r) +
           line("candidate", `h̃${sub("t")} = tanh(W${sub("h")} x${sub("t")} + b${sub("h")} + r${sub("t")} ⊙ (U${sub("h")} ${prev} + b′${sub("h")}))`,
@@ -685,31 +716,44 @@
     if (!info || (digit && !info.found)) { tip.hidden = true; return; }
     const rowPx = digit ? DIGIT_ROW : ROW_PX, rows = digit ? info.rows : info.rows.length;
     const t = Math.floor((y - TOP) / rowPx) + 1, j = digit ? 0 : Math.floor((x - LEFT) / info.cell);
-    if (t < 1 || t > rows || (!digit && (j < 0 || j >= info.columns))) { tip.hidden = true; setHot(null); return; }
+    if (digit) { // said under the digit (no tip over its rows); the bars and the charts stay on the step
+      tip.hidden = true;
+      const row = t >= 1 && t <= rows ? t : null;
+      if (row !== digitRow) { digitRow = row; drawPictures(); }
+      describeRow(row); return;
+    }
+    if (t < 1 || t > rows || j < 0 || j >= info.columns) { tip.hidden = true; setHot(null); return; }
     setHot(t);
-    if (digit) { tip.hidden = true; describeRow(t); return; } // said under the digit: no tip over its rows
     tip.textContent = describeAt(canvas, t, j);
     tip.hidden = false;
-    // beside the cursor, but inside the picture's own card: the digit's tip never covers the controls beside it
-    const card = canvas.closest("#view, .model").getBoundingClientRect(), right = card.right + window.scrollX - tip.offsetWidth;
-    tip.style.left = `${Math.max(card.left + window.scrollX, Math.min(event.pageX + 12, right))}px`; tip.style.top = `${event.pageY + 14}px`;
+    placeTip(canvas, event.clientX + 12);
+  }
+  // The tip sits off the picture's cells: just above the picture (over its caption), or under its cells when
+  // the space above is under the step bar; level with the cursor (or the cell), inside the picture's card.
+  let tipFor = null; // the picture the tip speaks of: leaving another picture leaves it
+  function placeTip(canvas, x) {
+    tipFor = canvas;
+    const tip = $("tooltip"), rect = canvas.getBoundingClientRect(), info = canvas.hw3Hover;
+    const card = canvas.closest(".model").getBoundingClientRect(), bar = $("stepbar").getBoundingClientRect().bottom;
+    const left = Math.max(card.left, Math.min(x, card.right - tip.offsetWidth));
+    const above = rect.top - tip.offsetHeight - 2, below = rect.top + TOP + info.rows.length * ROW_PX + 3;
+    tip.style.left = `${left + window.scrollX}px`;
+    tip.style.top = `${(above >= bar + 2 ? above : below) + window.scrollY}px`;
   }
   // The keyboard's cell, said (for screen readers) and shown beside the cell (a tip) or, for the digit, under it.
   function announceProbe(canvas, keyboard) {
-    const t = state.hot || state.step, j = canvas.id === "digit" ? 0 : clamp(state.unit, 0, (canvas.hw3Hover || { columns: 1 }).columns - 1);
+    const t = canvas.id === "digit" ? digitRow || state.step : state.hot || state.step, j = canvas.id === "digit" ? 0 : clamp(state.unit, 0, (canvas.hw3Hover || { columns: 1 }).columns - 1);
     const text = describeAt(canvas, t, j);
     $("probe").textContent = text;
     if (canvas.id === "digit") { describeRow(t); return; }
     if (!keyboard || !text || !canvas.matches(":focus-visible")) return;
     const info = canvas.hw3Hover, rect = canvas.getBoundingClientRect(), tip = $("tooltip");
     tip.textContent = text; tip.hidden = false;
-    const card = canvas.closest(".model").getBoundingClientRect(), right = card.right + window.scrollX - tip.offsetWidth;
-    tip.style.left = `${Math.max(card.left + window.scrollX, Math.min(rect.left + window.scrollX + LEFT + (j + 1) * info.cell + 10, right))}px`;
-    tip.style.top = `${rect.top + window.scrollY + TOP + t * ROW_PX + 6}px`;
+    placeTip(canvas, rect.left + LEFT + j * info.cell);
   }
   function probeKey(event, canvas) { // arrow keys move the highlighted step (up, down) and unit (left, right)
     const rows = 28 + state.appended, columns = canvas.id === "digit" ? 1 : (canvas.hw3Hover || { columns: 1 }).columns;
-    let t = state.hot || state.step;
+    let t = canvas.id === "digit" ? digitRow || state.step : state.hot || state.step;
     if (event.key === "ArrowUp") t = Math.max(1, t - 1);
     else if (event.key === "ArrowDown") t = Math.min(rows, t + 1);
     else if (event.key === "ArrowLeft") state.unit = Math.max(0, Math.min(state.unit, columns - 1) - 1);
@@ -720,16 +764,25 @@
       $("probe").textContent = `Row ${t} ${state.blanked.includes(t - 1) ? "blanked" : "restored"}: after row ${found.rows} now ${now}. ${describeAt(canvas, t, 0)}`;
       describeRow(t); return;
     }
+    else if ((event.key === "Enter" || event.key === " ") && canvas.id !== "digit" && columns !== 10) {
+      event.preventDefault();
+      const open = state.pick && state.pick.name === canvas.hw3Hover.name;
+      keepInPlace(canvas, () => { if (open) state.pick = null; else pickAt(canvas, t); drawPictures(); });
+      announceProbe(canvas, true); return;
+    }
     else return;
     event.preventDefault();
-    pickAt(canvas, t);
-    state.hot = t; drawPictures(); // the outlined step, the picked cell and its arithmetic
+    if (canvas.id === "digit") { digitRow = t; drawPictures(); announceProbe(canvas, true); return; } // the digit's rows: what blanking does
+    keepInPlace(canvas, () => {
+      if (state.pick && canvas.hw3Hover && state.pick.name === canvas.hw3Hover.name) pickAt(canvas, t); // an open card follows the keys
+      state.hot = t; drawPictures(); // the outlined step, the picked cell and its arithmetic
+    });
     announceProbe(canvas, true);
   }
 
   // --- Showing the state ---------------------------------------------------------------------------
   function drawPictures() {
-    DIGIT_ROW = narrow.matches || state.appended > 4 ? 7 : 8; // 7 px a row with many rows appended: the bars and the chart stay in view under it
+    DIGIT_ROW = narrow.matches ? 7 : state.appended > 4 ? 6 : state.appended ? 7 : 8; // smaller rows with rows appended: the bars, the charts and their notes stay in view under it
     const found = readings(), rows = 28 + state.appended;
     drawDigit($("digit"), found, rows, state.step);
     for (const name of NAMES) {
@@ -843,7 +896,7 @@
   // The status line under the step control says at once what the networks read at the step shown; the
   // live region beside it (for screen readers) speaks at most once a second, and while playing only what
   // changed since it last spoke.
-  let lastLive = 0, liveTimer = null, spoken = {};
+  let lastLive = 0, liveTimer = null, spoken = {}, padSpoke = false;
   function liveText(found, onlyChanges, step = state.step, nameDigit = false) { // {text, tops}: the step and each network's answer at it
     if (!found) return { text: state.source !== "drawing" ? "" : state.refused ? "Refused: the link's drawing."
       : padRefused ? "Nothing read: drawing refused, see the pad." : "Nothing read: draw a digit.", tops: null };
@@ -856,6 +909,10 @@
   }
   function updateLive(found) {
     $("status-line").textContent = liveText(found, false, clamp(state.hot || state.step, 1, found ? found.rows : 28)).text;
+    if (padSpoke) { // said by the pad's own line: recorded as spoken, not said twice
+      padSpoke = false; clearTimeout(liveTimer); liveTimer = null; lastLive = performance.now();
+      const next = liveText(found, false, state.step, true); spoken = { tops: next.tops, digit: describeDigit() }; return;
+    }
     const wait = 1000 - (performance.now() - lastLive);
     if (wait > 0) { if (!liveTimer) liveTimer = setTimeout(() => { liveTimer = null; updateLive(readings()); }, wait); return; }
     const next = liveText(found, Boolean(timer), state.step, true);
@@ -896,7 +953,9 @@
   const stepsOf = (n) => Array.from({ length: n }, (_, t) => t + 1);
   const percentAxis = { yTicks: [0, 0.5, 1], yFormat: (v) => `${Math.round(100 * v)}%` };
   const STOPS = [
-    { title: "The first rows", setup: { image: 0, step: 4 }, pictures: [`${GRU} canvas.readout`],
+    { title: "The first rows", setup: { image: 0, step: 4 }, pictures: [`${GRU} canvas.readout`], markedOn: "the GRU's P(class): the blank rows",
+      claim: () => `On the blank top rows every digit looks the same: the GRU's head (seed 0) says "${whole(facts.blank_path_first_class)}", then "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
+      mark: () => [1, firstInkRow(state.image) - 1],
       text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image: across the test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3 (a standard deviation, mean over units; seed 0; the chart's right axis). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
       now: () => {
         const found = readings(), first = firstInkRow(state.image), blankShare = first > 1 ? series.blank_row_fraction[first - 2] : 0;
@@ -911,7 +970,9 @@
         describe: `Line chart over the 28 rows: the share of test images whose row is blank (left axis, 0 to 100%), and how much the GRU's state differs across images at each step (right axis: the standard deviation over images, mean over units, 0 to ${spreadAxis().max}); red: the step shown, dashed: this image's first ink row` }),
       watch: "Step back and forth over rows 1 to 8 with the step slider at the top, then show the next test image (the button below): the top of every picture stays the same until the ink begins.",
       action: ["Show the next test image", () => { state.image = (state.image + 1) % data.images.length; }] },
-    { title: "When the decision is made", setup: { image: 2, step: 16 }, pictures: [`${GRU} canvas.readout`],
+    { title: "When the decision is made", setup: { image: 2, step: 16 }, pictures: [`${GRU} canvas.readout`], markedOn: "the GRU's P(class): step 16",
+      claim: () => `The state knows before the head says: after row 16 a linear classifier reading the GRU's state alone is right for ${pct(facts.probe_step_16)} of the test images, the head for ${pct(facts.head_step_16)} (seed 0).`,
+      mark: () => [16, 16],
       text: () => `The state knows long before the head says. After row 16 a linear probe (a plain linear classifier trained to read the digit from the state alone) reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)} (both seed 0; the chart): trained to answer after row 28 only, the head is often wrong before then, and sometimes confidently wrong. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink (seed 0). Trained to answer after every row, the GRU's head reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16 (lowest and highest of five seeds).`,
       now: () => {
         const found = readings(), [k] = answer(found, "gru_1x32", state.step), label = data.images[state.image].label;
@@ -925,7 +986,9 @@
         markers: [{ x: 16, colour: "#999", dash: [3, 2], label: "step 16 (the text's)" }, { x: state.step, colour: "#d62728", label: "step shown" }],
         describe: "Line chart over the 28 steps: the share of test images a probe on the GRU's state reads right, and the share the GRU's and the LSTM's heads name right; red: the step shown" }),
       watch: "Press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks the step from which the answer stops changing." },
-    { title: "What the head reads after the digit", setup: { image: APPENDED_IMAGE, step: 28, appended: 4 }, pictures: [`${GRU} canvas.readout`],
+    { title: "What the head reads after the digit", setup: { image: APPENDED_IMAGE, step: 28, appended: 4 }, pictures: [`${GRU} canvas.readout`], markedOn: "the GRU's P(class): the blank rows appended",
+      claim: () => `Blank rows after row 28 hold no ink, yet they move the answer: with 4 of them the GRU is right on ${pct(facts.gru_appended_4)} of the test images instead of ${pct(facts.gru_accuracy)} (seed 0).`,
+      mark: () => (state.appended ? [29, 28 + state.appended] : null),
       text: () => `Four blank rows are appended after row 28. Over the test set the head's read-out falls: the GRU from ${acc(facts.gru_accuracy)} to ${acc(facts.gru_appended_4)} correct (seed 0; mean over five seeds ${acc(facts.gru_accuracy_mean)} to ${acc(facts.gru_appended_4_mean)}), the LSTM from ${acc(facts.lstm_accuracy)} to ${acc(facts.lstm_appended_4)} (seed 0; mean ${acc(facts.lstm_accuracy_mean)} to ${acc(facts.lstm_appended_4_mean)}). The head was trained to read the state right after row 28, not later; a GRU trained with blank rows after its digits keeps ${acc(facts.gru_trailing_blanks_appended_4)} (seed 0).`,
       now: () => {
         const found = readings(), example = computed.appended_rows_example || {}, after = found.rows;
@@ -943,7 +1006,9 @@
         markers: [{ x: state.appended, colour: "#d62728", label: "rows appended now" }],
         describe: "Line chart: test accuracy against the number of blank rows appended, 0 to 8, for the GRU and the LSTM (seed 0 and the mean over five seeds) and a GRU trained with blank rows; red: the rows appended now" }),
       watch: "Step from 28 to 32 (or press Play) and watch the bottom rows of P(class) and of each state: the answer moves on rows that hold no ink." },
-    { title: "What a missing row costs", setup: { image: 7, step: 28, blanked: [Math.round(facts.gru_worst_row || 12) - 1] }, pictures: ["#digit"],
+    { title: "What a missing row costs", setup: { image: 7, step: 28, blanked: [Math.round(facts.gru_worst_row || 12) - 1] }, pictures: ["#digit"], markedOn: "the digit: the row blanked",
+      claim: () => `One missing row can cost a lot: blanking row ${whole(facts.gru_worst_row)} alone costs the GRU ${pts(facts.gru_worst_row_cost)} points of accuracy over the test set (seed 0).`,
+      mark: () => (state.blanked.length ? [state.blanked[0] + 1, state.blanked[state.blanked.length - 1] + 1] : null),
       text: () => `One missing row can cost a lot. Over the test set, blanking row ${whole(facts.gru_worst_row)} alone costs the GRU ${pts(facts.gru_worst_row_cost)} points of accuracy; the LSTM's worst row (${whole(facts.lstm_worst_row)}) costs it ${pts(facts.lstm_worst_row_cost)}, a convolutional network's ${pts(facts.cnn_worst_row_cost)} (all seed 0; the chart). Here row ${whole(facts.gru_worst_row)} of test image 7, a ${data.images[7].label}, is blanked (shaded red).`,
       now: () => {
         const found = readings(), rows = state.blanked.map((r) => r + 1);
@@ -964,6 +1029,9 @@
         describe: "Line chart over the 28 rows: the points of test accuracy lost when that row alone is blanked, for the GRU, the LSTM and a CNN; red: the rows blanked now" }),
       watch: "The bars beside the digit show, for this image, what blanking each row alone costs each network's probability of the true class, on the page's one scale; outlined, the same on the whole digit. Click rows of the digit to blank or restore them." },
     { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 }, pictures: ["i", "f", "o"].map((key) => `${LSTM} canvas.${key}`), // on a phone, its text above i, f and o
+      markedOn: "the LSTM's gates: the rows around the first ink",
+      claim: () => `At the first ink row the LSTM's gates switch: the output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one row before it and ${facts.lstm_o_after_ink.toFixed(2)} two rows after (test set, seed 0).`,
+      mark: () => [Math.max(1, firstInkRow(state.image) - 1), firstInkRow(state.image) + 2],
       text: () => `Above the ink the LSTM's gates hardly move: a unit's spread over images and steps averages ${facts.lstm_i_sd_above_ink.toFixed(3)} (input i), ${facts.lstm_f_sd_above_ink.toFixed(3)} (forget f) and ${facts.lstm_o_sd_above_ink.toFixed(3)} (output o). At the first row with ink they switch: the output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one step before it, ${facts.lstm_o_at_ink.toFixed(2)} at it and ${facts.lstm_o_after_ink.toFixed(2)} two steps after, while the forget gate stays high (${facts.lstm_f_at_ink.toFixed(2)}; all seed 0, over the test set).`,
       now: () => {
         const gates = imageGates(), o = gates.o, at = (offset) => o[computedOffsets().indexOf(offset)];
@@ -1009,6 +1077,10 @@
     state.step = clamp(state.step, 1, 28 + state.appended);
     $("tour-title").textContent = `Stop ${k + 1} of ${STOPS.length}: ${stop.title}`;
     $("tour-body").textContent = stop.text();
+    $("tour-claim").textContent = stop.claim().replace(/\.$/, ""); // one sentence, ending with where it is marked
+    const key = document.createElement("span"); key.className = "mark-key"; key.setAttribute("aria-hidden", "true");
+    $("tour-claim").append(" (", key, ` marked on ${stop.markedOn}).`);
+    $("tour-details").open = false;
     $("tour-now").textContent = "";
     $("tour-hand-over").textContent = `What to watch: ${stop.watch}`;
     $("tour-text").hidden = false;
@@ -1051,6 +1123,7 @@
     let before = null;
     if (first && narrow.matches) before = inView ? $("row-info") : first.closest("figure"); // the digit: its text right under it
     else if (first && !inView) before = first.closest(".model");
+    else if (first) before = $("inside"); // the digit, sticky on the left: the text at the top of the column beside it
     if (before) { if (text.nextElementSibling !== before) before.before(text); }
     else if (text.parentElement !== $("tour")) $("tour-stops").after(text);
     if (first && narrow.matches) { const after = inView ? $("view").querySelector(".card") : last.closest("figure"); if (after.nextElementSibling !== figure) after.after(figure); }
@@ -1119,6 +1192,8 @@
   pad.addEventListener("contextmenu", (event) => event.preventDefault());
   pad.addEventListener("pointerdown", (event) => {
     event.preventDefault();
+    if (document.activeElement instanceof HTMLCanvasElement) document.activeElement.blur(); // its probe would speak of another picture
+    $("probe").textContent = "";
     if (event.isPrimary) ignoredPointers.clear(); // a new gesture
     if (drawing !== null && event.pointerId !== drawing) { // a second finger: the gesture is not a drawing
       strokes.pop(); ignoredPointers.add(drawing).add(event.pointerId); drawing = null; redrawPad();
@@ -1153,9 +1228,11 @@
       }
       state.source = "drawing"; state.refused = "";
       state.drawing = verdict.read ? verdict.image : null; padRefused = !verdict.read;
-      setPadStatus((verdict.read ? "Read: your drawing, prepared as MNIST was (28 x 28: see The digit being read). The networks always name a digit, even for a shape that is none." : verdict.reason) +
-        (turnedOff ? ` A new drawing starts with no experiment on (turned off: ${turnedOff}); set one below to try it on your drawing.` : ""), String(verdict.read));
       if (verdict.read) state.step = 28 + state.appended;
+      const found = verdict.read ? readings() : null, read = found ? ` ${NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, found.rows))}`).join(", ")}.` : "";
+      setPadStatus((verdict.read ? `Read: your drawing, prepared as MNIST was (28 x 28: see The digit being read).${read} The networks always name a digit, even for a shape that is none.` : verdict.reason) +
+        (turnedOff ? ` A new drawing starts with no experiment on (turned off: ${turnedOff}); set one below to try it on your drawing.` : ""), String(verdict.read));
+      padSpoke = true; // the pad's line says it all: the step bar's live region keeps quiet this once
       show();
     });
     $("pad-status").dataset.readMs = String(performance.now() - started);
@@ -1192,8 +1269,11 @@
   }, true);
   let timer = null;
   function stopPlay() { if (timer) { clearInterval(timer); timer = null; sayTourNow(); } $("play").textContent = "Play"; $("play").setAttribute("aria-pressed", "false"); }
+  function hidePlayHint() { $("play-hint").hidden = true; }
+  // the callout asks for Play once: any scroll, touch, click or key of the visitor's sends it away
+  for (const type of ["scroll", "pointerdown", "keydown", "wheel", "touchstart"]) window.addEventListener(type, hidePlayHint, { passive: true, capture: true });
   function play() {
-    $("play-hint").hidden = true;
+    hidePlayHint();
     if (timer) { stopPlay(); return; }
     $("play").textContent = "Pause"; $("play").setAttribute("aria-pressed", "true");
     if (state.step >= 28 + state.appended) state.step = 1;
@@ -1220,7 +1300,15 @@
   for (let r = 1; r <= 28; r++) $("blank-row").add(new Option(`row ${r}`, String(r - 1)));
   $("blank-toggle").addEventListener("click", () => toggleRow(Number($("blank-row").value)));
   $("reset").addEventListener("click", () => keepInPlace($("reset"), () => { Object.assign(state, NO_EXPERIMENT, { blanked: [] }); EXPERIMENTS.forEach(visitorSet); state.step = 28; show(); }));
-  window.addEventListener("hashchange", () => { readHash(); show(); linkAsAdjusted = location.hash; });
+  // "#pad" and the like name a place on the page, not a view: the page goes there and keeps the view (and the link).
+  const anchorOf = (hash) => { const id = hash.slice(1); return id && !id.includes("=") && !id.includes("&") ? document.getElementById(id) : null; };
+  function goTo(element) { hidePlayHint(); (element.closest("section, fieldset") || element).scrollIntoView({ block: "start" }); }
+  window.addEventListener("hashchange", () => {
+    const anchor = anchorOf(location.hash);
+    if (anchor) { writeHash(); goTo(anchor); return; }
+    readHash(); show(); linkAsAdjusted = location.hash;
+  });
+  $("to-pad").addEventListener("click", (event) => { event.preventDefault(); goTo(pad); });
 
   const barHeight = () => document.documentElement.style.setProperty("--bar", `${$("stepbar").getBoundingClientRect().height}px`);
   new ResizeObserver(barHeight).observe($("stepbar"));
@@ -1228,10 +1316,13 @@
   setPadStatus("Draw a digit on the pad.");
   makePanels();
   redrawPad();
+  const openedAt = anchorOf(location.hash); // "#pad": a first visit, opened at the pad
+  if (openedAt) history.replaceState(null, "", location.pathname + location.search);
   const firstVisit = !location.hash; // no link: the page opens at step 1, asking for Play
   readHash();
   if (firstVisit) { state.step = 1; $("play-hint").hidden = false; }
   show();
+  if (openedAt) goTo(openedAt);
   linkAsAdjusted = location.hash;
   describeRow(null);
   // For the tests: the state, what the networks read, the importance bars as drawn, a view opened from a
