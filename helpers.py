@@ -1,4 +1,4 @@
-"""The notebook's toolbox: every name hw3.ipynb uses, gathered from the hw3 package by stage.
+"""The notebooks' toolbox: the public names of the hw3 package, gathered by stage (more than the notebooks use).
 
 No logic lives here. Each line says where a name comes from; open that module to read or change it.
 """

@@ -6,8 +6,9 @@ A key digests
   - the code: the syntax tree (docstrings, comments and layout left out) of the function's module and
     of every hw3 module it imports, through their own imports (the one-way import rule keeps this set
     small: a figure or the report is never in it), as this process loaded them: `LOADED_SOURCES` is
-    read when the package is imported, and a module edited on disk afterwards is refused
-    (`code_this_process_runs`), so a key never names code that did not run;
+    read when the package is imported, and a key is refused while a module on disk differs from that
+    snapshot (`code_this_process_runs`). Not caught: a module edited, imported and then restored on disk
+    before the key is taken (the process runs the edit; the snapshot and the disk agree);
   - the inputs: a Keras model by its weights, an array by its dtype, shape and bytes, a number or
     string by its `repr`, mappings, sequences and dataclasses entry by entry (anything else is
     refused); which saved model a model came from is recorded beside the key, so that a stored value
