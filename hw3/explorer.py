@@ -230,14 +230,13 @@ def page_computations(models: Mapping[str, keras.Model], x_test: np.ndarray, y_t
 def main() -> None:
     """`make explorer`: the page from the committed seed-0 models and the first 50 test images."""
     from hw3.data import load_binarized_mnist
-    from hw3.results import current_results
+    from hw3.results import current_results, load_results
     from hw3.settings import run_settings
     from hw3.saved_models import model_recipe, readable_saved_model, requested_entry, reusable_model
 
     settings = run_settings()
     data = load_binarized_mnist(settings)
-    quoted = [*TOUR_FACTS.values(), *TOUR_SERIES.values(), *(f"configs/{name}" for name in PAGE_MODELS)]
-    results = current_results(settings, quoted)  # refused when a number the page quotes is stale
+    results = load_results(settings)
     models = {}
     for name in PAGE_MODELS:  # through training's recipe check, as the notebooks load them
         path = settings.models_dir / f"{name}.keras"
@@ -247,6 +246,8 @@ def main() -> None:
         if models[name] is None:
             raise FileNotFoundError(f"{path.name} is missing, has no results entry, or HW3_RETRAIN names it: run the "
                                     f"notebook (make homework) to train {name}.")
+    quoted = [*TOUR_FACTS.values(), *TOUR_SERIES.values(), *(f"configs/{name}" for name in PAGE_MODELS)]
+    results = current_results(settings, quoted)  # refused when a number the page quotes is stale
     accuracies = {name: results["configs"][name]["test_accuracy"] for name in PAGE_MODELS}
     path = write_explorer(models, data.x_test[:PAGE_IMAGES], data.y_test[:PAGE_IMAGES], accuracies, settings,
                           ink_limit(data.x_train), tour_facts(results), tour_series(results),

@@ -127,7 +127,7 @@ def test_the_q31_table_leaves_out_the_tf1_comparison_and_the_tf1_table_lists_eac
     assert [row[0] for row in rows] == ["GRU 1x32 - small perceptron", "GRU 1x32, TF1 cell - GRU 1x32"]
     assert rows[0][1:3] == ["0.9700", "0.9300"] and rows[1][1:3] == ["0.9600", "0.9700"]  # first's mean, then second's
     assert [row[0] for row in explanation_rows(statistics, leave_out=("tf1",))[1]] == ["GRU 1x32 - small perceptron"]
-    by_step = {str(t): {"mean": 0.5 + t / 100, "min": 0.4, "max": 0.9} for t in range(24, 29)}
+    by_step = {str(t): {"mean": 0.5 + t / 100, "min": 0.4, "max": 0.9, "seeds": [0, 1, 2, 3, 4]} for t in range(24, 29)}
     header, rows = tf1_convention_rows({"gru_1x32": by_step, "gru_1x32_tf1_glorot": by_step})
     assert header == ["GRU (1x32), seeds 0-4", "t = 24", "t = 25", "t = 26", "t = 27", "t = 28"]
     assert rows[0][0] == "GRU (1 layer, 32 units)" and rows[1][0] == "only a Glorot-uniform recurrent kernel"
