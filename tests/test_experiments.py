@@ -5,7 +5,6 @@ import ast
 import importlib
 import inspect
 import json
-import re
 
 import numpy as np
 import pytest

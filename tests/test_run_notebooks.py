@@ -20,7 +20,6 @@ from pathlib import Path
 
 import nbformat
 import psutil
-import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 RUNNER = PROJECT_DIR / "tools" / "run_notebooks.py"

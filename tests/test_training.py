@@ -11,7 +11,6 @@ import tensorflow as tf
 
 from hw3.keys import weights_digest
 from hw3.settings import RunSettings
-from hw3.data import MnistSplits
 from hw3 import saved_models, training
 from hw3.models import build_model
 from hw3.saved_models import readable_saved_model, save_model_atomically, seed_weights_path
