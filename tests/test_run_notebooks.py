@@ -175,3 +175,33 @@ def test_an_interrupted_retrain_keeps_what_it_finished_and_trains_the_rest(tmp_p
     stored = _stored(output_dir)
     assert set(stored["configs"]) == {"gru_1x32", "lstm_1x32"}
     assert {name: set(runs) for name, runs in stored["seeds"].items()} == {"gru_1x32": {"0", "1"}, "lstm_1x32": {"0", "1"}}
+
+
+def _runner_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_notebooks", RUNNER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_retrain_estimate_adds_the_stored_training_and_the_measured_analyses_then_scales(monkeypatch):
+    """Seed 0 one after the other, the other seeds over the workers, the analyses for the nearest measured
+    seed count scaled by seeds, all times the slowdown; a run with no stored time is counted as unknown."""
+    from types import SimpleNamespace
+
+    runner = _runner_module()
+    monkeypatch.setattr(runner, "ANALYSES_SECONDS", {1: 600, 5: None})
+    results = {"configs": {"a": {"train_seconds": 120}}, "variants": {"b": {"train_seconds": 60}},
+               "seeds": {"a": {"1": {"train_seconds": 240}}, "b": {}}}
+    settings = SimpleNamespace(seeds=(0, 1), workers=2)
+    # training: 120 + 60 (seed 0) + 240 / 2 (seed 1 of a; b's seed 1 unknown) = 300 s = 5 min
+    text = runner.retrain_estimate(results, ["a", "b"], settings, slowdown=2.0, analyses=False)
+    assert text.startswith("about 10 min at this machine's speed: 5 min of training (3 of 4 runs have a stored time)")
+    assert "times 2.00" in text
+    # analyses measured with 1 seed, asked for 2: 600 x 2 = 1,200 s = 20 min; (300 + 1,200) x 2 = 50 min
+    text = runner.retrain_estimate(results, ["a", "b"], settings, slowdown=2.0, analyses=True)
+    assert text.startswith("about 50 min at this machine's speed") and "20 min of analyses (measured with 1 seed)" in text
+    text = runner.retrain_estimate(results, ["a"], SimpleNamespace(seeds=(0,), workers=2), slowdown=None, analyses=False)
+    assert text.startswith("about 2 min at the recorded speed, this machine's not measured")

@@ -184,9 +184,18 @@ def prepare_retrain(log=print):
     return record
 
 
-def training_estimate(results: dict, names: list[str], settings) -> str:
-    """What the runs about to be retrained took when they were last trained, from their stored
-    `train_seconds`: seed 0 one after the other in the notebook, the other seeds spread over the workers."""
+# What a retrain costs beyond its training, at the recorded speed (tools/machine_speed.py): the analyses,
+# recomputed because HW3_RETRAIN=1 empties the analysis cache, and the notebooks around them. Measured as
+# one run each and scaled to the recorded speed (docs/timings.md): {number of seeds: seconds}.
+ANALYSES_SECONDS = {1: None, 5: 2134}
+
+
+def retrain_estimate(results: dict, names: list[str], settings, slowdown: float | None, analyses: bool) -> str:
+    """The time a retrain of `names` for `settings.seeds` should take, as a sentence: the training from the
+    `train_seconds` stored when each run was last trained (seed 0 one after the other in the notebook, the
+    other seeds spread over the workers), plus, when `analyses`, the analyses measured for that number of
+    seeds (`ANALYSES_SECONDS`, the nearest count measured, scaled by seeds), all times `slowdown` (this
+    machine's time over the recorded one; None when not measured)."""
     first, others, known, asked = 0.0, 0.0, 0, 0
     for name in names:
         for seed in settings.seeds:
@@ -197,11 +206,40 @@ def training_estimate(results: dict, names: list[str], settings) -> str:
                               if name in results.get(section, {})), entry)
             if entry and "train_seconds" in entry:
                 known += 1
-                first, others = (first + entry["train_seconds"], others) if seed == 0 else \
-                    (first, others + entry["train_seconds"] / settings.workers)
-    return (f"about {first / 60:.0f} min of training for seed 0 and {others / 60:.0f} min for the other seeds "
-            f"({settings.workers} workers), from the train_seconds stored when {known} of these {asked} runs were last "
-            "trained: not scaled to this machine's speed, and the analyses add to it (docs/timings.md)")
+                if seed == 0:
+                    first += entry["train_seconds"]
+                else:
+                    others += entry["train_seconds"] / settings.workers
+    parts = [f"{(first + others) / 60:.0f} min of training ({known} of {asked} runs have a stored time)"]
+    seconds = first + others
+    if analyses:
+        measured = {count: value for count, value in ANALYSES_SECONDS.items() if value is not None}
+        count = min(measured, key=lambda measured_count: abs(measured_count - len(settings.seeds)))
+        extra = measured[count] * len(settings.seeds) / count
+        seconds += extra
+        parts.append(f"{extra / 60:.0f} min of analyses (measured with {count} seed{'s' * (count > 1)})")
+    at_recorded = " and ".join(parts) + " at the recorded speed"
+    if slowdown is None:
+        return f"about {seconds / 60:.0f} min at the recorded speed, this machine's not measured: {at_recorded}"
+    return (f"about {seconds * slowdown / 60:.0f} min at this machine's speed: {at_recorded}, "
+            f"times {slowdown:.2f} measured just now (docs/timings.md)")
+
+
+def _slowdown(settings, log) -> float | None:
+    """This machine's training time over the recorded one (tools/machine_speed.py), or None in smoke mode
+    or when nothing recorded is there to compare with."""
+    if settings.smoke:
+        return None
+    sys.path.insert(0, str(PROJECT_DIR / "tools"))
+    from machine_speed import REFERENCE, measured_run
+
+    log(f"measuring this machine's speed for the estimate: training the {REFERENCE} once, about a minute")
+    try:
+        now, recorded = measured_run(settings)
+    except ValueError as error:
+        log(f"speed not measured: {error}")
+        return None
+    return now["train_seconds"] / recorded["train_seconds"]
 
 
 def _remove_runs(settings, log) -> int:
@@ -217,7 +255,7 @@ def _remove_runs(settings, log) -> int:
     entries += [f"seeds.{name}.{seed}" for name in names for seed in settings.seeds]
     if settings.results_path.exists():
         results = json.loads(settings.results_path.read_text(encoding="utf-8"))
-        log(training_estimate(results, names, settings))
+        log(retrain_estimate(results, names, settings, _slowdown(settings, log), analyses=settings.retrain))
         for path in entries:
             section, _, key = path.rpartition(".")
             holder = results
