@@ -119,6 +119,18 @@ def blank_default_shares(step_logits: np.ndarray, images: np.ndarray, blank_clas
             "share_of_early_decisions_in_blank_class": share(in_blank_class, early)}
 
 
+def image_timelines(step_logits: np.ndarray, images: np.ndarray, indices: tuple[int, ...]) -> dict[str, dict]:
+    """What a figure of images `indices` shows over time, in numbers: per image (keyed by its index as
+    text) its first and last ink rows F and L (1..T), its decision step d (`decision_steps`) and the class
+    the head names at each step 1..T. step_logits (N, T, 10), images (N, T, width)."""
+    step_logits, chosen = np.asarray(step_logits), list(indices)
+    first, last = first_ink_rows(images[chosen]), last_ink_rows(images[chosen])
+    steps, named = decision_steps(step_logits[chosen]), step_logits[chosen].argmax(-1)
+    return {str(index): {"first_ink_row": int(first[row]), "last_ink_row": int(last[row]),
+                         "decision_step": int(steps[row]), "class_named": [int(c) for c in named[row]]}
+            for row, index in enumerate(chosen)}
+
+
 def gate_saturation(gate: np.ndarray, low: float = 0.1, high: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
     """Per unit, the fraction of (image, step) pairs where the gate is below `low` or above `high`.
 

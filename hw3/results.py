@@ -219,6 +219,11 @@ SCHEMA: tuple[Declared, ...] = (
              'with d < L (`share_of_early_decisions_in_blank_class`); null when no image is in the denominator',
              '{name: {class or all: {4 keys}}}, gru_1x32.all: {6 keys}',
              'hw3.experiments:q3_3_decision_vs_ink'),
+    Declared('analysis.gru_1x32.figure_images',
+             "the test images of the report's figure of the state over time (0 and 1): first and last ink rows "
+             'F and L, decision step d, and the class the head names at each step',
+             '{index: {first_ink_row, last_ink_row, decision_step, class_named: [28]}}',
+             'hw3.experiments:q3_3_decision_vs_ink'),
     Declared('analysis.appended_blank_rows',
              'for the GRU and LSTM (1x32), plain, with the loss after every row and trained with trailing blank'
              " rows: seed 0's accuracy read after the last row when k = 0..8 blank rows follow each test image",

@@ -355,3 +355,18 @@ def test_blank_default_shares_refuse_mismatched_shapes():
         blank_default_shares(logits, np.zeros((2, 28, 28)), BLANK_CLASSES[:27])
     with pytest.raises(ValueError, match="must hold the same images"):
         blank_default_shares(logits, np.zeros((3, 28, 28)), BLANK_CLASSES)
+
+
+def test_image_timelines_give_each_chosen_images_ink_rows_decision_step_and_classes():
+    """Three images; timelines of images 2 and 0 (in that order): F and L count rows from 1, d as
+    `decision_steps` (the first step from which the class never changes)."""
+    from hw3.analysis import image_timelines
+    images = np.stack([_one_ink_row(20), _one_ink_row(3), _one_ink_row(1)])
+    images[2, 27, 0] = 1.0  # image 2: ink in rows 1 and 28
+    classes = np.stack([_decided_at(19, 7), _decided_at(1, 4), _decided_at(28, 2, before=1)])
+    timelines = image_timelines(np.eye(10)[classes], images, (2, 0))
+    assert list(timelines) == ["2", "0"]
+    assert timelines["2"] == {"first_ink_row": 1, "last_ink_row": 28, "decision_step": 28,
+                              "class_named": [1] * 27 + [2]}
+    assert {key: timelines["0"][key] for key in ("first_ink_row", "last_ink_row", "decision_step")} == \
+        {"first_ink_row": 20, "last_ink_row": 20, "decision_step": 19}

@@ -164,6 +164,10 @@ def test_decision_vs_ink_adds_the_blank_default_shares_for_the_gru_from_its_stor
     assert stored["gru_1x32"]["all"]["share_decided_before_ink_ends"] == 0.6667
     assert "share_of_early_decisions_in_blank_class" not in stored["lstm_1x32"]["all"]
     assert "share_of_early_decisions_in_blank_class" not in stored["gru_1x32"]["7"]
+    figure_images = load_results(settings)["analysis"]["gru_1x32"]["figure_images"]
+    assert list(figure_images) == ["0", "1"]  # the images of the report's figure of the state over time
+    assert figure_images["1"] == {"first_ink_row": 20, "last_ink_row": 20, "decision_step": 25,
+                                  "class_named": [0] * 24 + [3] * 4}
 
 
 def test_appended_blank_rows_store_seed_0_and_the_mean_over_seeds_for_each_k(tmp_path, monkeypatch):
