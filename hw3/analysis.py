@@ -10,8 +10,8 @@ from typing import Mapping
 import numpy as np
 from scipy import stats
 
-from hw3.data import check_image_batch, first_ink_rows, rows_with_ink
-from hw3.readout import softmax
+from hw3.data import check_image_batch, first_ink_rows, last_ink_rows, rows_with_ink
+from hw3.readout import decision_steps, softmax
 
 
 def blank_row_fraction(images: np.ndarray) -> np.ndarray:
@@ -89,6 +89,46 @@ def blank_path(hidden: np.ndarray, step_logits: np.ndarray) -> dict[str, list]:
     return {"largest_change": [round(float(v), 5) for v in change], "class": [int(c) for c in named],
             "probability": [round(float(p), 4) for p in probabilities[np.arange(len(named)), named]],
             "settled_class": int(named[-1]), "settled_from_step": int(changed[-1] + 2) if len(changed) else 1}
+
+
+def blank_default_shares(step_logits: np.ndarray, images: np.ndarray, blank_classes: np.ndarray) -> dict:
+    """How much of "decided before the ink ends" is the head's answer on blank input.
+
+    step_logits (N, T, 10) of the images (N, T, width); blank_classes (T,): the class the head gives an
+    all-blank image read out at each step 1..T. Per image, d is its decision step (`decision_steps`), L
+    its last ink row (`last_ink_rows`), b = blank_classes[d - 1] the blank image's class at step d, and
+    p its final prediction (step T). Returns, rounded to four decimals:
+    - 'share_decided_before_ink_ends_not_blank_class': among the images with p != b, the share with d < L;
+    - 'share_of_early_decisions_in_blank_class': among the images with d < L, the share with p == b.
+    A tie d = L is not before the ink ends. An empty denominator (no image with p != b, or none with
+    d < L) gives None: a share of no images is undefined, not 0."""
+    step_logits, blank_classes = np.asarray(step_logits), np.asarray(blank_classes)
+    if step_logits.ndim != 3 or blank_classes.shape != step_logits.shape[1:2]:
+        raise ValueError(f"expected step_logits (N, T, 10) and blank_classes (T,); got {step_logits.shape} and "
+                         f"{blank_classes.shape}.")
+    steps, last = decision_steps(step_logits), last_ink_rows(images)
+    if last.shape != steps.shape:
+        raise ValueError(f"images {np.shape(images)} and step_logits {step_logits.shape} must hold the same images.")
+    early = steps < last
+    in_blank_class = step_logits[:, -1].argmax(-1) == blank_classes[steps - 1]
+
+    def share(chosen: np.ndarray, among: np.ndarray) -> float | None:
+        return round(float(chosen[among].mean()), 4) if among.any() else None
+
+    return {"share_decided_before_ink_ends_not_blank_class": share(early, ~in_blank_class),
+            "share_of_early_decisions_in_blank_class": share(in_blank_class, early)}
+
+
+def image_timelines(step_logits: np.ndarray, images: np.ndarray, indices: tuple[int, ...]) -> dict[str, dict]:
+    """What a figure of images `indices` shows over time, in numbers: per image (keyed by its index as
+    text) its first and last ink rows F and L (1..T), its decision step d (`decision_steps`) and the class
+    the head names at each step 1..T. step_logits (N, T, 10), images (N, T, width)."""
+    step_logits, chosen = np.asarray(step_logits), list(indices)
+    first, last = first_ink_rows(images[chosen]), last_ink_rows(images[chosen])
+    steps, named = decision_steps(step_logits[chosen]), step_logits[chosen].argmax(-1)
+    return {str(index): {"first_ink_row": int(first[row]), "last_ink_row": int(last[row]),
+                         "decision_step": int(steps[row]), "class_named": [int(c) for c in named[row]]}
+            for row, index in enumerate(chosen)}
 
 
 def gate_saturation(gate: np.ndarray, low: float = 0.1, high: float = 0.9) -> tuple[np.ndarray, np.ndarray]:

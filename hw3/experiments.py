@@ -18,8 +18,8 @@ import keras
 import numpy as np
 
 from hw3.ablation import forget_ablation, silenced_unit_accuracy
-from hw3.analysis import (blank_path, blank_row_fraction, cell_state_retention, feature_correlations, gate_around_first_ink,
-                          gate_by_row_kind, gate_flatness, gate_saturation, gate_summary, relu_zeroed_share,
+from hw3.analysis import (blank_default_shares, blank_path, image_timelines, blank_row_fraction, cell_state_retention,
+                          feature_correlations, gate_around_first_ink, gate_by_row_kind, gate_flatness, gate_saturation, gate_summary, relu_zeroed_share,
                           retention_half_life, row_features, spearman_correlation, state_over_time, state_spread,
                           units_by_cost)
 from hw3.appended_rows import state_after_blank_rows_experiment
@@ -50,6 +50,7 @@ APPENDED_ROW_MODELS = OBJECTIVE_READERS + ("gru_1x32_trailing_blanks", "lstm_1x3
 TF1_TABLE = ("gru_1x32", "gru_1x32_tf1_cell") + TF1_PART_NAMES  # the plain GRU, TF1's cell, and each part alone
 READOUT_CONFUSION_STEPS = (16, 24, 28)
 NAMED_OFTEN = 0.15  # a class "named often" at step 16 is read out for more than this share of images
+FIGURE_IMAGES = (0, 1)  # the test images of the report's figure of the GRU's state over time (hw3.ipynb, Q3.2)
 
 
 def rounded(values, digits: int) -> list[float]:
@@ -302,12 +303,26 @@ def q3_3_decision_after_ink(step_logits: np.ndarray, data: MnistSplits, settings
 def q3_3_decision_vs_ink(step_logits: Mapping[str, np.ndarray], data: MnistSplits, settings: RunSettings) -> dict:
     """For each reader {name: per-step logits (N, 28, 10)}: per class and over every image ('all'), the
     median decision step d, the median last ink row L, the median of d - L and the share with d < L.
+    For the GRU (1x32), 'all' also holds `blank_default_shares`, against the class its head gives an
+    all-blank image at each step, read from `analysis.gru_1x32.blank_path` (written by q3_2_gru_inside).
+    With the GRU, also `analysis.gru_1x32.figure_images`: test images FIGURE_IMAGES over time (`image_timelines`).
     Stores `analysis.decision_vs_ink.{name}` and returns {name: {class or 'all': {...}}}."""
     per_reader = {name: decision_after_ink(logits, data.x_test, data.y_test, include_all=True)
                   for name, logits in step_logits.items()}
+    reads, timelines = (), {}
+    if "gru_1x32" in per_reader:
+        reads = ("analysis.gru_1x32.blank_path",)
+        blank = load_results(settings).get("analysis", {}).get("gru_1x32", {}).get("blank_path")
+        if blank is None:
+            raise ValueError("analysis.gru_1x32.blank_path is not in results.json: run q3_2_gru_inside on the GRU "
+                             "(1x32) first.")
+        blank_classes = blank["class"]
+        per_reader["gru_1x32"]["all"].update(blank_default_shares(step_logits["gru_1x32"], data.x_test, blank_classes))
+        timelines = {"analysis.gru_1x32.figure_images": image_timelines(step_logits["gru_1x32"], data.x_test,
+                                                                        FIGURE_IMAGES)}
     store_results(settings, q3_3_decision_vs_ink,
-                  {f"analysis.decision_vs_ink.{name}": entry for name, entry in per_reader.items()},
-                  step_logits=step_logits, data=data)
+                  {**{f"analysis.decision_vs_ink.{name}": entry for name, entry in per_reader.items()}, **timelines},
+                  reads=reads, step_logits=step_logits, data=data)
     return per_reader
 
 

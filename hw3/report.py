@@ -228,7 +228,8 @@ def tf1_convention_rows(table: Mapping[str, Mapping[str, Mapping[str, float]]]) 
 
 def q1_rows(q1: Mapping[str, float]) -> tuple[list[str], list[list[str]]]:
     """The Q1 demonstrations as a table: claim, error with saturating gates (+-20), with weak ones (+-3)."""
-    header = ["claim (hand-set weights, test image 0 as input)", "gate biases +-20", "gate biases +-3"]
+    header = ["claim (hand-set weights; input test image 0, binary, so tanh(10) = 1 in float32)",
+              "gate biases +-20", "gate biases +-3"]
     rows = [
         ["Q1.1 LSTM stores the row: max abs(c_t - x_t)", f"{q1['lstm_store_error']:.1e}",
          f"{q1['lstm_store_error_weak']:.3f}"],

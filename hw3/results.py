@@ -213,8 +213,16 @@ SCHEMA: tuple[Declared, ...] = (
     Declared('analysis.decision_vs_ink',
              'per reader (GRU and LSTM 1x32, each plain and trained with the loss after every row), per class '
              'and over every image (`all`): median decision step d, median last ink row L, median of d - L, '
-             'share with d < L',
-             '{name: {class or all: {4 keys}}}',
+             'share with d < L; for `gru_1x32`, `all` also holds, with b the class the head gives an all-blank '
+             'image read out at step d and p the final prediction, the share with d < L among the images with '
+             'p != b (`share_decided_before_ink_ends_not_blank_class`) and the share with p = b among those '
+             'with d < L (`share_of_early_decisions_in_blank_class`); null when no image is in the denominator',
+             '{name: {class or all: {4 keys}}}, gru_1x32.all: {6 keys}',
+             'hw3.experiments:q3_3_decision_vs_ink'),
+    Declared('analysis.gru_1x32.figure_images',
+             "the test images of the report's figure of the state over time (0 and 1): first and last ink rows "
+             'F and L, decision step d, and the class the head names at each step',
+             '{index: {first_ink_row, last_ink_row, decision_step, class_named: [28]}}',
              'hw3.experiments:q3_3_decision_vs_ink'),
     Declared('analysis.appended_blank_rows',
              'for the GRU and LSTM (1x32), plain, with the loss after every row and trained with trailing blank'

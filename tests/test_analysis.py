@@ -297,3 +297,76 @@ def test_blank_path_measures_each_step_from_the_one_before_and_names_the_heads_c
     assert found["probability"][0] == pytest.approx(0.5, abs=1e-4)
     with pytest.raises(ValueError, match="expected hidden"):
         blank_path(hidden, logits[:2])
+
+
+def _decided_at(step, final, before=0, steps=28):
+    """The classes one image's read-out names at steps 1..T: `before` until step - 1, `final` from `step` on."""
+    classes = np.full(steps, before)
+    classes[step - 1:] = final
+    return classes
+
+
+def _one_ink_row(row):
+    image = np.zeros((28, 28), np.float32)
+    image[row - 1, 10] = 1.0  # the last (and only) ink row L = row, counted 1..28
+    return image
+
+
+BLANK_CLASSES = np.array([1] * 4 + [7] * 24)  # a head that names 1 on blank input at steps 1-4, then 7
+
+
+def test_blank_default_shares_on_a_head_whose_blank_class_is_known():
+    """Eight images (d: decision step, L: last ink row, p: final prediction, b = BLANK_CLASSES[d - 1]):
+    A d=19 < L=20, p=7=b | B d=20 = L, p=7=b | C d=21 > L=20, p=3 | D d=19 < 20, p=3 | E d=4 < 10, p=7, b=1 |
+    F d=5 < 10, p=7=b | G d=20 = L, p=3 | H d=24 < 25, p=7=b. Not the blank class: C, D, E, G, of which D
+    and E are early (2 of 4); early: A, D, E, F, H, of which A, F, H end in the blank class (3 of 5)."""
+    from hw3.analysis import blank_default_shares
+    cases = [(19, 20, 7), (20, 20, 7), (21, 20, 3), (19, 20, 3), (4, 10, 7), (5, 10, 7), (20, 20, 3), (24, 25, 7)]
+    classes = np.stack([_decided_at(d, p) for d, _, p in cases])
+    images = np.stack([_one_ink_row(last) for _, last, _ in cases])
+    shares = blank_default_shares(np.eye(10)[classes] * 5.0, images, BLANK_CLASSES)
+    # d <= L would count B and G as early (3 of 4, 3 of 6); b read at step d + 1 or d - 1 would move E or F
+    assert shares == {"share_decided_before_ink_ends_not_blank_class": 0.5,
+                      "share_of_early_decisions_in_blank_class": 0.6}
+
+
+def test_blank_default_shares_round_to_four_decimals_and_read_the_blank_class_at_the_decision_step():
+    """Three early images ending in 7: decided at step 4 (blank class 1), 5 and 6 (blank class 7)."""
+    from hw3.analysis import blank_default_shares
+    classes = np.stack([_decided_at(d, 7) for d in (4, 5, 6)])
+    images = np.stack([_one_ink_row(20)] * 3)
+    shares = blank_default_shares(np.eye(10)[classes], images, BLANK_CLASSES)
+    assert shares == {"share_decided_before_ink_ends_not_blank_class": 1.0,  # only the step-4 image, early
+                      "share_of_early_decisions_in_blank_class": 0.6667}  # two of three
+
+
+def test_blank_default_shares_give_none_for_an_empty_denominator():
+    from hw3.analysis import blank_default_shares
+    late_in_blank_class = np.stack([_decided_at(21, 7), _decided_at(20, 7)])  # d > L and d = L, both p = b = 7
+    images = np.stack([_one_ink_row(20)] * 2)
+    assert blank_default_shares(np.eye(10)[late_in_blank_class], images, BLANK_CLASSES) == {
+        "share_decided_before_ink_ends_not_blank_class": None, "share_of_early_decisions_in_blank_class": None}
+
+
+def test_blank_default_shares_refuse_mismatched_shapes():
+    from hw3.analysis import blank_default_shares
+    logits = np.zeros((2, 28, 10))
+    with pytest.raises(ValueError, match=r"blank_classes \(T,\)"):
+        blank_default_shares(logits, np.zeros((2, 28, 28)), BLANK_CLASSES[:27])
+    with pytest.raises(ValueError, match="must hold the same images"):
+        blank_default_shares(logits, np.zeros((3, 28, 28)), BLANK_CLASSES)
+
+
+def test_image_timelines_give_each_chosen_images_ink_rows_decision_step_and_classes():
+    """Three images; timelines of images 2 and 0 (in that order): F and L count rows from 1, d as
+    `decision_steps` (the first step from which the class never changes)."""
+    from hw3.analysis import image_timelines
+    images = np.stack([_one_ink_row(20), _one_ink_row(3), _one_ink_row(1)])
+    images[2, 27, 0] = 1.0  # image 2: ink in rows 1 and 28
+    classes = np.stack([_decided_at(19, 7), _decided_at(1, 4), _decided_at(28, 2, before=1)])
+    timelines = image_timelines(np.eye(10)[classes], images, (2, 0))
+    assert list(timelines) == ["2", "0"]
+    assert timelines["2"] == {"first_ink_row": 1, "last_ink_row": 28, "decision_step": 28,
+                              "class_named": [1] * 27 + [2]}
+    assert {key: timelines["0"][key] for key in ("first_ink_row", "last_ink_row", "decision_step")} == \
+        {"first_ink_row": 20, "last_ink_row": 20, "decision_step": 19}

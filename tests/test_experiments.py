@@ -137,6 +137,39 @@ def test_an_experiment_stores_what_it_returns_under_its_own_keys_and_keeps_the_r
     assert stored["decision_steps"] == {"median": 20.0}
 
 
+def test_decision_vs_ink_adds_the_blank_default_shares_for_the_gru_from_its_stored_blank_path(tmp_path):
+    """Two readers over three images with L = 10, 20 and 5; the GRU's blank path names 1 at steps 1-4, 7 after.
+    The GRU's read-out settles on 7 at step 8 (early, the blank class), 3 at step 25 (late) and 5 at step 1
+    (early; the blank class at step 1 is 1). Not the blank class: one of two early; early: one of two in it."""
+    from hw3.data import MnistSplits
+    from hw3.experiments import q3_2_gru_inside, q3_3_decision_vs_ink
+    from hw3.results import store_results
+    settings = RunSettings(smoke=True, output_dir=tmp_path)
+    images = np.zeros((3, 28, 28), np.float32)
+    images[0, 9, 3] = images[1, 19, 3] = images[2, 4, 3] = 1.0
+    labels = np.array([7, 3, 5])
+    data = MnistSplits(images, labels, images, labels, images, labels)
+    classes = np.zeros((3, 28), int)
+    classes[0, 7:], classes[1, 24:], classes[2, :] = 7, 3, 5
+    readers = {"gru_1x32": np.eye(10)[classes], "lstm_1x32": np.eye(10)[classes]}
+    write_json_atomically({"configs": {}}, settings.results_path)
+    with pytest.raises(ValueError, match="run q3_2_gru_inside"):
+        q3_3_decision_vs_ink(readers, data, settings)
+    store_results(settings, q3_2_gru_inside, {"analysis.gru_1x32.blank_path": {"class": [1] * 4 + [7] * 24}})
+    returned = q3_3_decision_vs_ink(readers, data, settings)
+    stored = load_results(settings)["analysis"]["decision_vs_ink"]
+    assert returned == stored
+    assert stored["gru_1x32"]["all"]["share_decided_before_ink_ends_not_blank_class"] == 0.5
+    assert stored["gru_1x32"]["all"]["share_of_early_decisions_in_blank_class"] == 0.5
+    assert stored["gru_1x32"]["all"]["share_decided_before_ink_ends"] == 0.6667
+    assert "share_of_early_decisions_in_blank_class" not in stored["lstm_1x32"]["all"]
+    assert "share_of_early_decisions_in_blank_class" not in stored["gru_1x32"]["7"]
+    figure_images = load_results(settings)["analysis"]["gru_1x32"]["figure_images"]
+    assert list(figure_images) == ["0", "1"]  # the images of the report's figure of the state over time
+    assert figure_images["1"] == {"first_ink_row": 20, "last_ink_row": 20, "decision_step": 25,
+                                  "class_named": [0] * 24 + [3] * 4}
+
+
 def test_appended_blank_rows_store_seed_0_and_the_mean_over_seeds_for_each_k(tmp_path, monkeypatch):
     import hw3.experiments as experiments
     from hw3.data import MnistSplits

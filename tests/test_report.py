@@ -203,6 +203,8 @@ def _sentence_start(text, position):
 
 @pytest.mark.parametrize("symbol", DEFINED_BEFORE_USE)
 def test_each_symbol_is_defined_before_its_first_use(answers, symbol):
+    if not re.search(symbol, answers):
+        return  # a term the report no longer uses needs no definition
     found = re.search(DEFINED_BEFORE_USE[symbol], answers)
     assert found, f"no sentence defines {symbol}: expected {DEFINED_BEFORE_USE[symbol]!r}"
     definition = found.start()
