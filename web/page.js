@@ -79,9 +79,11 @@
       `right=${state.right}`, `append=${state.appended}`, `blank=${state.blanked.map((r) => r + 1).join(",")}`];
     if (state.order !== "index") parts.push(`order=${state.order}`);
     if (state.drawing) parts.push(`drawing=${encodeURIComponent(encodeImage(state.drawing))}`); // kept while a test image is shown
+    if (tour) parts.push(`tour=${tour.stop}`);
+    if (state.pick) parts.push(`cell=${SHORT[state.pick.name].toLowerCase()}.${state.pick.key || "h"}.${state.pick.unit + 1}.${state.pick.step}`);
     history.replaceState(null, "", `#${parts.join("&")}`);
   }
-  const LINK_KEYS = ["source", "image", "step", "down", "right", "append", "blank", "order", "drawing"];
+  const LINK_KEYS = ["source", "image", "step", "down", "right", "append", "blank", "order", "drawing", "tour", "cell"];
   function readHash() {
     linkAsAdjusted = null; // set once the page has written the link's view back
     const adjusted = [], parts = location.hash.slice(1).split("&").filter(Boolean); // adjusted: what in the link could not be shown as it was, in words
@@ -116,11 +118,21 @@
       if (!decoded.image) state.refused = `Refused: this link's drawing cannot be read (${decoded.why}), so nothing is shown for it. Draw a digit on the pad, or choose a test image.`;
       if (!decoded.image && state.source !== "drawing") adjusted.push(`its drawing was refused (${decoded.why}; the pad says more), so test image ${state.image} is shown`);
       padRefused = false;
-      strokes = []; restored = Boolean(decoded.image);
+      strokes = []; restored = Boolean(decoded.image); grid = decoded.image ? Float64Array.from(decoded.image) : new Float64Array(784);
       setPadStatus(decoded.image ? "A shared drawing, shown as the networks read it (28 x 28). Clear the pad to draw your own." : state.refused, decoded.image ? "true" : "false");
       redrawPad();
     }
     state.step = whole("step", 1, 28 + state.appended, 28 + state.appended);
+    // the cell whose arithmetic is open: network.picture.unit.step ("gru.h.5.12"), and the tour stop shown
+    state.pick = null;
+    if (fields.cell !== undefined) {
+      const m = /^(gru|lstm)\.([a-z]+)\.(\d+)\.(\d+)$/.exec(fields.cell), name = m && (m[1] === "gru" ? "gru_1x32" : "lstm_1x32");
+      if (m && PANELS[name].some(([key]) => key === m[2]) && Number(m[3]) >= 1 && Number(m[3]) <= 32 && Number(m[4]) >= 1 && Number(m[4]) <= 28 + state.appended)
+        state.pick = { name, key: m[2], unit: Number(m[3]) - 1, step: Number(m[4]) };
+      else adjusted.push(`cell=${fields.cell} left out (a network, a picture, a unit 1 to 32 and a step, as in gru.h.5.12)`);
+    }
+    const stop = fields.tour === undefined ? null : whole("tour", 0, STOPS.length - 1, 0);
+    if (stop === null) { if (tour) dropTour(); } else startStop(stop, true);
     $("url-note").textContent = adjusted.length ? `This link was adjusted: ${adjusted.join("; ")}.` : "";
     $("url-note").hidden = !adjusted.length;
   }
@@ -173,7 +185,7 @@
 
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
   function experimentsOn() { // each experiment on, in words, with who set it
-    const on = [], by = (key) => (tour && tour.owned.has(key) && tour.set.has(key) ? ` (set by tour stop ${tour.stop + 1})` : "");
+    const on = [], by = (key) => (tour && tour.owned.has(key) && tour.set.has(key) ? ` (set by tour stop ${tour.stop})` : "");
     if (state.down) on.push(`moved ${plural(Math.abs(state.down), "row")} ${state.down > 0 ? "down" : "up"}${by("down")}`);
     if (state.right) on.push(`moved ${plural(Math.abs(state.right), "column")} ${state.right > 0 ? "right" : "left"}${by("right")}`);
     if (state.blanked.length) on.push(`row${state.blanked.length > 1 ? "s" : ""} ${state.blanked.map((r) => r + 1).join(", ")} blanked${by("blanked")}`);
@@ -359,25 +371,25 @@
       g.fillStyle = "#444"; g.textAlign = "center"; g.textBaseline = "top";
       g.fillText(SHORT[name], zero, TOP + rows * DIGIT_ROW + 4);
     });
-    canvas.hw3Hint = found ? "click a row to blank it" : null; // nothing read: nothing to blank
+    canvas.hw3Hint = found ? `${touchOnly.matches ? "tap" : "click"} a row to blank it` : null; // nothing read: nothing to blank
     if (found) { g.textAlign = "center"; g.fillText(canvas.hw3Hint, DIGIT_LEFT + width / 2, TOP + rows * DIGIT_ROW + 4); }
     canvas.hw3Digit = { rows, found };
     // A network whose bars are all under 2 px is said in words: no row matters much to it.
     const flat = found ? NAMES.filter((name) => Math.max(...found[name].importance.drops.map((d) => Math.abs(px(d)))) < 2) : [];
     const atMost = (name) => (Math.ceil(1000 * Math.max(...found[name].importance.drops.map(Math.abs))) / 10).toFixed(1);
     $("importance-note").textContent = found
-      ? `Bars: percentage points P(${found.label !== null ? `${found.label}, the true class` : "each network's answer with no row blanked"}) loses (right) or gains (left) when that row alone is blanked. ` +
+      ? `Bars: percentage points ${found.label !== null ? `P(${found.label}), the true class,` : "P(each network's answer)"} loses (right) or gains (left) if that row alone is blanked. ` +
         `One scale for every image: half a column is ${BAR_POINTS} points.` + (found.clean ? " Outlined: with no row blanked." : "") +
         flat.map((name) => ` The ${SHORT[name]}'s column looks empty: no row moves it more than ${atMost(name)} points.`).join("")
       : "";
   }
 
   function drawBars(canvas, found, shown) { // P(class) at the step shown (the slider's, or the one pointed at), both networks
-    const width = 330, height = 66, bottom = 18, plot = height - bottom - 8;
+    const width = 184, height = 100, bottom = 16, plot = height - bottom - 8;
     const g = context(canvas, width, height), left = Math.ceil(g.measureText("100%").width) + 6; // the labels fit left of the plot
     g.strokeStyle = "#ccc"; g.fillStyle = "#444"; g.textAlign = "right"; g.textBaseline = "middle";
     for (const p of [0, 0.5, 1]) { const y = 8 + plot * (1 - p); g.beginPath(); g.moveTo(left, y); g.lineTo(width - 4, y); g.stroke(); g.fillText(`${p * 100}%`, left - 3, y); }
-    const slot = (width - left - 4) / 10;
+    const slot = (width - left - 2) / 10;
     g.textAlign = "center"; g.textBaseline = "top";
     for (let k = 0; k < 10; k++) {
       NAMES.forEach((name, m) => {
@@ -404,10 +416,11 @@
     // the legend: series (a line) and labelled markers (a short upright line), entry by entry, wrapped
     const entries = [...chart.series.map((line) => ({ kind: "series", ...line })), ...(chart.markers || []).filter((m) => m.label).map((m) => ({ kind: "marker", ...m }))];
     const legend = []; let lx = 4, line = 0;
+    const key = chart.compact ? 12 : 20, space = chart.compact ? 8 : 14; // compact: shorter keys, closer entries
     for (const entry of entries) {
-      const w = 20 + Math.ceil(g.measureText(entry.label).width);
+      const w = key + Math.ceil(g.measureText(entry.label).width);
       if (lx > 4 && lx + w > width - 4) { lx = 4; line += 1; }
-      legend.push({ entry, x: lx, y: 4 + 16 * line, w, h: 14 }); lx += w + 14;
+      legend.push({ entry, x: lx, y: 4 + 16 * line, w, h: 14, key }); lx += w + space;
     }
     if (line > 1) { height += 16 * (line - 1); g = context(canvas, width, height); } // a legend of more than two lines: the chart grows, the plot keeps its height
     const top = 8 + 16 * (entries.length ? line + 1 : 0), bottom = height - 30;
@@ -433,11 +446,11 @@
       series.values.forEach((v, k) => { if (v === null || v === undefined) { open = false; return; } if (open) g.lineTo(X(k), y(v)); else g.moveTo(X(k), y(v)); open = true; });
       g.stroke(); g.setLineDash([]); g.lineWidth = 1;
     });
-    for (const { entry, x, y } of legend) {
-      if (entry.kind === "series") { g.strokeStyle = entry.colour; g.lineWidth = 2; g.setLineDash(entry.dash || []); g.beginPath(); g.moveTo(x, y + 7); g.lineTo(x + 16, y + 7); g.stroke(); }
-      else { markerStyle(entry); g.beginPath(); g.moveTo(x + 8, y); g.lineTo(x + 8, y + 14); g.stroke(); }
+    for (const { entry, x, y, key } of legend) {
+      if (entry.kind === "series") { g.strokeStyle = entry.colour; g.lineWidth = 2; g.setLineDash(entry.dash || []); g.beginPath(); g.moveTo(x, y + 7); g.lineTo(x + key - 4, y + 7); g.stroke(); }
+      else { markerStyle(entry); g.beginPath(); g.moveTo(x + key / 2 - 2, y); g.lineTo(x + key / 2 - 2, y + 14); g.stroke(); }
       g.setLineDash([]); g.lineWidth = 1;
-      g.fillStyle = "#333"; g.textAlign = "left"; g.textBaseline = "top"; g.fillText(entry.label, x + 20, y);
+      g.fillStyle = "#333"; g.textAlign = "left"; g.textBaseline = "top"; g.fillText(entry.label, x + key, y);
     }
     g.strokeStyle = "#999"; g.strokeRect(left - 0.5, top - 4.5, right - left + 1, bottom - top + 4.5);
     canvas.hw3Chart = { xs, series: chart.series.map((series) => ({ label: series.label, values: series.values, axis: series.axis || "left" })),
@@ -450,13 +463,13 @@
   // P(true class) (a test image) or P(each network's final answer) (a drawing) after each step, both networks,
   // the step shown marked: linked to the slider and to the step pointed at.
   function drawTrueChart(canvas, found, shown) {
-    if (!found) { lineChart(canvas, { width: 330, height: 100, xs: [1, 28], xLabel: "step", yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, series: [], describe: "nothing read" }); return; }
+    if (!found) { lineChart(canvas, { width: 222, height: 100, xs: [1, 28], xLabel: "step", yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, series: [], describe: "nothing read" }); return; }
     const xs = Array.from({ length: found.rows }, (_, t) => t + 1);
     const series = NAMES.map((name) => { const k = found.label !== null ? found.label : hw3.argmax(found[name].probabilities[found.rows - 1]);
       return { label: `${SHORT[name]}: P(${k})`, colour: COLOURS[name], values: found[name].probabilities.map((p) => p[k]) }; });
-    lineChart(canvas, { width: 330, height: 100, xs, xLabel: found.label !== null ? `step (P of the true class, ${found.label})` : "step (P of each network's final answer)",
-      yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, xTicks: [1, 10, 20, 28, found.rows], series,
-      markers: [{ x: state.step, colour: "#d62728", label: "step shown" }, ...(state.hot && state.hot !== state.step ? [{ x: state.hot, colour: "#000", dash: [3, 2], label: "pointed at" }] : [])],
+    lineChart(canvas, { width: 222, height: 100, xs, xLabel: found.label !== null ? `step: P(${found.label}), the true class` : "step: P(final answer)",
+      yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, xTicks: [1, 10, 20, 28, found.rows], series, compact: true,
+      markers: [{ x: state.step, colour: "#d62728", label: "step" }, ...(state.hot && state.hot !== state.step ? [{ x: state.hot, colour: "#000", dash: [3, 2], label: "pointed" }] : [])],
       describe: `Line chart: ${series.map((line) => `${line.label} at step ${shown}: ${(100 * line.values[shown - 1]).toFixed(0)}%`).join("; ")}` });
   }
 
@@ -473,7 +486,7 @@
       box.className = "model"; box.dataset.model = name;
       box.innerHTML = `<h3 class="panel-title"></h3><div class="figures">` + canvases.map(([key, title]) =>
         `<figure><figcaption>${title}</figcaption><canvas class="${key}" tabindex="0" role="application" aria-roledescription="interactive picture" aria-label="${model.title}: ${title}; arrow keys move the step and the unit"></canvas></figure>`).join("") +
-        '</div><div class="arithmetic" hidden></div>';
+        `</div><p class="tip-slot"><span class="tip-hint">${touchOnly.matches ? "Tap" : "Point at"} a cell: its value here; ${touchOnly.matches ? "tap" : "click"} it for its arithmetic.</span></p><div class="arithmetic" hidden></div>`;
       root.appendChild(box);
     }
     for (const canvas of [...root.querySelectorAll("canvas"), $("digit")]) {
@@ -495,7 +508,7 @@
         canvas.addEventListener("click", () => { // a cell: its arithmetic
           if (!down) return;
           const { t, j, info } = down; down = null;
-          state.unit = j; keepInPlace(canvas, () => { state.pick = { name: info.name, unit: info.labels[j], step: t, key: canvas.classList[0] }; drawPictures(); });
+          state.unit = j; keepInPlace(canvas, () => { state.pick = { name: info.name, unit: info.labels[j], step: t, key: canvas.classList[0] }; drawPictures(); }); writeHash();
         });
       }
       canvas.addEventListener("keydown", (event) => probeKey(event, canvas));
@@ -505,11 +518,18 @@
       if (x >= DIGIT_LEFT && x < DIGIT_LEFT + 28 * DIGIT_ROW && row >= 0 && row < 28) { toggleRow(row); describeRow(row + 1); }
     });
     for (const box of root.querySelectorAll(".arithmetic")) box.addEventListener("click", (event) => {
-      if (!event.target.closest("button") || !state.pick) return;
+      const button = event.target.closest("button");
+      if (!button || !state.pick) return;
+      if (button.dataset.unit) { // the next or the previous unit, by number, at the same step
+        state.pick = { ...state.pick, unit: clamp(state.pick.unit + Number(button.dataset.unit), 0, data.models[state.pick.name].units - 1) };
+        keepInPlace(box, () => drawPictures());
+        const again = box.querySelector(`button[data-unit="${button.dataset.unit}"]`); if (again && !again.disabled) again.focus({ preventScroll: true });
+        writeHash(); return;
+      }
       const picture = box.closest(".model").querySelector(`canvas.${state.pick.key || "h"}`); // focus goes back to the picture
-      state.pick = null; drawPictures(); picture.focus({ preventScroll: true });
+      state.pick = null; drawPictures(); writeHash(); picture.focus({ preventScroll: true });
     });
-    document.addEventListener("keydown", (event) => { if (event.key === "Escape" && state.pick) { state.pick = null; drawPictures(); } });
+    document.addEventListener("keydown", (event) => { if (event.key === "Escape" && state.pick) { state.pick = null; drawPictures(); writeHash(); } });
   }
   // A picture focused with the keyboard: the cell at step t and the keyboard's unit column is picked.
   function pickAt(canvas, t) {
@@ -571,7 +591,7 @@
       // the gates' inputs: x(t) and h(t-1), summed inside σ or tanh (the number written is that sum)
       arrow("hPrev→gates", [[45, 55], [45, 226], [118, 226]], a.hPrev, null);
       arrow("z input", [[150, 214], [150, 185], [130, 185], [130, 142]], pre.z, [108, 180], 3);
-      arrow("r input", [[200, 214], [220, 142]], pre.r, [232, 190], 3);
+      arrow("r input", [[200, 214], [244, 196], [244, 142]], pre.r, [266, 190], 3); // right of the "reset" caption, never through it
       arrow("h̃ input", [[250, 214], [330, 214], [330, 142]], pre.c, [352, 190], 3);
       arrow("r→h̃", [[250, 121], [298, 121]], a.r, [275, 113]);
       arrow("z→×z", [[130, 100], [130, 75], [187, 50]], a.z, [108, 84]);
@@ -642,7 +662,9 @@
       const gate = (label, g, In, St, v) => line(label, `${g}${sub("t")} = σ(W${sub(g)} x${sub("t")} + b${sub(g)} + U${sub(g)} ${prev}${a.cell === "gru" ? ` + b′${sub(g)}` : ""})`,
         `σ(${num(In)} + ${term(St)}) = σ(${num(In + St)}) = <b>${num(v)}</b>`);
       let html = `<div class="arith-lines"><div><b>${SHORT[name]} unit ${u}, step ${t}</b> (row ${t} read; ${prev} = ${num(a.hPrev)} is the unit's ${name === "gru_1x32" ? "state" : "output"} after step ${t - 1}` +
-        `${t === 1 ? ", zero at the start" : ""}). <button type="button" aria-label="Close the ${SHORT[name]}'s arithmetic (unit ${u}, step ${t})">Close</button></div>`;
+        `${t === 1 ? ", zero at the start" : ""}). <button type="button" class="close" aria-label="Close the ${SHORT[name]}'s arithmetic (unit ${u}, step ${t})">Close</button></div>` +
+        `<div class="row"><button type="button" data-unit="-1"${u === 1 ? " disabled" : ""}>◀ unit ${u - 1 || ""}</button><button type="button" data-unit="1"${u === data.models[name].units ? " disabled" : ""}>unit ${u < data.models[name].units ? u + 1 : ""} ▶</button>` +
+        `<span class="note">this card follows unit ${u} when you change the image, the step or the experiments</span></div>`;
       if (a.cell === "gru") {
         html += gate("update gate", "z", a.zIn, a.zState, a.z) + gate("reset gate", "r", a.rIn, a.rState, a.r) +
           line("candidate", `h̃${sub("t")} = tanh(W${sub("h")} x${sub("t")} + b${sub("h")} + r${sub("t")} ⊙ (U${sub("h")} ${prev} + b′${sub("h")}))`,
@@ -656,13 +678,28 @@
           line("cell state", `c${sub("t")} = f${sub("t")} ⊙ c${sub("t−1")} + i${sub("t")} ⊙ g${sub("t")}`, `${num(a.f)} × ${term(a.cPrev)} + ${num(a.i)} × ${term(a.g)} = <b>${num(a.c)}</b>`) +
           line("output", `h${sub("t")} = o${sub("t")} ⊙ tanh(c${sub("t")})`, `${num(a.o)} × tanh(${num(a.c)}) = ${num(a.o)} × ${term(Math.tanh(a.c))} = <b>${num(a.h)}</b>`);
       }
+      html += `<figure class="unit-figure"><figcaption>${SHORT[name]} unit ${u} over the steps of this digit</figcaption><canvas class="unit-chart" role="img"></canvas></figure>`;
       html += `</div><figure class="arith-figure">${cellDiagram(a, found.input.subarray((t - 1) * 28, t * 28).reduce((n, v) => n + (v > 0), 0))}<figcaption class="note">The same numbers as a picture: each arrow's width and colour is the number it carries ` +
         "(red positive, blue negative); a gate is shaded by its value (white 0, black 1), as in the gate pictures; the states by the state pictures' colours. " +
         "An arrow into a σ or tanh box carries the sum inside it, the x(t) and h(t−1) parts added.</figcaption></figure>";
       // rewritten only when it changes: a focused Close button stays (Tab from the pictures lands on it and stays)
       if (box.dataset.html !== html) { box.innerHTML = html; box.dataset.html = html; }
       box.hidden = false;
+      drawUnitChart(box.querySelector(".unit-chart"), name, found, pick);
     }
+  }
+
+  // The picked unit over every step of the digit: each of its pictures' values as a line (the LSTM's cell state c
+  // on its own axis, right), the picked step marked: one unit followed, wider than its 3 px column.
+  const UNIT_COLOURS = { h: "#d62728", c: "#1f77b4", z: "#555", r: "#9467bd", i: "#2ca02c", f: "#9467bd", o: "#8c564b" };
+  function drawUnitChart(canvas, name, found, pick) {
+    const steps = found[name].steps, xs = stepsOf(found.rows), j = pick.unit;
+    const cMax = Math.max(1, Math.ceil(Math.max(...steps.map((s) => Math.abs(s.c ? s.c[j] : 0)))));
+    lineChart(canvas, { width: 360, height: 150, xs, xLabel: "step", xTicks: [1, 10, 20, 28, found.rows], yMin: -1, yMax: 1, yTicks: [-1, 0, 1], compact: true,
+      series: PANELS[name].map(([key, title]) => ({ label: title, colour: UNIT_COLOURS[key], values: steps.map((s) => s[key][j]), axis: key === "c" ? "right" : "left", width: key === "h" ? 2.5 : 1.5 })),
+      right: name === "lstm_1x32" ? { min: -cMax, max: cMax, ticks: [-cMax, 0, cMax], format: (v) => `c ${v}`, colour: UNIT_COLOURS.c } : null,
+      markers: [{ x: pick.step, colour: "#000", dash: [3, 2], label: `step ${pick.step}` }],
+      describe: `Line chart: ${SHORT[name]} unit ${j + 1} over the ${found.rows} steps: ` + PANELS[name].map(([key, title]) => `${title} ${steps[pick.step - 1] ? num(steps[pick.step - 1][key][j]) : ""} at step ${pick.step}`).join(", ") });
   }
 
   // A finger's tap on a picture leaves no hover to end it: once the page scrolls, its tip and outline go.
@@ -690,7 +727,8 @@
         parts = NAMES.map((name) => {
           const k = found.reference[name], now = found[name].probabilities[found.rows - 1][k], back = restored[name].probabilities[restored.rows - 1][k], change = back - now;
           if (Math.abs(100 * change) < 0.05) return `barely changes ${whose(name)} (under 0.05 points)`;
-          return `${change > 0 ? "raises" : "lowers"} ${whose(name)} ${by(change)} (${pct(now)} to ${pct(back)})`;
+          const [a, b] = fine(now, back);
+          return `${change > 0 ? "raises" : "lowers"} ${whose(name)} ${by(change)} (${a} to ${b})`;
         });
       } else {
         parts = NAMES.map((name) => {
@@ -726,19 +764,15 @@
     setHot(t);
     tip.textContent = describeAt(canvas, t, j);
     tip.hidden = false;
-    placeTip(canvas, event.clientX + 12);
+    placeTip(canvas, t, j);
   }
-  // The tip sits off the picture's cells: just above the picture (over its caption), or under its cells when
-  // the space above is under the step bar; level with the cursor (or the cell), inside the picture's card.
-  let tipFor = null; // the picture the tip speaks of: leaving another picture leaves it
-  function placeTip(canvas, x) {
-    tipFor = canvas;
-    const tip = $("tooltip"), rect = canvas.getBoundingClientRect(), info = canvas.hw3Hover;
-    const card = canvas.closest(".model").getBoundingClientRect(), bar = $("stepbar").getBoundingClientRect().bottom;
-    const left = Math.max(card.left, Math.min(x, card.right - tip.offsetWidth));
-    const above = rect.top - tip.offsetHeight - 2, below = rect.top + TOP + info.rows.length * ROW_PX + 3;
-    tip.style.left = `${left + window.scrollX}px`;
-    tip.style.top = `${(above >= bar + 2 ? above : below) + window.scrollY}px`;
+  // The tip is a line of its own under the network's pictures (a slot kept for it, so that nothing moves and it
+  // covers nothing); it is rewritten whenever the pictures change under it (the unit order, the digit).
+  let tipFor = null, tipCell = null; // the picture the tip speaks of (leaving another picture leaves it), and its cell
+  function placeTip(canvas, t, j) {
+    tipFor = canvas; tipCell = [t, j];
+    const slot = canvas.closest(".model").querySelector(".tip-slot");
+    if ($("tooltip").parentElement !== slot) slot.prepend($("tooltip"));
   }
   // The keyboard's cell, said (for screen readers) and shown beside the cell (a tip) or, for the digit, under it.
   function announceProbe(canvas, keyboard) {
@@ -747,9 +781,10 @@
     $("probe").textContent = text;
     if (canvas.id === "digit") { describeRow(t); return; }
     if (!keyboard || !text || !canvas.matches(":focus-visible")) return;
-    const info = canvas.hw3Hover, rect = canvas.getBoundingClientRect(), tip = $("tooltip");
+    const tip = $("tooltip");
     tip.textContent = text; tip.hidden = false;
-    placeTip(canvas, rect.left + LEFT + j * info.cell);
+    placeTip(canvas, t, j);
+    const box = tip.getBoundingClientRect(); if (box.bottom > window.innerHeight) window.scrollBy(0, box.bottom - window.innerHeight + 4);
   }
   function probeKey(event, canvas) { // arrow keys move the highlighted step (up, down) and unit (left, right)
     const rows = 28 + state.appended, columns = canvas.id === "digit" ? 1 : (canvas.hw3Hover || { columns: 1 }).columns;
@@ -759,7 +794,7 @@
     else if (event.key === "ArrowLeft") state.unit = Math.max(0, Math.min(state.unit, columns - 1) - 1);
     else if (event.key === "ArrowRight") state.unit = Math.min(columns - 1, state.unit + 1);
     else if ((event.key === "Enter" || event.key === " ") && canvas.id === "digit" && t <= 28) {
-      event.preventDefault(); toggleRow(t - 1);
+      event.preventDefault(); quietOnce = true; toggleRow(t - 1); // said once, by the probe line below
       const found = readings(), now = NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, found.rows))}`).join(", ");
       $("probe").textContent = `Row ${t} ${state.blanked.includes(t - 1) ? "blanked" : "restored"}: after row ${found.rows} now ${now}. ${describeAt(canvas, t, 0)}`;
       describeRow(t); return;
@@ -767,7 +802,7 @@
     else if ((event.key === "Enter" || event.key === " ") && canvas.id !== "digit" && columns !== 10) {
       event.preventDefault();
       const open = state.pick && state.pick.name === canvas.hw3Hover.name;
-      keepInPlace(canvas, () => { if (open) state.pick = null; else pickAt(canvas, t); drawPictures(); });
+      keepInPlace(canvas, () => { if (open) state.pick = null; else pickAt(canvas, t); drawPictures(); }); writeHash();
       announceProbe(canvas, true); return;
     }
     else return;
@@ -777,6 +812,7 @@
       if (state.pick && canvas.hw3Hover && state.pick.name === canvas.hw3Hover.name) pickAt(canvas, t); // an open card follows the keys
       state.hot = t; drawPictures(); // the outlined step, the picked cell and its arithmetic
     });
+    if (state.pick) writeHash();
     announceProbe(canvas, true);
   }
 
@@ -839,10 +875,10 @@
     $("order").value = state.order;
     $("blank-list").textContent = state.blanked.length ? state.blanked.map((r) => r + 1).join(", ") : "none";
     const on = experimentsOn();
-    const without = found && found.plain ? ` Without it: ${NAMES.map((name) => `${SHORT[name]} ${said(answer(found.plain, name, found.plain.rows))}`).join(", ")}.` : "";
+    const without = found && found.plain ? ` With no experiment: ${NAMES.map((name) => `${SHORT[name]} ${said(answer(found.plain, name, found.plain.rows))}`).join(", ")}.` : "";
     $("experiments-on").textContent = !found ? "" : on.length ? `Experiment on: ${on.join("; ")}.${without}` : "No experiment on: the digit as it is.";
     $("experiments-on").className = on.length ? "" : "none";
-    $("why").textContent = whyText();
+    $("why").textContent = whyText(found);
     $("why").hidden = !$("why").textContent;
     for (const name of NAMES) {
       document.querySelector(`#panels [data-model="${name}"] .panel-title`).textContent = `${data.models[name].title} reading ${describeDigit()}`;
@@ -851,6 +887,7 @@
     $("reading").textContent = found ? readingText(found) : (state.source === "drawing" ? state.refused || $("pad-status").textContent || "Draw a digit on the pad." : "");
     if (tour) { $("tour-now").textContent = STOPS[tour.stop].now(); drawTourChart(); }
     sayTourNow();
+    if (!$("tooltip").hidden && tipFor && tipCell && tipFor.hw3Hover) $("tooltip").textContent = describeAt(tipFor, ...tipCell); // never stale
     const focused = document.activeElement;  // the keyboard's line says what is under it now, or nothing
     if (focused instanceof HTMLCanvasElement && (focused.hw3Hover || focused.id === "digit")) announceProbe(focused, false); else $("probe").textContent = "";
     drawThumb(found);
@@ -872,14 +909,37 @@
     if (found) for (let p = 0; p < found.input.length; p++) if (found.input[p] > 0) g.fillRect((p % 28) * 3, Math.floor(p / 28) * 3, 3, 3);
     canvas.hw3Ink = found ? found.input.reduce((n, v) => n + (v > 0), 0) : 0;
   }
-  // Why an experiment changes the reading, in a sentence each.
-  function whyText() {
-    const why = [];
-    if (state.down || state.right) why.push("Moved: the networks learned digits centred as MNIST centres them, so a moved digit puts its strokes at steps (rows) or columns where they were not learned.");
-    if (state.blanked.length) why.push("Blanked: the state never sees that row's strokes, and every later step builds on the changed state.");
-    if (state.appended) why.push("Appended: the head was trained to read the state right after row 28; each blank row after it still updates the state, so what the head reads drifts (tour stop 3).");
-    return why.join(" ");
+  // What the experiments on did to the reading, and what they did to the input that explains it: each sentence
+  // true of this digit (its ink rows counted), and "nothing changed" when nothing did (within half a point).
+  function inkRows(image) { const rows = []; for (let r = 0; r < 28; r++) if (image.subarray(r * 28, r * 28 + 28).some((v) => v > 0)) rows.push(r + 1); return rows; }
+  function whyText(found) {
+    if (!found || !found.plain) return "";
+    const plain = found.plain, before = (name) => answer(plain, name, plain.rows), after = (name) => answer(found, name, found.rows);
+    const pOf = (f, name, k) => f[name].probabilities[f.rows - 1][k];
+    const changed = NAMES.filter((name) => before(name)[0] !== after(name)[0]);
+    const shift = (name) => Math.abs(100 * (pOf(found, name, before(name)[0]) - pOf(plain, name, before(name)[0])));
+    if (!changed.length && NAMES.every((name) => shift(name) < 0.5))
+      return `Nothing changed: both networks answer as with no experiment (${NAMES.map((name) => `${SHORT[name]} ${said(after(name))}`).join(", ")}), within half a point.`;
+    const what = NAMES.map((name) => { const k = before(name)[0], [a, b] = fine(pOf(plain, name, k), pOf(found, name, k));
+      return changed.includes(name) ? `the ${SHORT[name]} answers ${said(after(name))} instead of ${said(before(name))}` : `the ${SHORT[name]} keeps ${k} (${a} to ${b})`; });
+    const image = baseImage(), ink = inkRows(image), first = ink[0], last = ink[ink.length - 1], why = [];
+    const lostRows = (n) => `${plural(n, "ink row")} fall${n === 1 ? "s" : ""} off the picture`;
+    if (state.down < 0) { const n = -state.down, lost = Math.max(0, n - (first - 1));
+      why.push(`Moved up ${plural(n, "row")}: the ink now ends at row ${Math.max(1, last - n)}, so the networks read ${plural(28 - Math.max(1, last - n), "blank row")} after it instead of ${28 - last}` +
+        `${lost ? ` (and ${lostRows(lost)})` : ""}; blank rows after the ink still change the state, as appended rows do (tour stop 3).`); }
+    if (state.down > 0) { const n = state.down, lost = Math.max(0, last + n - 28);
+      why.push(`Moved down ${plural(n, "row")}: the strokes arrive ${n} step${n === 1 ? "" : "s"} later than in the centred digits the networks were trained on` +
+        `${lost ? `, and ${lostRows(lost)}` : ""}; the head answers ${plural(28 - Math.min(28, last + n), "row")} after the last ink instead of ${28 - last}.`); }
+    if (state.right) { const n = Math.abs(state.right);
+      why.push(`Moved ${state.right > 0 ? "right" : "left"} ${plural(n, "column")}: each row's strokes reach other input pixels than in the centred training digits, and each pixel has its own weights.`); }
+    if (state.blanked.length) { const inked = state.blanked.filter((r) => ink.includes(r + 1)).map((r) => r + 1);
+      why.push(inked.length ? `Blanked: the networks never see the ink of row${inked.length > 1 ? "s" : ""} ${inked.join(", ")}, and every later step builds on the changed state.`
+        : `Blanked: row${state.blanked.length > 1 ? "s" : ""} ${state.blanked.map((r) => r + 1).join(", ")} held no ink, so the input is the same there.`); }
+    if (state.appended) why.push(`Appended: after row 28 the networks read ${plural(state.appended, "more blank row")}; the head was trained to answer right after row 28 (tour stop 3).`);
+    return `With ${experimentsOn().length > 1 ? "these experiments" : "this experiment"}, ${what.join(" and ")}. ${why.join(" ")}`;
   }
+  // Two probabilities as percentages with just enough decimals to tell them apart (at most 3): "99.85%", "99.95%".
+  function fine(a, b) { let d = 0; while (d < 3 && (100 * a).toFixed(d) === (100 * b).toFixed(d)) d += 1; return [`${(100 * a).toFixed(d)}%`, `${(100 * b).toFixed(d)}%`]; }
 
   // A network's answer at a step (1-based): [class, its probability]; said: "7 (98%)".
   const answer = (found, name, step) => { const p = found[name].probabilities[step - 1], k = hw3.argmax(p); return [k, p[k]]; };
@@ -888,7 +948,8 @@
     const rows = found.rows, on = experimentsOn();
     const final = NAMES.map((name) => `${SHORT[name]}: ${said(answer(found, name, rows))}, decided at step ${found[name].decision}`);
     const now = NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, state.step))}`);
-    return `Reading ${digitName()}, ${on.length ? `experiment on (named below)` : "no experiment on"}. After row ${rows}: ${final.join("; ")}.` +
+    const name = digitName();
+    return `Reading ${name}, ${on.length ? "experiment on (named below)" : "no experiment on"}. After row ${rows}: ${final.join("; ")}.` +
       (state.step !== rows ? ` At step ${state.step}: ${now.join(", ")}.` : "") + // at the last step: the same as after the last row
       (state.source === "drawing" ? " The networks always name one of the ten digits, even for a shape that is none: a high percentage does not say it is a digit." : "");
   }
@@ -896,21 +957,22 @@
   // The status line under the step control says at once what the networks read at the step shown; the
   // live region beside it (for screen readers) speaks at most once a second, and while playing only what
   // changed since it last spoke.
-  let lastLive = 0, liveTimer = null, spoken = {}, padSpoke = false;
+  let lastLive = 0, liveTimer = null, spoken = {}, quietOnce = false;
   function liveText(found, onlyChanges, step = state.step, nameDigit = false) { // {text, tops}: the step and each network's answer at it
     if (!found) return { text: state.source !== "drawing" ? "" : state.refused ? "Refused: the link's drawing."
       : padRefused ? "Nothing read: drawing refused, see the pad." : "Nothing read: draw a digit.", tops: null };
     const tops = Object.fromEntries(NAMES.map((name) => [name, answer(found, name, step)]));
     const changed = NAMES.filter((name) => !spoken.tops || spoken.tops[name][0] !== tops[name][0]);
-    const parts = (onlyChanges ? changed : NAMES).map((name) => `${SHORT[name]} ${onlyChanges ? "now " : ""}${said(tops[name])}`);
+    // while playing: what changed ("now"), and what did not in a word ("still"), never a bare step number
+    const parts = NAMES.map((name) => (!onlyChanges ? `${SHORT[name]} ${said(tops[name])}` : changed.includes(name) ? `${SHORT[name]} now ${said(tops[name])}` : `${SHORT[name]} still ${tops[name][0]}`));
     const digit = nameDigit && !onlyChanges && spoken.digit !== describeDigit() ? `${describeDigit()[0].toUpperCase()}${describeDigit().slice(1)}. ` : ""; // a new digit is named
     const pointed = step !== state.step ? " (pointed at)" : "";
     return { text: `${digit}Step ${step}${pointed} of ${found.rows}${parts.length ? `: ${parts.join(", ")}` : ""}.`, tops };
   }
   function updateLive(found) {
     $("status-line").textContent = liveText(found, false, clamp(state.hot || state.step, 1, found ? found.rows : 28)).text;
-    if (padSpoke) { // said by the pad's own line: recorded as spoken, not said twice
-      padSpoke = false; clearTimeout(liveTimer); liveTimer = null; lastLive = performance.now();
+    if (quietOnce) { // said by the pad's own line: recorded as spoken, not said twice
+      quietOnce = false; clearTimeout(liveTimer); liveTimer = null; lastLive = performance.now();
       const next = liveText(found, false, state.step, true); spoken = { tops: next.tops, digit: describeDigit() }; return;
     }
     const wait = 1000 - (performance.now() - lastLive);
@@ -953,6 +1015,24 @@
   const stepsOf = (n) => Array.from({ length: n }, (_, t) => t + 1);
   const percentAxis = { yTicks: [0, 0.5, 1], yFormat: (v) => `${Math.round(100 * v)}%` };
   const STOPS = [
+    { title: "How to read the pictures", setup: { image: 0, step: 12 }, pictures: [`${GRU} canvas.h`], markedOn: "the GRU's state h: the row just read",
+      claim: () => `Each picture is one network (seed 0) reading the digit: one row per step, one column per unit, read top to bottom`,
+      mark: () => [state.step, state.step],
+      text: () => `Step t reads row t of the digit, so the pictures' rows line up with the digit's. In the state pictures a unit is red when positive, blue when negative, white near 0; in the gate pictures a gate is white when closed (0), black when open (1); in P(class) the greener the cell, the likelier that class. Rows below the step shown are washed out: not read yet. The line chart beside the digit gives the probability of the true class after every step, for both networks; the tour's charts give the same kind of number over all 10,000 test images.`,
+      now: () => {
+        const found = readings();
+        return `This image, ${digitName()}: at step ${state.step} rows 1 to ${state.step} are read; the GRU says ${gruSays(found, state.step)} and the LSTM ${said(answer(found, "lstm_1x32", state.step))}. After row 28 they say ${gruSays(found, 28)} and ${said(answer(found, "lstm_1x32", 28))}. The chart: this image's P(${data.images[state.image].label}) step by step (solid) and how often each head is right at that step over the test set (dashed).`;
+      },
+      chartTitle: "This image step by step, and the test set (seed 0)",
+      chart: () => { const found = readings(), k = data.images[state.image].label;
+        return { xs: stepsOf(found.rows), xLabel: "step", xTicks: [1, 5, 10, 15, 20, 25, 28], ...percentAxis,
+          series: [{ label: `GRU: P(${k}), this image`, colour: COLOURS.gru_1x32, values: found.gru_1x32.probabilities.map((p) => p[k]) },
+                   { label: `LSTM: P(${k}), this image`, colour: COLOURS.lstm_1x32, values: found.lstm_1x32.probabilities.map((p) => p[k]) },
+                   { label: "GRU right, test set", colour: COLOURS.gru_1x32, values: series.gru_head_by_step, dash: [4, 3], width: 1.5 },
+                   { label: "LSTM right, test set", colour: COLOURS.lstm_1x32, values: series.lstm_head_by_step, dash: [4, 3], width: 1.5 }],
+          markers: [{ x: state.step, colour: "#d62728", label: "step shown" }],
+          describe: "Line chart over the steps: this image's probability of its true class for the GRU and the LSTM (solid), and the share of test images each head names right at that step (dashed); red: the step shown" }; },
+      watch: "Drag the step slider at the top (or press Play): the outlined row moves down every picture. Then click or tap any cell for that unit's arithmetic and its line over the steps." },
     { title: "The first rows", setup: { image: 0, step: 4 }, pictures: [`${GRU} canvas.readout`], markedOn: "the GRU's P(class): the blank rows",
       claim: () => `On the blank top rows every digit looks the same: the GRU's head (seed 0) says "${whole(facts.blank_path_first_class)}", then "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
       mark: () => [1, firstInkRow(state.image) - 1],
@@ -1027,7 +1107,7 @@
           .map(([label, colour, values, full]) => ({ label, colour, values: values.map((v) => 100 * (full - v)) })),
         markers: state.blanked.map((r, n) => ({ x: r + 1, colour: "#d62728", label: n ? "" : `row${state.blanked.length > 1 ? "s" : ""} blanked now` })),
         describe: "Line chart over the 28 rows: the points of test accuracy lost when that row alone is blanked, for the GRU, the LSTM and a CNN; red: the rows blanked now" }),
-      watch: "The bars beside the digit show, for this image, what blanking each row alone costs each network's probability of the true class, on the page's one scale; outlined, the same on the whole digit. Click rows of the digit to blank or restore them." },
+      watch: `The bars beside the digit: what blanking each row alone costs each network's probability of the true class (outlined: on the whole digit). ${touchOnly.matches ? "Tap" : "Click"} rows of the digit to blank or restore them.` },
     { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 }, pictures: ["i", "f", "o"].map((key) => `${LSTM} canvas.${key}`), // on a phone, its text above i, f and o
       markedOn: "the LSTM's gates: the rows around the first ink",
       claim: () => `At the first ink row the LSTM's gates switch: the output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one row before it and ${facts.lstm_o_after_ink.toFixed(2)} two rows after (test set, seed 0).`,
@@ -1066,20 +1146,24 @@
     $("tour-chart-title").textContent = stop.chartTitle;
     lineChart($("tour-chart"), { width, height: 190, ...stop.chart() });
   }
-  function startStop(k) {
+  // A stop from a link (fromLink): the link's view is kept as it is, and ending the tour goes to the plain view.
+  function startStop(k, fromLink = false) {
     stopPlay();
     const stop = STOPS[k], setup = stop.setup;
-    const saved = tour ? tour.saved : { source: state.source, image: state.image, step: state.step, ...experiment(), blanked: [...state.blanked] };
-    Object.assign(state, { source: "test", image: setup.image, ...NO_EXPERIMENT, blanked: [] });
-    for (const key of EXPERIMENTS) if (setup[key] !== undefined) state[key] = Array.isArray(setup[key]) ? [...setup[key]] : setup[key];
-    state.step = setup.step;
+    const saved = tour ? tour.saved : fromLink ? { source: "test", image: 0, step: 28, ...NO_EXPERIMENT, blanked: [] }
+      : { source: state.source, image: state.image, step: state.step, ...experiment(), blanked: [...state.blanked] };
+    if (!fromLink) {
+      Object.assign(state, { source: "test", image: setup.image, ...NO_EXPERIMENT, blanked: [] });
+      for (const key of EXPERIMENTS) if (setup[key] !== undefined) state[key] = Array.isArray(setup[key]) ? [...setup[key]] : setup[key];
+      state.step = setup.step;
+    }
     tour = { stop: k, owned: new Set(["view", ...EXPERIMENTS]), set: new Set(EXPERIMENTS.filter((key) => setup[key] !== undefined)), saved };
     state.step = clamp(state.step, 1, 28 + state.appended);
-    $("tour-title").textContent = `Stop ${k + 1} of ${STOPS.length}: ${stop.title}`;
+    $("tour-title").textContent = k ? `Stop ${k} of ${STOPS.length - 1}: ${stop.title}` : `Stop 0, before the tour: ${stop.title}`;
     $("tour-body").textContent = stop.text();
     $("tour-claim").textContent = stop.claim().replace(/\.$/, ""); // one sentence, ending with where it is marked
     const key = document.createElement("span"); key.className = "mark-key"; key.setAttribute("aria-hidden", "true");
-    $("tour-claim").append(" (", key, ` marked on ${stop.markedOn}).`);
+    $("tour-claim").append(" (magenta frame", key, ` on ${stop.markedOn}).`);
     $("tour-details").open = false;
     $("tour-now").textContent = "";
     $("tour-hand-over").textContent = `What to watch: ${stop.watch}`;
@@ -1089,7 +1173,7 @@
     $("tour-image").hidden = !stop.action;
     if (stop.action) $("tour-image").textContent = stop.action[0];
     document.querySelectorAll("#tour-stops button").forEach((button, m) => { if (m === k) button.setAttribute("aria-current", "step"); else button.removeAttribute("aria-current"); });
-    show();
+    if (!fromLink) { quietOnce = true; show(); } // the stop's own sentence speaks (tour-live), not the step bar too
   }
   function endTour() { // the visitor's own view comes back, but for what the visitor set during the tour
     if (!tour) return;
@@ -1098,6 +1182,9 @@
       if (key === "view") Object.assign(state, { source: saved.source, image: saved.image, step: saved.step });
       else state[key] = key === "blanked" ? [...saved.blanked] : saved[key];
     }
+    dropTour();
+  }
+  function dropTour() {
     tour = null;
     $("tour-text").hidden = true;
     placeTourText();
@@ -1106,7 +1193,7 @@
   function visitorSet(key) { if (tour) tour.owned.delete(key); }
   STOPS.forEach((stop, k) => {
     const button = document.createElement("button");
-    button.type = "button"; button.dataset.stop = String(k + 1); button.textContent = `${k + 1}. ${stop.title}`;
+    button.type = "button"; button.dataset.stop = String(k); button.textContent = `${k}. ${stop.title}`;
     button.addEventListener("click", () => { startStop(k); showTourText(); });
     $("tour-stops").appendChild(button);
   });
@@ -1158,9 +1245,11 @@
   let strokes = [], drawing = null, restored = false, ignoredPointers = new Set();
   let padRefused = false; // the pad's last drawing was refused (the pad says why)
   let newDrawing = false; // the stroke being drawn is a new drawing's first
-  function setPadStatus(text, read) {
+  // The pad's line (shown) and, for screen readers, a short form of it (said once: the same words are not said again).
+  function setPadStatus(text, read, spoken = text) {
     $("pad-status").textContent = text;
     if (read === undefined) delete $("pad-status").dataset.read; else $("pad-status").dataset.read = read;
+    if ($("pad-live").textContent !== spoken) $("pad-live").textContent = spoken;
   }
   function padPoint(event) {
     const rect = pad.getBoundingClientRect();
@@ -1172,9 +1261,10 @@
     const g = pad.getContext("2d");
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
     g.fillStyle = "#fff"; g.fillRect(0, 0, PAD, PAD);
-    if (restored && state.drawing) { // a shared drawing: its 28 x 28 prepared image, 10 px a pixel
+    if (restored) { // a shared drawing or one set with the keys: its 28 x 28 image, 10 px a pixel
       g.fillStyle = "#000";
-      state.drawing.forEach((v, p) => { if (v) g.fillRect((p % 28) * 10, Math.floor(p / 28) * 10, 10, 10); });
+      grid.forEach((v, p) => { if (v) g.fillRect((p % 28) * 10, Math.floor(p / 28) * 10, 10, 10); });
+      drawCursor(g);
       return;
     }
     g.strokeStyle = "#000"; g.lineWidth = hw3.STROKE; g.lineCap = "round"; g.lineJoin = "round";
@@ -1188,7 +1278,52 @@
       g.fillStyle = "#bbb"; g.font = "16px system-ui, sans-serif"; g.textAlign = "center"; g.textBaseline = "middle";
       g.fillText("draw a digit here, large", PAD / 2, PAD / 2);
     }
+    drawCursor(g);
   }
+  // The keyboard's way to draw: a square cursor on the 28 x 28 grid the networks read, shown while the pad has
+  // the focus. Arrow keys move it, Space inks or clears its pixel, L loads the digit shown (a test image) to edit.
+  // The grid is read as it is (not re-centred as a pen's strokes are); a pen drawing is edited as it was read.
+  let grid = new Float64Array(784), cursor = [14, 14];
+  function drawCursor(g) {
+    if (document.activeElement !== pad) return;
+    g.strokeStyle = "#d62728"; g.lineWidth = 2; g.strokeRect(cursor[1] * 10 + 1, cursor[0] * 10 + 1, 8, 8); g.lineWidth = 1;
+  }
+  pad.addEventListener("focus", redrawPad);
+  pad.addEventListener("blur", redrawPad);
+  pad.addEventListener("keydown", (event) => {
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }, key = event.key;
+    const at = () => `row ${cursor[0] + 1}, column ${cursor[1] + 1}: ${grid[cursor[0] * 28 + cursor[1]] ? "ink" : "blank"}`;
+    if (moves[key]) {
+      event.preventDefault();
+      cursor = [clamp(cursor[0] + moves[key][0], 0, 27), clamp(cursor[1] + moves[key][1], 0, 27)];
+      redrawPad(); $("pad-live").textContent = at(); return;
+    }
+    if (key !== " " && key.toLowerCase() !== "l") return;
+    event.preventDefault();
+    const started = performance.now();
+    keepInPlace(pad, () => {
+      const fresh = !restored && !strokes.length; // a new drawing: from no experiment, as a pen's is
+      if (key.toLowerCase() === "l") grid = Float64Array.from(baseImage() || new Float64Array(784), (v) => (v > 0 ? 1 : 0));
+      else if (!restored && strokes.length && state.drawing) grid = Float64Array.from(state.drawing); // the pen's drawing, as read
+      if (!restored) { strokes = []; restored = true; }
+      if (key === " ") grid[cursor[0] * 28 + cursor[1]] = grid[cursor[0] * 28 + cursor[1]] ? 0 : 1;
+      endTour(); stopPlay();
+      let turnedOff = "";
+      if (fresh || key.toLowerCase() === "l") { turnedOff = experimentsOn().join(", "); Object.assign(state, NO_EXPERIMENT, { blanked: [] }); }
+      const ink = grid.reduce((n, v) => n + v, 0);
+      state.source = "drawing"; state.refused = "";
+      state.drawing = ink && ink <= data.inkLimit ? Float64Array.from(grid) : null; padRefused = ink > data.inkLimit;
+      state.step = 28 + state.appended;
+      const found = state.drawing ? readings() : null, read = found ? NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, found.rows))}`).join(", ") : "";
+      const text = !ink ? "No ink on the grid yet: Space inks the square." : padRefused ? `Refused: ${ink} ink pixels, more than any digit this page reads (${data.inkLimit}).`
+        : `Read as set with the keys (28 x 28, not re-centred): ${read}.`;
+      setPadStatus(text + (turnedOff ? ` A new drawing starts with no experiment on (turned off: ${turnedOff}).` : ""), String(Boolean(found)),
+        key === " " ? `${at()}. ${found ? read : text}` : `Loaded to edit. ${found ? read : text}`);
+      quietOnce = true; show();
+      redrawPad();
+    });
+    $("pad-status").dataset.readMs = String(performance.now() - started);
+  });
   pad.addEventListener("contextmenu", (event) => event.preventDefault());
   pad.addEventListener("pointerdown", (event) => {
     event.preventDefault();
@@ -1202,7 +1337,7 @@
     }
     if (ignoredPointers.size) { ignoredPointers.add(event.pointerId); return; } // a further finger of that gesture
     if (event.button !== 0) return; // only the main button (or a finger) draws
-    if (restored) { setPadStatus("The pad holds a shared drawing: press Clear to draw your own.", "true"); return; }
+    if (restored) { setPadStatus("The pad holds a 28 x 28 drawing (a link's, or set with the keys): press Clear to draw with the pen.", "true"); return; }
     try { pad.setPointerCapture(event.pointerId); } catch (error) { /* a pointer the browser no longer tracks */ }
     if (!strokes.length) newDrawing = true; // its first stroke: the drawing starts from no experiment
     drawing = event.pointerId; strokes.push([padPoint(event)]); redrawPad();
@@ -1231,8 +1366,9 @@
       if (verdict.read) state.step = 28 + state.appended;
       const found = verdict.read ? readings() : null, read = found ? ` ${NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, found.rows))}`).join(", ")}.` : "";
       setPadStatus((verdict.read ? `Read: your drawing, prepared as MNIST was (28 x 28: see The digit being read).${read} The networks always name a digit, even for a shape that is none.` : verdict.reason) +
-        (turnedOff ? ` A new drawing starts with no experiment on (turned off: ${turnedOff}); set one below to try it on your drawing.` : ""), String(verdict.read));
-      padSpoke = true; // the pad's line says it all: the step bar's live region keeps quiet this once
+        (turnedOff ? ` A new drawing starts with no experiment on (turned off: ${turnedOff}); set one below to try it on your drawing.` : ""), String(verdict.read),
+        verdict.read ? `Read:${read}` : verdict.reason); // said: the reading alone, not the long line again
+      quietOnce = true; // the pad's line says it all: the step bar's live region keeps quiet this once
       show();
     });
     $("pad-status").dataset.readMs = String(performance.now() - started);
@@ -1240,7 +1376,7 @@
   pad.addEventListener("pointerup", lift);
   pad.addEventListener("pointercancel", lift);
   $("clear").addEventListener("click", () => keepInPlace(pad, () => { // clearing ends the tour, as drawing does
-    strokes = []; drawing = null; restored = false; ignoredPointers.clear(); newDrawing = false;
+    strokes = []; drawing = null; restored = false; ignoredPointers.clear(); newDrawing = false; grid = new Float64Array(784);
     endTour(); stopPlay();
     state.drawing = null; state.source = "drawing"; state.refused = ""; padRefused = false;
     redrawPad();
@@ -1313,6 +1449,7 @@
   const barHeight = () => document.documentElement.style.setProperty("--bar", `${$("stepbar").getBoundingClientRect().height}px`);
   new ResizeObserver(barHeight).observe($("stepbar"));
   $("source").textContent = data.source;
+  $("intro-verb").textContent = touchOnly.matches ? "tap" : "click";
   setPadStatus("Draw a digit on the pad.");
   makePanels();
   redrawPad();
@@ -1327,7 +1464,7 @@
   describeRow(null);
   // For the tests: the state, what the networks read, the importance bars as drawn, a view opened from a
   // URL fragment, and the tour.
-  window.hw3Page = { state, show, readings, toggleRow, importanceBars: () => importanceBars, stops: STOPS.length,
+  window.hw3Page = { state, show, readings, toggleRow, importanceBars: () => importanceBars, stops: STOPS.length - 1,
                      tour: () => tour && { stop: tour.stop, owned: [...tour.owned] },
                      open: (fragment) => { history.replaceState(null, "", fragment); readHash(); show(); linkAsAdjusted = location.hash; },
                      arithmetic: () => shownArithmetic, trueChart: () => $("true-chart").hw3Chart, tourChart: () => $("tour-chart").hw3Chart };
