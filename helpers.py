@@ -74,8 +74,9 @@ from hw3.figures import (plot_appended_blank_rows, plot_state_after_blank_rows, 
                          plot_unit_time_courses)
 # tables: the notebooks' small tables in place of printed lines, and html_table to show them
 from hw3.tables import (appended_rows_table, blank_path_rows, decision_share_rows, epoch_tables_html, fair_probe_rows,
-                        gate_at_first_ink_rows, head_by_step_rows, heatmap_rows, html_table, occlusion_summary_rows,
-                        state_after_blank_rows_rows, training_reproduced_rows, translation_rows)
+                        final_figures_rows, gate_at_first_ink_rows, head_by_step_rows, heatmap_rows, html_table, model_name, q1_argument_rows,
+                        occlusion_summary_rows, q2_table_rows, show_table, state_after_blank_rows_rows,
+                        training_reproduced_rows, translation_rows)
 # report: tables and answers.md
 from hw3.report import (baseline_table_rows, comparison_rows, decision_after_ink_rows, drawing_summary,
                         earlier_solution_rows, explanation_rows, gate_summary_rows, gates_by_row_rows,
@@ -83,7 +84,7 @@ from hw3.report import (baseline_table_rows, comparison_rows, decision_after_ink
                         reset_fit_rows, results_details_rows, results_table_rows, seed_summary_rows, write_report,
                         report_answer, report_results)
 # printing: answers.md printed to answers.pdf (A4, headless Chromium)
-from hw3.printing import write_report_pdf
+from hw3.printing import write_report_pdf, write_report_pdf_if_possible
 # widgets: slider explorers and the drawing pad, for a live kernel
 from hw3.widgets import drawing_pad, image_slider_explorer
 # explorer: explorer.html, the two 1x32 networks running in the browser (make explorer)

@@ -36,11 +36,12 @@ def printable(function):
     return draw
 
 
-def save_figure(figure: plt.Figure, name: str, settings: RunSettings, show: bool = True) -> str:
+def save_figure(figure: plt.Figure, name: str, settings: RunSettings, show: bool = True, page_width: bool = False) -> str:
     """Save `figure` as figures/<name>.png of the run's output folder (the notebook's picture) and, if
     it is printable, as figures/<name>.svg too (the report's, vector, text kept as text); returns the
     PNG's path relative to the output folder. In a notebook the figure is shown here, before the tables
-    and lines its cell prints after it (`show=False`: saved for the report only, not shown), and closed."""
+    and lines its cell prints after it (`show=False`: saved for the report only, not shown), and closed.
+    `page_width`: shown across the page's width, for a figure whose detail needs it."""
     settings.figures_dir.mkdir(parents=True, exist_ok=True)
     path = settings.figures_dir / f"{name}.png"
     write_atomically(path, lambda temporary: figure.savefig(temporary, dpi=100, bbox_inches="tight"))
@@ -55,7 +56,7 @@ def save_figure(figure: plt.Figure, name: str, settings: RunSettings, show: bool
         write_text_atomically(svg, path.with_suffix(".svg"))
     if in_an_inline_notebook():
         if show:
-            display_figure(figure)
+            display_figure(figure, page_width)
         plt.close(figure)  # else the inline backend would draw it again at the cell's end
     return str(path.relative_to(settings.output_dir))
 
@@ -71,8 +72,24 @@ def in_an_inline_notebook() -> bool:
     return get_ipython() is not None and "inline" in get_backend()
 
 
-def display_figure(figure: plt.Figure) -> None:
-    """Show `figure` in the cell's output now, as the inline backend would at the cell's end."""
-    from IPython.display import display
+def alt_text(figure: plt.Figure) -> str:
+    """A figure's description for a reader who cannot see it: its title and its panels' titles."""
+    titles = [figure._suptitle.get_text()] if figure._suptitle is not None else []
+    titles += [axes.get_title() for axes in figure.axes if axes.get_title()]
+    return "Figure: " + ("; ".join(dict.fromkeys(titles)) if titles else "no title") + "."
 
-    display(figure)
+
+def display_figure(figure: plt.Figure, page_width: bool = False) -> None:
+    """Show `figure` in the cell's output now, as an image with alt text (`alt_text`): drawn at twice
+    its resolution and shown at its own size, or across the page with `page_width`."""
+    import base64
+    import html
+
+    from IPython.display import HTML, display
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=200, bbox_inches="tight")
+    width = figure.get_window_extent().width * 100 / figure.dpi  # its own size, at 100 pixels an inch (as saved)
+    style = "width: 100%" if page_width else f"width: {width:.0f}px; max-width: 100%"
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    display(HTML(f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt_text(figure))}" style="{style}">'))

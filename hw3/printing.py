@@ -102,6 +102,18 @@ def print_html_to_pdf(page_html: str, pdf_path: Path) -> Path:
     return pdf_path
 
 
+def write_report_pdf_if_possible(settings: RunSettings) -> Path | None:
+    """`write_report_pdf`, saying what it did: answers.pdf printed, or not printed because Chromium (needed
+    only for the PDF) is missing; returns the PDF's path, or None."""
+    try:
+        path = write_report_pdf(settings)
+    except FileNotFoundError as missing:
+        print(f"answers.pdf not printed: {missing}")
+        return None
+    print(f"printed {path.relative_to(settings.output_dir)} (A4, as a grader prints it)")
+    return path
+
+
 def write_report_pdf(settings: RunSettings) -> Path:
     """answers.pdf beside the run's answers.md (the project in full mode, a temporary folder in smoke mode)."""
     source = settings.output_dir / "answers.md"

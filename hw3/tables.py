@@ -1,13 +1,75 @@
 """Small tables the notebooks show in place of printed lines: each function takes what an experiment
-returned and gives (header, rows) of strings, which `html_table` renders. No computing beyond formatting
-and a difference or two.
+returned and gives (header, rows) of strings, which `html_table` renders and `show_table` displays. No
+computing beyond formatting and a difference or two.
 
 Imports from the package: models."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from hw3.models import model_spec
+from hw3.models import CONFIG_NAMES, REFERENCE_ACCURACY, model_spec
+
+
+def model_name(name: str) -> str:
+    """The notebooks' one name for a configuration, 'GRU (1x32)' (layers x units); other models keep their own."""
+    spec = model_spec(name)
+    return f"{spec.cell.upper()} ({spec.layers}x{spec.units})" if spec.section == "configs" else spec.short_name
+
+
+def show_table(table: tuple[list[str], list[list[str]]]) -> None:
+    """Display one (header, rows) table in a notebook, as HTML. A plain-text "+-" (the report's tables
+    write it so) shows as "±"."""
+    from IPython.display import HTML, display
+    header, rows = table
+    display(HTML(html_table([cell.replace("+-", "±") for cell in header],
+                            [[cell.replace("+-", "±") for cell in row] for row in rows])))
+
+
+def q2_table_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
+    """The homework's summary table as one table: a block per cell (LSTM, then GRU), rows 'Test loss' and
+    'Test accuracy', one column per shape (1x32, 1x64, 1x128, 3x32), and in each block the earlier
+    solution's test accuracy beside ours (its losses were printed on an unknown scale, so they are left out)."""
+    shapes = [name.split("_", 1)[1] for name in CONFIG_NAMES if name.startswith("lstm_")]
+    header = [""] + [model_spec(f"lstm_{shape}").label for shape in shapes]
+    rows = []
+    for cell in ("lstm", "gru"):
+        entries = [results["configs"][f"{cell}_{shape}"] for shape in shapes]
+        rows += [[f"<b>{cell.upper()}</b>"] + [""] * len(shapes),
+                 ["Test loss"] + [f"{entry['test_loss']:.4f}" for entry in entries],
+                 ["Test accuracy"] + [f"<b>{entry['test_accuracy']:.4f}</b>" for entry in entries],
+                 ["earlier solution's test accuracy"] + [f"{REFERENCE_ACCURACY[f'{cell}_{shape}']:.4f}" for shape in shapes]]
+    return header, rows
+
+
+def q1_argument_rows(q1: Mapping[str, float]) -> tuple[list[str], list[list[str]]]:
+    """Q1.3's two checks, each number beside what it checks: the first-step bound (a GRU unit's first output
+    against tanh(1), the most any LSTM unit can output after one step from the zero state) and the
+    two-input counter-example (the same first LSTM output, different second ones)."""
+    first_gap = q1["hidden_first_output_gap"]
+    return (["Q1.3 check", "value"],
+            [["GRU unit's output after one step from the zero state", f"{q1['gru_first_output']:.4f}"],
+             ["bound on any LSTM unit's output after one step, tanh(1)", f"{q1['lstm_first_output_bound']:.4f}"],
+             [f"LSTM unit, inputs s = {q1['hidden_first_input']:.2f} and {q1['hidden_second_input']:.4f}: "
+              "difference of the first outputs h_1", "0" if first_gap == 0 else f"{first_gap:.1e}"],
+             ["the same two inputs: difference of the second outputs h_2", f"{q1['hidden_second_output_gap']:.3f}"]])
+
+
+def final_figures_rows(results: Mapping, seeds: Sequence[int] | None = None) -> tuple[list[str], list[list[str]]]:
+    """The eight trainings in one small table: parameters, training seconds, the last epoch's validation
+    loss and accuracy, and, with `seeds`, where seed 0 ranks among them by test accuracy (1 = best)."""
+    header = ["model", "parameters", "training s", "last epoch: val loss", "val accuracy"]
+    if seeds:
+        header.append(f"seed 0's rank of {len(seeds)} (1 = best)")
+    rows = []
+    for name in CONFIG_NAMES:
+        entry = results["configs"][name]
+        row = [model_name(name), f"{entry['parameters']:,}", f"{entry['train_seconds']:.0f}",
+               f"{entry['history']['val_loss'][-1]:.4f}", f"{entry['history']['val_accuracy'][-1]:.4f}"]
+        if seeds:
+            values = [results["seeds"][name][str(seed)]["test_accuracy"] for seed in seeds]
+            row.append(str(1 + sum(value > entry["test_accuracy"] for value in values)))
+        rows.append(row)
+    return header, rows
 
 
 def translation_rows(translation: Mapping, names: Sequence[str], shift: int = 4) -> tuple[list[str], list[list[str]]]:

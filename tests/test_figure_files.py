@@ -8,7 +8,7 @@ from hw3.settings import RunSettings
 def test_in_a_notebook_a_saved_figure_is_shown_at_once_unless_it_is_for_the_report_only(tmp_path, monkeypatch):
     shown = []
     monkeypatch.setattr(figure_files, "in_an_inline_notebook", lambda: True)
-    monkeypatch.setattr(figure_files, "display_figure", shown.append)
+    monkeypatch.setattr(figure_files, "display_figure", lambda figure, page_width=False: shown.append(figure))
     settings = RunSettings(smoke=True, output_dir=tmp_path)
     notebook, report = plt.figure(), plt.figure()
     assert figure_files.save_figure(notebook, "a", settings) == "figures/a.png"
@@ -25,3 +25,17 @@ def test_outside_a_notebook_a_saved_figure_is_neither_shown_nor_closed(tmp_path)
     figure_files.save_figure(figure, "c", RunSettings(smoke=True, output_dir=tmp_path))
     assert plt.fignum_exists(figure.number)
     plt.close(figure)
+
+
+def test_a_shown_figure_carries_alt_text_from_its_titles_and_its_width(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    figure, axes = plt.subplots(1, 2, figsize=(4, 2))
+    figure.suptitle("Test image 0")
+    axes[0].set_title("forget gate")
+    figure_files.display_figure(figure)
+    figure_files.display_figure(figure, page_width=True)
+    plt.close(figure)
+    first, second = (output.data for output in shown)
+    assert 'alt="Figure: Test image 0; forget gate."' in first and "width: 400px" in first
+    assert "width: 100%" in second

@@ -115,3 +115,103 @@ def test_cited_from_the_notebook_names_the_reports_numbered_figures_and_tables()
     assert cited_from_the_notebook("as Figure 4 and Table 5 show; Figures 2") == (
         "as the report's Figure 4 and the report's Table 5 show; the report's Figures 2")
     assert cited_from_the_notebook("a Table of 5") == "a Table of 5"
+
+
+# --- the homework's code on the page is the code the experiments run ------------------------------------
+
+def homework_code():
+    """The walkthrough's cells tagged `homework-code`, run in one namespace (their own imports given)."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+    cells = [source(cell) for cell in walkthrough_cells()
+             if cell["cell_type"] == "code" and "homework-code" in cell["metadata"].get("tags", [])]
+    assert len(cells) == 5, "binarize, build_model, train, the step-t read-out and lstm_step are on the page"
+    namespace = {"np": np, "keras": keras, "tf": tf}
+    for text in cells[:3] + cells[4:]:  # the read-out cell uses the notebook's data and models: tested below
+        exec(compile(text, "hw3.ipynb", "exec"), namespace)
+    namespace["read_out_cell"] = cells[3]
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def page():
+    return homework_code()
+
+
+def test_the_pages_binarize_is_the_packages(page):
+    import numpy as np
+    from hw3.data import binarize
+    images = np.random.default_rng(0).integers(0, 256, size=(50, 28, 28), dtype=np.uint8)
+    np.testing.assert_array_equal(page["binarize"](images), binarize(images))
+
+
+@pytest.mark.parametrize("name", ["lstm_1x32", "gru_1x64", "lstm_3x32", "gru_3x32"])
+def test_the_pages_model_is_the_packages_layer_for_layer(page, name):
+    import numpy as np
+    from hw3.models import build_model, model_spec
+    spec = model_spec(name)
+    mine, theirs = page["build_model"](spec.cell, spec.units, spec.layers), build_model(name)
+    assert mine.name == theirs.name
+    assert [(layer.name, type(layer)) for layer in mine.layers] == [(layer.name, type(layer)) for layer in theirs.layers]
+    for a, b in zip(mine.layers, theirs.layers):
+        config_a, config_b = a.get_config(), b.get_config()
+        for config in (config_a, config_b):
+            config.pop("name", None)
+        assert config_a == config_b, f"layer {a.name} is configured differently"
+    mine.set_weights(theirs.get_weights())
+    images = np.random.default_rng(1).integers(0, 2, size=(8, 28, 28)).astype("float32")
+    np.testing.assert_array_equal(mine.predict(images, verbose=0), theirs.predict(images, verbose=0))
+
+
+def test_the_pages_training_is_the_packages_bit_for_bit(page, mnist, tmp_path):
+    import dataclasses
+    import numpy as np
+    from hw3.settings import RunSettings
+    from hw3.training import train_model
+    tiny = dataclasses.replace(mnist, x_train=mnist.x_train[:512], y_train=mnist.y_train[:512],
+                               x_validation=mnist.x_validation[:128], y_validation=mnist.y_validation[:128],
+                               x_test=mnist.x_test[:256], y_test=mnist.y_test[:256])
+    settings = RunSettings(smoke=True, output_dir=tmp_path, epochs=1, batch_size=128, eager=False)
+    theirs, entry = train_model("gru_1x32", tiny, settings)
+    mine, history = page["train"]("gru", 32, 1, tiny, epochs=1, batch_size=128)
+    for a, b in zip(mine.get_weights(), theirs.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert round(history["val_loss"][0], 6) == entry["history"]["val_loss"][0]
+
+
+def test_the_pages_step_t_read_out_is_the_packages(page):
+    import numpy as np
+    from hw3.models import build_model
+    from hw3.readout import stepwise_logits
+
+    class Data:
+        x_test = np.random.default_rng(2).integers(0, 2, size=(20, 28, 28)).astype("float32")
+        y_test = np.arange(20) % 10
+
+    trained = build_model("gru_1x32")
+    namespace = {**page, "models": {"gru_1x32": trained}, "data": Data}
+    namespace["gru"] = type("Inside", (), {"step_logits": stepwise_logits(trained, Data.x_test)})
+    exec(compile(page["read_out_cell"], "hw3.ipynb", "exec"), namespace)
+    np.testing.assert_allclose(namespace["step_logits"], namespace["gru"].step_logits, atol=1e-5)
+    assert "[:, -5:]" in page["read_out_cell"], "the last five steps, not the first five"
+    np.testing.assert_array_equal(namespace["last_five"], namespace["step_logits"][:, 23:])
+
+
+def test_the_pages_lstm_step_is_the_packages_and_keras(page):
+    import keras
+    import numpy as np
+    from hw3.cells import lstm_step
+    rng = np.random.default_rng(3)
+    x, h, c = (rng.normal(size=(4, n)).astype("float32") for n in (5, 3, 3))
+    kernel, recurrent_kernel = rng.normal(size=(5, 12)).astype("float32"), rng.normal(size=(3, 12)).astype("float32")
+    bias = rng.normal(size=12).astype("float32")
+    mine = page["lstm_step"](x, h, c, kernel, recurrent_kernel, bias)
+    theirs = lstm_step(x @ kernel + h @ recurrent_kernel + bias, c)
+    for a, b in zip(mine, theirs):
+        np.testing.assert_allclose(a, keras.ops.convert_to_numpy(b), atol=1e-6)
+    cell = keras.layers.LSTMCell(3)
+    cell.build((None, 5))
+    cell.set_weights([kernel, recurrent_kernel, bias])
+    output, _ = cell(x, [h, c])
+    np.testing.assert_allclose(mine[-1], keras.ops.convert_to_numpy(output), atol=1e-5)
