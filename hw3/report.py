@@ -371,7 +371,8 @@ def template_text(template: Path = ANSWERS_TEMPLATE) -> str:
 
 def filled(text: str, results: Mapping) -> str:
     """`text` with every <<path:format>> replaced by the value in `results` and every <<table/...>> by
-    the table; a format ending in 'pts' (e.g. '+.2pts') shows a fraction as percentage points."""
+    the table; a format ending in 'pts' (e.g. '+.2pts') shows a fraction as percentage points, and the
+    format 'p' a p-value after "p": '= 0.071', or '< 0.001' below that (`p_value_text`)."""
     tables = report_tables(results)
 
     def replace(match: re.Match) -> str:
@@ -379,6 +380,9 @@ def filled(text: str, results: Mapping) -> str:
         if path in tables:
             return tables[path]()
         value = lookup(results, path)
+        if spec == "p":  # a p-value: "p <<...:p>>" reads "p = 0.071" or "p < 0.001"
+            text = p_value_text(value)
+            return text if text.startswith("<") else f"= {text}"
         if spec and spec.endswith("pts"):  # a fraction of accuracy shown in percentage points
             return format(100 * value, spec[:-3])
         return format(value, spec or "")

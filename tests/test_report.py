@@ -100,6 +100,13 @@ def test_p_values_below_one_in_a_thousand_read_as_such():
     assert p_value_text(0.0456) == "0.046"
 
 
+def test_a_p_value_placeholder_reads_after_p():
+    from hw3.report import filled
+
+    results = {"a": 0.0714, "b": 0.000163}
+    assert filled("p <<a:p>>, p <<b:p>>", results) == "p = 0.071, p < 0.001"
+
+
 def test_replication_rows_give_mean_range_and_seed_zero():
     def entry(accuracy, row, drop):
         return {"readout_by_steps_after_ink": {str(k): accuracy for k in range(-3, 4)}, "probe_at_16": accuracy,
