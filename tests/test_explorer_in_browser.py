@@ -2050,3 +2050,21 @@ def test_each_tour_stop_is_short_in_plain_words_and_explains_each_term_where_the
     assert set(first_use) == set(TOUR_TERMS), set(TOUR_TERMS) - set(first_use)
     press(page, "#tour-end")
     assert not errors
+
+
+def test_the_details_line_promises_nothing_a_stop_lacks_and_a_tapped_stops_title_has_no_ring(chromium):
+    """The details' summary said "(seed 0, the mean of five seeds)" on stops that quote no mean; on a phone
+    the title a tapped stop focuses (for screen readers) was drawn in a black focus ring."""
+    page, errors = _open(chromium, "phone")
+    try:
+        for stop in range(0, 6):
+            press(page, f"[data-stop='{stop}']")
+            summary = page.locator("#tour-details summary").inner_text()
+            body = page.locator("#tour-body").text_content()
+            assert "mean" not in summary or "mean" in body, (stop, summary)
+            assert page.evaluate("() => document.activeElement.id") == "tour-title"
+            assert page.locator("#tour-title").evaluate("(t) => getComputedStyle(t).outlineStyle") == "none", stop
+        press(page, "#tour-end")
+        assert not errors
+    finally:
+        page.context.close()
