@@ -228,6 +228,14 @@ def draw(page, strokes=(SEVEN,), button: str = "left") -> None:
         page.mouse.up(button=button)
 
 
+def press(page, selector: str) -> None:
+    """A tap on a touch screen (the phone size), a click elsewhere: the page's tap handling is what phones use."""
+    if page.evaluate("navigator.maxTouchPoints > 0"):
+        page.locator(selector).tap()
+    else:
+        page.locator(selector).click()
+
+
 def in_view(page, selector: str, below_step_bar: bool = False) -> bool:
     """Whether the element is wholly inside the viewport (and, if asked, not under the sticky step bar)."""
     return page.locator(selector).first.evaluate("""(element, below) => { const box = element.getBoundingClientRect();
@@ -396,7 +404,7 @@ def test_every_control_is_labelled_every_slider_speaks_and_every_picture_is_name
     assert nameless == 0
     assert page.locator("#live").get_attribute("role") == "status" and page.locator("#live").get_attribute("aria-live") == "polite"
     assert page.locator("#reading").get_attribute("aria-live") is None  # the long summary is not announced at every step
-    page.locator("[data-stop='1']").click()  # the tour's own buttons shown too
+    press(page, "[data-stop='1']")  # the tour's own buttons shown too
     small = page.evaluate("""() => Array.from(document.querySelectorAll('input[type=range], button, select'))
         .filter((e) => e.getBoundingClientRect().height < 24).map((e) => e.id || e.textContent)""")
     assert not small, f"{size}: touch targets under 24 px: {small}"
@@ -441,7 +449,7 @@ def test_each_tour_stop_resets_the_experiments_sets_its_own_and_shows_its_text(s
     assert page.locator("#tour-text").is_hidden()
     for stop, (image, step, setup) in TOUR_SETUPS.items():
         page.evaluate("() => window.hw3Page.open('#source=test&image=5&step=9&down=2&right=-3&append=2&blank=4,20')")
-        page.locator(f"[data-stop='{stop}']").click()
+        press(page, f"[data-stop='{stop}']")
         found = page_state(page)
         image = page.evaluate(APPENDED_EXAMPLE) if image is None else image
         expected = {"source": "test", "image": image, "down": 0, "right": 0, "appended": 0, "blanked": [], **setup}
@@ -457,13 +465,13 @@ def test_each_tour_stop_resets_the_experiments_sets_its_own_and_shows_its_text(s
         assert (f"set by tour stop {stop}" in on) == bool(setup), on
     # the numbers the stops quote are results.json's
     analysis = results["analysis"]
-    page.locator("[data-stop='3']").click()
+    press(page, "[data-stop='3']")
     body = page.locator("#tour-body").text_content()
-    assert f"{analysis['appended_blank_rows']['gru_1x32']['4']:.3f}" in body and "the head's read-out falls" in body
-    assert f"{results['configs']['lstm_1x32']['test_accuracy']:.3f}" in body
-    page.locator("[data-stop='2']").click()
-    assert f"{round(100 * analysis['probes_fair']['gru_1x32']['test_accuracy'][15])}%" in page.locator("#tour-body").text_content()
-    page.locator("#tour-end").click()
+    assert f"{100 * analysis['appended_blank_rows']['gru_1x32']['4']:.1f}%" in body and "the GRU falls from" in body
+    assert f"{100 * results['configs']['lstm_1x32']['test_accuracy']:.1f}%" in body
+    press(page, "[data-stop='2']")
+    assert f"{round(100 * analysis['probes_fair']['gru_1x32']['test_accuracy'][15])}% of the test images" in page.locator("#tour-claim").text_content()
+    press(page, "#tour-end")
     assert page.locator("#tour-text").is_hidden()
     assert not errors
 
@@ -475,7 +483,7 @@ def test_the_tour_then_a_drawing_gives_the_drawings_own_reading(sized):
             p = hw3.softmax(steps[27].logits), k = hw3.argmax(p); return `${k} (${(100 * p[k]).toFixed(0)}%)`; }); }""",
                              [[list(point) for point in SEVEN]])
     for stop in (3, 4):  # blank rows appended, a row blanked
-        page.locator(f"[data-stop='{stop}']").click()
+        press(page, f"[data-stop='{stop}']")
         page.locator("#clear").click()
         draw(page)
         reading = page.locator("#reading").inner_text()
@@ -485,7 +493,7 @@ def test_the_tour_then_a_drawing_gives_the_drawings_own_reading(sized):
         assert page.locator("#tour-text").is_hidden()
     # an experiment the visitor set during the tour does not carry over onto a new drawing either: it is said
     # to be turned off, and one set after the drawing applies to it
-    page.locator("[data-stop='3']").click()
+    press(page, "[data-stop='3']")
     page.locator("#append").focus()
     for _ in range(2):
         page.keyboard.press("ArrowLeft")
@@ -504,7 +512,7 @@ def test_the_tour_then_a_drawing_gives_the_drawings_own_reading(sized):
 def test_the_reading_is_never_clipped(sized):
     page, errors, size = sized
     page.evaluate(f"() => window.hw3Page.open('{EXAMPLE_VIEW}')")
-    page.locator("[data-stop='4']").click()
+    press(page, "[data-stop='4']")
     page.evaluate(f"() => window.hw3Page.open('{EXAMPLE_VIEW}')")
     for selector in ("#reading", "#status-line", "#experiments-on", "#tour-body", "#importance-note"):
         element = page.locator(selector)
@@ -561,7 +569,7 @@ def test_a_row_that_raises_the_final_class_is_worded_as_raising_it(browser):
 
 def test_the_step_control_and_a_picture_of_each_network_are_in_view_together(sized):
     page, errors, size = sized
-    page.locator("[data-stop='2']").click()
+    press(page, "[data-stop='2']")
     gru, lstm = "#panels [data-model='gru_1x32']", "#panels [data-model='lstm_1x32']"
     if size == "desktop":
         page.locator(gru).evaluate("(panel) => panel.scrollIntoView({block: 'start'})")
@@ -600,7 +608,7 @@ def test_during_play_in_the_tour_its_sentence_is_not_announced_and_is_said_once_
     """Stop 2's sentence on its image is rewritten at every step; screen readers hear it only once the view
     rests (its own live region, silent during Play), not 14 times in 4 s."""
     page, errors = browser
-    page.locator("[data-stop='2']").click()
+    press(page, "[data-stop='2']")
     assert page.locator("#tour-now").get_attribute("aria-live") is None
     page.wait_for_timeout(1000)
     assert page.locator("#tour-live").inner_text() == page.locator("#tour-now").inner_text()
@@ -614,7 +622,7 @@ def test_during_play_in_the_tour_its_sentence_is_not_announced_and_is_said_once_
     page.wait_for_timeout(1000)
     said = page.evaluate("() => window.tourSaid.filter(Boolean)")
     assert len(said) == 1 and said[0] == page.locator("#tour-now").inner_text() and f"at step {step}" in said[0], said
-    page.locator("#tour-end").click()
+    press(page, "#tour-end")
     assert not errors
 
 
@@ -676,8 +684,8 @@ def test_a_first_visit_opens_at_step_1_asking_for_play_and_the_words_are_explain
         page.locator("#play").click()
         assert page.locator("#play-hint").is_hidden()
         page.locator("#play").click()
-        page.locator("[data-stop='2']").click()
-        assert "linear probe (a plain linear classifier" in page.locator("#tour-body").text_content()
+        press(page, "[data-stop='2']")
+        assert "The simple classifier is linear (one weighted sum" in page.locator("#tour-body").text_content()
         assert not errors
     finally:
         page.context.close()
@@ -802,7 +810,7 @@ def test_the_pad_and_the_pictures_are_drawn_at_the_screens_pixel_ratio(chromium)
 
 def test_every_label_is_at_least_12_px(sized):
     page, errors, size = sized
-    page.locator("[data-stop='1']").click()
+    press(page, "[data-stop='1']")
     small = page.evaluate("""() => Array.from(document.querySelectorAll('body *')).filter((e) => e.offsetParent !== null &&
         Array.from(e.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim()) && parseFloat(getComputedStyle(e).fontSize) < 12)
         .map((e) => e.tagName + '#' + e.id + ' ' + e.textContent.slice(0, 30))""")
@@ -830,7 +838,7 @@ def test_the_first_stroke_during_the_tour_ends_it_without_moving_the_pad(sized):
     page, errors, size = sized
     for stop in range(1, 6):
         page.locator("#clear").click()
-        page.locator(f"[data-stop='{stop}']").click()
+        press(page, f"[data-stop='{stop}']")
         page.locator("#pad").evaluate("(pad) => pad.scrollIntoView({block: 'center'})")
         before = page.locator("#pad").bounding_box()
         draw(page)
@@ -844,7 +852,7 @@ def test_the_first_stroke_during_the_tour_ends_it_without_moving_the_pad(sized):
 
 def test_clearing_the_pad_ends_the_tour_as_drawing_does(sized):
     page, errors, size = sized
-    page.locator("[data-stop='3']").click()  # four blank rows appended by the stop
+    press(page, "[data-stop='3']")  # four blank rows appended by the stop
     page.locator("#pad").evaluate("(pad) => pad.scrollIntoView({block: 'center'})")
     before = page.locator("#pad").bounding_box()
     page.locator("#clear").click()
@@ -885,7 +893,7 @@ def test_the_first_tour_stop_shows_what_its_text_says(browser):
     """Stop 1 says what the GRU's head answers on the blank top rows: the image it opens is blank down to
     past the step it opens at, and the GRU's answers at those steps are the ones the text names."""
     page, errors = browser
-    page.locator("[data-stop='1']").click()
+    press(page, "[data-stop='1']")
     said = re.search(r'answers "(\d)", then from step (\d+) "(\d)"', page.locator("#tour-body").text_content())
     assert said, page.locator("#tour-body").text_content()
     first, settled_from, settled = (int(v) for v in said.groups())
@@ -898,7 +906,7 @@ def test_the_first_tour_stop_shows_what_its_text_says(browser):
     expected = [first if t < settled_from else settled for t in range(1, first_ink)]
     assert answers[:first_ink - 1] == expected, (answers, expected)
     assert f"GRU {expected[step - 1]} (" in page.locator("#status-line").inner_text()
-    page.locator("#tour-end").click()
+    press(page, "#tour-end")
     assert not errors
 
 
@@ -913,13 +921,13 @@ PHONE_STOP_PICTURES = {**STOP_PICTURES, 5: [f"#panels [data-model='lstm_1x32'] c
 def test_each_tour_stop_brings_its_pictures_into_view_with_its_text(sized):
     page, errors, size = sized
     for stop, pictures in (STOP_PICTURES if size == "desktop" else PHONE_STOP_PICTURES).items():
-        page.locator(f"[data-stop='{stop}']").click()
+        press(page, f"[data-stop='{stop}']")
         for picture in pictures:
             assert in_view(page, picture, True), f"{size}, stop {stop}: {picture} is not in view"
         assert in_view(page, "#tour-title", True), f"{size}, stop {stop}: the stop's title is not in view"
         if size == "desktop":
             assert in_view(page, "#tour-text", True), f"stop {stop}: the stop's text is not in view with its pictures"
-    page.locator("#tour-end").click()
+    press(page, "#tour-end")
     assert not errors
 
 
@@ -1037,18 +1045,18 @@ def test_ending_the_tour_brings_back_the_visitors_own_view(sized):
     for stop in (1, 3, 4):
         page.evaluate(f"() => window.hw3Page.open('{MY_VIEW}')")
         before = page_state(page)
-        page.locator(f"[data-stop='{stop}']").click()
+        press(page, f"[data-stop='{stop}']")
         assert page_state(page)["down"] == 0, "the stop starts from a clean page"
-        page.locator("#tour-end").click()
+        press(page, "#tour-end")
         assert page_state(page) == before, f"{size}, stop {stop}: {page_state(page)} != {before}"
         assert "moved 3 rows down" in page.locator("#experiments-on").inner_text()
     # through several stops, and what the visitor changes during the tour stays as the visitor set it
     page.evaluate(f"() => window.hw3Page.open('{MY_VIEW}')")
-    page.locator("[data-stop='1']").click()
-    page.locator("#tour-next").click()
+    press(page, "[data-stop='1']")
+    press(page, "#tour-next")
     page.locator("#right").focus()
     page.keyboard.press("ArrowRight")
-    page.locator("#tour-end").click()
+    press(page, "#tour-end")
     assert page_state(page) == {**before, "right": 1}, page_state(page)
     assert "(set by tour" not in page.locator("#experiments-on").inner_text()
     assert not errors
@@ -1091,18 +1099,18 @@ def test_the_step_bar_says_that_a_drawing_was_refused(browser, strokes):
 
 def test_the_tour_stops_name_controls_in_reach_and_open_where_they_say(sized):
     page, errors, size = sized
-    page.locator("[data-stop='1']").click()
+    press(page, "[data-stop='1']")
     assert "next test image" in page.locator("#tour-hand-over").inner_text()
     assert in_view(page, "#tour-image", True), f"{size}: stop 1's test image control is out of reach"
-    page.locator("#tour-image").click()
+    press(page, "#tour-image")
     assert page_state(page)["image"] == 1 and page_state(page)["step"] == 4 and page.locator("#tour-text").is_visible()
     for stop in range(1, 6):
-        page.locator(f"[data-stop='{stop}']").click()
+        press(page, f"[data-stop='{stop}']")
         assert page.locator("#tour-image").is_visible() == (stop == 1)
         said = re.search(r"[Ss]tep from (\d+) to (\d+)", page.locator("#tour-hand-over").inner_text())
         if said:
             assert page_state(page)["step"] == int(said.group(1)), f"stop {stop} says '{said.group(0)}' but opens at {page_state(page)['step']}"
-    page.locator("#tour-end").click()
+    press(page, "#tour-end")
     assert not errors
 
 
@@ -1203,15 +1211,47 @@ def test_the_digits_row_is_said_under_the_digit_and_kept_up_to_date(browser):
     assert not errors
 
 
+def test_on_a_phone_a_tap_on_every_tour_button_opens_its_stop_and_nothing_else(chromium):
+    """A tap opens the stop and scrolls the page; the browser's own click of that tap then lands on what is
+    under the finger after the scroll (it was "End the tour" for stops 0, 3 and 5) and must be dropped."""
+    page, errors = _open(chromium, "phone")
+    try:
+        page.evaluate("""() => { window.tapClicks = []; document.addEventListener('click', (e) => {
+            if (e.isTrusted) window.tapClicks.push(e.target.id || e.target.textContent); }); }""")
+        press(page, "#start-tour")
+        assert page.evaluate("() => window.hw3Page.tour() && window.hw3Page.tour().stop") == 0
+        for stop in (0, 5, 3, 1, 4, 2, 5, 0):  # each stop's button from wherever the last one scrolled the page
+            press(page, f"[data-stop='{stop}']")
+            page.wait_for_timeout(100)
+            assert page.evaluate("() => window.hw3Page.tour() && window.hw3Page.tour().stop") == stop, f"the tap on stop {stop}"
+            assert page.locator("#tour-text").is_visible()
+            assert page.evaluate("() => document.activeElement.id") == "tour-title", f"stop {stop}: focus left the stop's title"
+        for stop in range(1, 6):
+            press(page, "#tour-next")
+            page.wait_for_timeout(100)
+            assert page.evaluate("() => window.hw3Page.tour().stop") == stop
+            if stop == 1:
+                image = page.evaluate("() => window.hw3Page.state.image")
+                press(page, "#tour-image")
+                assert page.evaluate("() => window.hw3Page.state.image") == image + 1
+        assert page.evaluate("() => window.tapClicks") == [], "a tap's own click reached the page"
+        press(page, "#tour-end")
+        assert page.evaluate("() => window.hw3Page.tour()") is None
+        assert page.locator("#tour-text").is_hidden()
+        assert not errors
+    finally:
+        page.context.close()
+
+
 def test_no_tour_stop_button_is_cut_by_the_step_bar(sized):
     page, errors, size = sized
     for stop in range(1, 6):
-        page.locator(f"[data-stop='{stop}']").click()
+        press(page, f"[data-stop='{stop}']")
         cut = page.evaluate("""() => { const bar = document.getElementById('stepbar').getBoundingClientRect().bottom;
             return Array.from(document.querySelectorAll('#tour-stops button')).map((b) => b.getBoundingClientRect())
                 .filter((box) => box.top < bar - 0.5 && box.bottom > bar + 0.5).length; }""")
         assert cut == 0, f"{size}, stop {stop}: {cut} button(s) half under the step bar"
-    page.locator("#tour-end").click()
+    press(page, "#tour-end")
     assert not errors
 
 
@@ -1287,7 +1327,7 @@ def test_the_tour_stop_and_the_open_cell_are_kept_in_the_link(chromium):
         assert page.evaluate("() => window.hw3Page.state.blanked") == [11]
         shown = page.evaluate("() => window.hw3Page.arithmetic()")
         assert shown["t"] == 10 and shown["j"] == 2 and page.locator("#url-note").is_hidden()
-        page.locator("#tour-next").click()
+        press(page, "#tour-next")
         assert "tour=5" in page.evaluate("() => location.hash")
         assert not errors
     finally:
@@ -1336,7 +1376,7 @@ def test_the_words_fit_the_input_and_carry_no_stray_space(chromium):
         try:
             assert page.locator("#digit").evaluate("(c) => c.hw3Hint") == f"{verb} a row to blank it"
             assert page.locator("#intro-verb").inner_text() == verb
-            page.locator("[data-stop='4']").click()
+            press(page, "[data-stop='4']")
             claim = page.locator("#tour-claim").text_content()
             assert "( " not in claim and " )" not in claim and "magenta frame on the digit" in claim, claim
             assert f"{verb.capitalize()} rows of the digit" in page.locator("#tour-hand-over").inner_text()
@@ -1385,12 +1425,12 @@ def test_the_pad_can_be_drawn_on_with_the_keyboard(browser):
 
 def test_stop_0_shows_how_to_read_the_pictures_and_the_tour_starts_there(sized):
     page, errors, size = sized
-    page.locator("#start-tour").click()
+    press(page, "#start-tour")
     assert page.evaluate("() => window.hw3Page.tour().stop") == 0
     assert "How to read the pictures" in page.locator("#tour-title").inner_text()
     assert page.evaluate("() => window.hw3Page.tourChart().series.length") == 4
     assert in_view(page, "#tour-title", True)
-    page.locator("#tour-next").click()
+    press(page, "#tour-next")
     assert page.locator("#tour-title").inner_text().startswith("Stop 1 of 5")
     assert not errors
 
@@ -1399,9 +1439,9 @@ def test_on_a_phone_each_stops_title_is_below_the_step_bar_and_the_diagram_cross
     page, errors = _open(chromium, "phone", "#source=test&image=0&step=28")
     try:
         for stop in range(0, 6):
-            page.locator(f"[data-stop='{stop}']").click()
+            press(page, f"[data-stop='{stop}']")
             assert in_view(page, "#tour-title", True), f"stop {stop}: its title is under the step bar"
-        page.locator("#tour-end").click()
+        press(page, "#tour-end")
         page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28&cell=gru.z.3.12')")
         crossed = page.evaluate("""() => { const svg = document.querySelector('.cell-diagram'), out = [];
             for (const caption of svg.querySelectorAll('.gate-caption')) { const c = caption.getBBox();
@@ -1419,7 +1459,7 @@ def take_screenshot(target: Path) -> None:
     """The README's figure: the tour's third stop at 1280 x 1240, the step bar, the digit read and both networks."""
     with explorer_page("desktop") as (page, errors):
         page.set_viewport_size({"width": 1280, "height": 1240})
-        page.locator("[data-stop='3']").click()
+        press(page, "[data-stop='3']")
         page.evaluate("() => { window.hw3Page.state.step = 32; window.hw3Page.show(); }")  # stepped from 28 to 32, as the stop says
         page.wait_for_timeout(1200)  # the live line
         page.evaluate("() => window.scrollTo(0, document.getElementById('stepbar').offsetTop)")
@@ -1469,12 +1509,12 @@ def test_each_tour_stop_shows_the_chart_of_its_evidence_from_results_json(sized)
     expected = {  # stop -> (a series label, its values)
         0: ("GRU right, test set", configs["gru_1x32"]["stepwise_test_accuracy"]),
         1: ("images with this row blank (left axis)", analysis["gru_1x32"]["blank_row_fraction"]),
-        2: ("probe on the GRU's state", analysis["probes_fair"]["gru_1x32"]["test_accuracy"]),
+        2: ("simple classifier on the GRU's state", analysis["probes_fair"]["gru_1x32"]["test_accuracy"]),
         3: ("GRU, mean of 5 seeds", [analysis["appended_blank_rows_over_seeds"]["gru_1x32"][str(k)] for k in range(9)]),
         4: ("GRU", [100 * (configs["gru_1x32"]["test_accuracy"] - v) for v in analysis["row_occlusion"]["gru_1x32"]]),
         5: ("o, test set", None)}
     for stop, (label, values) in expected.items():
-        page.locator(f"[data-stop='{stop}']").click()
+        press(page, f"[data-stop='{stop}']")
         chart = page.evaluate("() => window.hw3Page.tourChart()")
         lines = {line["label"]: line["values"] for line in chart["series"]}
         assert label in lines, (stop, list(lines))
@@ -1491,7 +1531,7 @@ def test_each_tour_stop_shows_the_chart_of_its_evidence_from_results_json(sized)
     o = dict(zip(chart["xs"], lines["o, test set"]))
     at_ink = analysis["gates_at_first_ink"]["LSTM o"]
     assert o[-1] == pytest.approx(at_ink["before"], abs=1e-4) and o[0] == pytest.approx(at_ink["at"], abs=1e-4) and o[2] == pytest.approx(at_ink["after"], abs=1e-4)
-    page.locator("#tour-end").click()
+    press(page, "#tour-end")
     assert page.locator("#tour-figure").is_hidden()
     assert not errors
 
@@ -1502,7 +1542,7 @@ def test_each_tour_charts_legend_is_separate_explains_its_lines_and_the_spread_h
     page, errors, size = sized
     spread = _results()["analysis"]["gru_1x32"]["state_over_time"]["spread_across_images"]
     for stop in range(1, 6):
-        page.locator(f"[data-stop='{stop}']").click()
+        press(page, f"[data-stop='{stop}']")
         chart = page.evaluate("() => window.hw3Page.tourChart()")
         boxes = chart["legend"]
         assert len(boxes) >= len(chart["series"]), stop
@@ -1517,11 +1557,11 @@ def test_each_tour_charts_legend_is_separate_explains_its_lines_and_the_spread_h
         assert all(label in named for label in chart["markerLabels"] if label), stop
         if stop == 1:
             axes = {line["label"]: line["axis"] for line in chart["series"]}
-            assert axes == {"images with this row blank (left axis)": "left", "spread of the GRU's state (right axis)": "right"}, axes
+            assert axes == {"images with this row blank (left axis)": "left", "how far apart the images' GRU states are (right axis)": "right"}, axes
             assert (chart["left"]["min"], chart["left"]["max"]) == (0, 1) and chart["right"]["min"] == 0
             assert max(spread) <= chart["right"]["max"] <= 2 * max(spread), chart["right"]
             assert {"step shown", "this image's first ink row"} <= named
-    page.locator("#tour-end").click()
+    press(page, "#tour-end")
     assert not errors
 
 
@@ -1625,33 +1665,33 @@ def test_importance_is_on_one_scale_across_images(browser):
 
 def test_stop_4_measures_rows_against_the_true_class_and_shows_the_whole_digits_costs(browser):
     page, errors = browser
-    page.locator("[data-stop='4']").click()
+    press(page, "[data-stop='4']")
     bars = page.evaluate("() => window.hw3Page.importanceBars()")
     reference = page.evaluate("() => window.hw3Page.readings().reference")
     assert reference == {"gru_1x32": 9, "lstm_1x32": 9}  # test image 7 is a 9; the GRU itself reads 3
     gru = {bar["row"]: bar for bar in bars if bar["name"] == "gru_1x32"}
     assert gru[12]["drop"] == 0 and gru[12]["clean"] > 0.5 and gru[13]["clean"] > 0.5, (gru[12], gru[13])
     now = page.locator("#tour-now").inner_text()
-    assert "with no row blanked" in now and "alone costs P(9) GRU" in now, now
+    assert "with no row blanked" in now and "alone lowers the probability of 9 by" in now and "for the GRU" in now, now
     assert not errors
 
 
 def test_stop_2_and_stop_3_say_what_is_true_of_their_image(browser):
     page, errors = browser
-    page.locator("[data-stop='2']").click()
+    press(page, "[data-stop='2']")
     body, now = page.locator("#tour-body").text_content(), page.locator("#tour-now").inner_text()
     assert "waits" not in body
     k, p = page.evaluate("() => { const p = window.hw3Page.readings().gru_1x32.probabilities[15]; const k = hw3.argmax(p); return [k, p[k]]; }")
     assert f"the GRU's head says {k} ({100 * p:.0f}%), {'right' if k == 1 else 'wrong'}" in now, now
-    page.locator("[data-stop='3']").click()
+    press(page, "[data-stop='3']")
     answers = page.evaluate("""() => { const f = window.hw3Page.readings();
         return ['gru_1x32', 'lstm_1x32'].map((n) => [hw3.argmax(f[n].probabilities[27]), hw3.argmax(f[n].probabilities[31])]); }""")
     label = page.evaluate("() => window.HW3_DATA.images[window.hw3Page.state.image].label")
     (gru_28, gru_32), (lstm_28, lstm_32) = answers
     assert gru_28 == label and gru_32 != label and lstm_28 == label and lstm_32 == label, (answers, label)
     body = page.locator("#tour-body").text_content()
-    assert "seed 0; mean over five seeds" in body
-    page.locator("#tour-end").click()
+    assert "seed 0; the mean of five trainings" in body
+    press(page, "#tour-end")
     assert not errors
 
 
@@ -1659,7 +1699,7 @@ def test_no_sentence_is_stale_after_a_change(browser):
     """Stop 4's sentence follows a clicked row; the keyboard's line empties when the digit changes; the
     note on an adjusted link goes when the view changes."""
     page, errors = browser
-    page.locator("[data-stop='4']").click()
+    press(page, "[data-stop='4']")
     page.locator("#digit").evaluate("(c) => c.scrollIntoView({block: 'center'})")
     box = page.locator("#digit").bounding_box()
     page.mouse.click(box["x"] + 24 + 8 * 14, box["y"] + 3 + 12.5 * 8)  # row 13
@@ -1667,7 +1707,7 @@ def test_no_sentence_is_stale_after_a_change(browser):
     gru = re.search(r"the GRU (\d \(\d+%\))", page.locator("#reading").inner_text().replace("GRU: ", "the GRU "))
     assert "rows 12, 13 blanked" in now and f"the GRU {gru.group(1)}" in now, (now, gru)
     page.mouse.move(0, 0)
-    page.locator("#tour-end").click()
+    press(page, "#tour-end")
     page.evaluate("() => window.hw3Page.open('#source=test&image=7&step=28')")
     page.locator("#digit").focus()
     page.keyboard.press("ArrowUp")
@@ -1689,7 +1729,7 @@ def test_no_sentence_is_stale_after_a_change(browser):
 
 def test_a_drawing_after_a_row_is_clicked_in_stop_4_is_read_with_no_row_blanked(sized):
     page, errors, size = sized
-    page.locator("[data-stop='4']").click()
+    press(page, "[data-stop='4']")
     page.evaluate("() => window.hw3Page.toggleRow(12)")  # the visitor blanks row 13 too
     draw(page)
     assert page_state(page)["blanked"] == [] and page.locator("#reading").inner_text().startswith("Reading your drawing, no experiment on.")
@@ -1966,7 +2006,7 @@ def test_each_tour_stop_makes_one_short_claim_marked_on_its_picture_with_the_num
     page, errors, size = sized
     expected_marks = {2: [16, 16], 4: None}
     for stop in range(0, 6):
-        page.locator(f"[data-stop='{stop}']").click()
+        press(page, f"[data-stop='{stop}']")
         claim = page.locator("#tour-claim").inner_text()
         assert len(claim.split()) <= 45 and claim.count(". ") == 0, claim
         assert "seed 0" in claim, claim
@@ -1978,6 +2018,53 @@ def test_each_tour_stop_makes_one_short_claim_marked_on_its_picture_with_the_num
             assert page.locator("#digit").evaluate("(c) => c.hw3TourMark") == [blanked[0] + 1, blanked[-1] + 1]
         elif stop in expected_marks:
             assert page.locator("#panels [data-model='gru_1x32'] canvas.readout").evaluate("(c) => c.hw3TourMark") == expected_marks[stop]
-    page.locator("#tour-end").click()
+    press(page, "#tour-end")
     assert page.evaluate("() => Array.from(document.querySelectorAll('canvas')).some((c) => c.hw3TourMark)") is False
     assert not errors
+
+
+# Each term a stop may use, and the words that explain it: in the stop where the tour first uses it.
+TOUR_TERMS = {"state": "the network's memory", "head": "turns it into ten probabilities", "gate": "a number from 0",
+              "P(class)": "ten probabilities", "probe": "one weighted sum", "standard deviation": "how far apart",
+              "median": "Half the test images", "CNN": "sees the whole image", "trainings": "five trainings"}
+UNEXPLAINED = ("logit", "read-out", "readout", "softmax", "linear probe", "confidently")
+
+
+def test_each_tour_stop_is_short_in_plain_words_and_explains_each_term_where_the_tour_first_uses_it(sized):
+    """One claim a stop, short enough to read in under a minute (its visible text about 30 s, with its details
+    under 250 words), no jargon left bare: each term is explained in the stop that first uses it."""
+    page, errors, size = sized
+    first_use = {}
+    for stop in range(0, 6):
+        press(page, f"[data-stop='{stop}']")
+        parts = [page.locator(selector).text_content() for selector in ("#tour-claim", "#tour-now", "#tour-hand-over", "#tour-body")]
+        visible, text = " ".join(parts[:3]), " ".join(parts)
+        assert len(visible.split()) <= 140 and len(text.split()) <= 250, (stop, len(visible.split()), len(text.split()))
+        assert parts[0].count(". ") == 0 and parts[0].count("; ") == 0, f"stop {stop} claims more than one thing: {parts[0]}"
+        for word in UNEXPLAINED:
+            assert word not in text.lower(), f"stop {stop} uses {word!r}: {text}"
+        for term, explanation in TOUR_TERMS.items():
+            if term in text and term not in first_use:
+                first_use[term] = stop
+                assert explanation in text, f"stop {stop} first uses {term!r} without explaining it ({explanation!r})"
+    assert set(first_use) == set(TOUR_TERMS), set(TOUR_TERMS) - set(first_use)
+    press(page, "#tour-end")
+    assert not errors
+
+
+def test_the_details_line_promises_nothing_a_stop_lacks_and_a_tapped_stops_title_has_no_ring(chromium):
+    """The details' summary said "(seed 0, the mean of five seeds)" on stops that quote no mean; on a phone
+    the title a tapped stop focuses (for screen readers) was drawn in a black focus ring."""
+    page, errors = _open(chromium, "phone")
+    try:
+        for stop in range(0, 6):
+            press(page, f"[data-stop='{stop}']")
+            summary = page.locator("#tour-details summary").inner_text()
+            body = page.locator("#tour-body").text_content()
+            assert "mean" not in summary or "mean" in body, (stop, summary)
+            assert page.evaluate("() => document.activeElement.id") == "tour-title"
+            assert page.locator("#tour-title").evaluate("(t) => getComputedStyle(t).outlineStyle") == "none", stop
+        press(page, "#tour-end")
+        assert not errors
+    finally:
+        page.context.close()

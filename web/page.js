@@ -999,7 +999,7 @@
   }
 
   // --- The tour: five stops along the report's Q3 answers ------------------------------------------
-  const pct = (v) => `${Math.round(100 * v)}%`, acc = (v) => Number(v).toFixed(3), pts = (v) => (100 * v).toFixed(1);
+  const pct = (v) => `${Math.round(100 * v)}%`, pct1 = (v) => `${(100 * v).toFixed(1)}%`, pts = (v) => (100 * v).toFixed(1);
   const whole = (v) => String(Math.round(v));
   function firstInkRow(index) { const p = data.images[index].pixels; for (let r = 0; r < 28; r++) if (p.slice(r * 28, r * 28 + 28).some((v) => v)) return r + 1; return 1; }
   // Each stop names the pictures it talks about (`pictures`): its text is shown right above them (above the
@@ -1016,12 +1016,12 @@
   const percentAxis = { yTicks: [0, 0.5, 1], yFormat: (v) => `${Math.round(100 * v)}%` };
   const STOPS = [
     { title: "How to read the pictures", setup: { image: 0, step: 12 }, pictures: [`${GRU} canvas.h`], markedOn: "the GRU's state h: the row just read",
-      claim: () => `Each picture is one network (seed 0) reading the digit: one row per step, one column per unit, read top to bottom`,
+      claim: () => `Each picture shows one network (seed 0) reading the digit: one row per step, one column per unit`,
       mark: () => [state.step, state.step],
-      text: () => `Step t reads row t of the digit, so the pictures' rows line up with the digit's. In the state pictures a unit is red when positive, blue when negative, white near 0; in the gate pictures a gate is white when closed (0), black when open (1); in P(class) the greener the cell, the likelier that class. Rows below the step shown are washed out: not read yet. The line chart beside the digit gives the probability of the true class after every step, for both networks; the tour's charts give the same kind of number over all 10,000 test images.`,
+      text: () => `Step t reads row t of the digit, so each picture's rows line up with the digit's. The state h is the network's memory, 32 numbers (one per unit) updated after every row; the head turns it into ten probabilities, one per digit: the picture P(class). Colours: in a state picture red is positive, blue negative, white near 0; in a gate picture (a gate is a number from 0, closed, to 1, open) white is closed, black open; in P(class) the greener the cell, the likelier that digit. Rows below the step shown are washed out: not read yet.`,
       now: () => {
         const found = readings();
-        return `This image, ${digitName()}: at step ${state.step} rows 1 to ${state.step} are read; the GRU says ${gruSays(found, state.step)} and the LSTM ${said(answer(found, "lstm_1x32", state.step))}. After row 28 they say ${gruSays(found, 28)} and ${said(answer(found, "lstm_1x32", 28))}. The chart: this image's P(${data.images[state.image].label}) step by step (solid) and how often each head is right at that step over the test set (dashed).`;
+        return `This image, ${digitName()}: at step ${state.step} rows 1 to ${state.step} are read; the GRU says ${gruSays(found, state.step)} and the LSTM ${said(answer(found, "lstm_1x32", state.step))}. After row 28 they say ${gruSays(found, 28)} and ${said(answer(found, "lstm_1x32", 28))}. The chart: this image's probability of ${data.images[state.image].label} step by step (solid), and how often each network is right at that step over the 10,000 test images (dashed).`;
       },
       chartTitle: "This image step by step, and the test set (seed 0)",
       chart: () => { const found = readings(), k = data.images[state.image].label;
@@ -1032,11 +1032,11 @@
                    { label: "LSTM right, test set", colour: COLOURS.lstm_1x32, values: series.lstm_head_by_step, dash: [4, 3], width: 1.5 }],
           markers: [{ x: state.step, colour: "#d62728", label: "step shown" }],
           describe: "Line chart over the steps: this image's probability of its true class for the GRU and the LSTM (solid), and the share of test images each head names right at that step (dashed); red: the step shown" }; },
-      watch: "Drag the step slider at the top (or press Play): the outlined row moves down every picture. Then click or tap any cell for that unit's arithmetic and its line over the steps." },
+      watch: "Drag the step slider at the top (or press Play): the outlined row moves down every picture, and P(class), each network's last picture, gives its ten probabilities after that row. Then click or tap any cell for that unit's arithmetic." },
     { title: "The first rows", setup: { image: 0, step: 4 }, pictures: [`${GRU} canvas.readout`], markedOn: "the GRU's P(class): the blank rows",
-      claim: () => `On the blank top rows every digit looks the same: the GRU's head (seed 0) says "${whole(facts.blank_path_first_class)}", then "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
+      claim: () => `While the top rows are blank, every image gives the GRU the same input and so gets the same answer: "${whole(facts.blank_path_first_class)}", then "${whole(facts.blank_path_settled_class)}" (seed 0)`,
       mark: () => [1, firstInkRow(state.image) - 1],
-      text: () => `Every digit starts on the same path. The top rows are blank (row 3 in ${pct(facts.blank_row_3)} of the test images) and both networks start from a zero state, so the top rows of the pictures look alike for every image: across the test images the GRU's states differ by ${facts.spread_step_3.toFixed(2)} at step 3 (a standard deviation, mean over units; seed 0; the chart's right axis). On those blank rows the GRU's head answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
+      text: () => `Both networks start from the same state (all zeros), and a blank row is the same input for every image, so until the ink begins every image's pictures are the same. Most tops are blank: row 3 is blank in ${pct(facts.blank_row_3)} of the test images (the chart's grey line). The orange line is how far apart the test images' GRU states are at each step (0: all the same; the standard deviation across images, averaged over the 32 units): ${facts.spread_step_3.toFixed(2)} at step 3, ${facts.spread_step_24.toFixed(2)} at step 24 (seed 0). On blank rows the GRU answers "${whole(facts.blank_path_first_class)}", then from step ${whole(facts.blank_path_settled_from)} "${whole(facts.blank_path_settled_class)}", whatever the digit.`,
       now: () => {
         const found = readings(), first = firstInkRow(state.image), blankShare = first > 1 ? series.blank_row_fraction[first - 2] : 0;
         const said1 = first > 1 ? ` On its blank rows the GRU says ${ranges(found.gru_1x32.probabilities.slice(0, first - 1).map((p) => hw3.argmax(p)))}.` : "";
@@ -1045,31 +1045,31 @@
       chartTitle: "Over the 10,000 test images, by row (GRU seed 0)",
       chart: () => ({ xs: stepsOf(28), xLabel: "row (step)", xTicks: [1, 5, 10, 15, 20, 25, 28], ...percentAxis,
         series: [{ label: "images with this row blank (left axis)", colour: "#777", values: series.blank_row_fraction },
-                 { label: "spread of the GRU's state (right axis)", colour: COLOURS.gru_1x32, values: series.gru_state_spread, axis: "right" }],
+                 { label: "how far apart the images' GRU states are (right axis)", colour: COLOURS.gru_1x32, values: series.gru_state_spread, axis: "right" }],
         right: spreadAxis(), markers: [{ x: state.step, colour: "#d62728", label: "step shown" }, { x: firstInkRow(state.image), colour: "#000", dash: [3, 2], label: "this image's first ink row" }],
         describe: `Line chart over the 28 rows: the share of test images whose row is blank (left axis, 0 to 100%), and how much the GRU's state differs across images at each step (right axis: the standard deviation over images, mean over units, 0 to ${spreadAxis().max}); red: the step shown, dashed: this image's first ink row` }),
       watch: "Step back and forth over rows 1 to 8 with the step slider at the top, then show the next test image (the button below): the top of every picture stays the same until the ink begins.",
       action: ["Show the next test image", () => { state.image = (state.image + 1) % data.images.length; }] },
     { title: "When the decision is made", setup: { image: 2, step: 16 }, pictures: [`${GRU} canvas.readout`], markedOn: "the GRU's P(class): step 16",
-      claim: () => `The state knows before the head says: after row 16 a linear classifier reading the GRU's state alone is right for ${pct(facts.probe_step_16)} of the test images, the head for ${pct(facts.head_step_16)} (seed 0).`,
+      claim: () => `The GRU's memory holds the digit before its answer shows it: after row 16 a simple classifier reading only its memory is right for ${pct(facts.probe_step_16)} of the test images, its own answer for ${pct(facts.head_step_16)} (seed 0)`,
       mark: () => [16, 16],
-      text: () => `The state knows long before the head says. After row 16 a linear probe (a plain linear classifier trained to read the digit from the state alone) reads the right class from the GRU's state for ${pct(facts.probe_step_16)} of the test images, yet the head names it for only ${pct(facts.head_step_16)} (both seed 0; the chart): trained to answer after row 28 only, the head is often wrong before then, and sometimes confidently wrong. In the median image its answer settles at step ${whole(facts.median_decision_step)}, against row ${whole(facts.median_last_ink_row)} for the last ink (seed 0). Trained to answer after every row, the GRU's head reads ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} at step 16 (lowest and highest of five seeds).`,
+      text: () => `The simple classifier is linear (one weighted sum of the 32 state numbers per digit; such a reader is called a probe), trained on the GRU's states, the GRU unchanged; the chart's green line is its accuracy at each step (seed 0). The GRU's head was trained only on its answer after row 28, so before then that answer is often wrong, sometimes with high confidence. Half the test images have their final answer by step ${whole(facts.median_decision_step)}, and half their last ink by row ${whole(facts.median_last_ink_row)} (medians, seed 0). GRUs trained to answer after every row are right on ${pct(facts.every_step_loss_step_16_min)}-${pct(facts.every_step_loss_step_16_max)} of them at step 16 (the lowest and highest of five trainings).`,
       now: () => {
         const found = readings(), [k] = answer(found, "gru_1x32", state.step), label = data.images[state.image].label;
-        return `This image, ${digitName()}, at step ${state.step}: the GRU's head says ${gruSays(found, state.step)}, ${k === label ? "right" : "wrong"}; over the test set the head is right at this step for ${pct(series.gru_head_by_step[state.step - 1])} of the images and the probe for ${pct(series.gru_probe_by_step[state.step - 1])}. Here the answer settles at step ${found.gru_1x32.decision}; its last ink row is ${lastInkRow(state.image)}.`;
+        return `This image, ${digitName()}, at step ${state.step}: the GRU's head says ${gruSays(found, state.step)}, ${k === label ? "right" : "wrong"}; over the test set at this step its answer is right for ${pct(series.gru_head_by_step[state.step - 1])} of the images, the simple classifier on its state for ${pct(series.gru_probe_by_step[state.step - 1])}. Here the answer stops changing at step ${found.gru_1x32.decision}; the last ink is in row ${lastInkRow(state.image)}.`;
       },
       chartTitle: "Right answers by step, 10,000 test images (seed 0)",
       chart: () => ({ xs: stepsOf(28), xLabel: "step", xTicks: [1, 5, 10, 16, 20, 25, 28], ...percentAxis,
-        series: [{ label: "probe on the GRU's state", colour: "#2ca02c", values: series.gru_probe_by_step },
+        series: [{ label: "simple classifier on the GRU's state", colour: "#2ca02c", values: series.gru_probe_by_step },
                  { label: "GRU's head", colour: COLOURS.gru_1x32, values: series.gru_head_by_step },
                  { label: "LSTM's head", colour: COLOURS.lstm_1x32, values: series.lstm_head_by_step }],
         markers: [{ x: 16, colour: "#999", dash: [3, 2], label: "step 16 (the text's)" }, { x: state.step, colour: "#d62728", label: "step shown" }],
-        describe: "Line chart over the 28 steps: the share of test images a probe on the GRU's state reads right, and the share the GRU's and the LSTM's heads name right; red: the step shown" }),
+        describe: "Line chart over the 28 steps: the share of test images a simple linear classifier on the GRU's state reads right, and the share the GRU's and the LSTM's heads name right; red: the step shown" }),
       watch: "Press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks the step from which the answer stops changing." },
-    { title: "What the head reads after the digit", setup: { image: APPENDED_IMAGE, step: 28, appended: 4 }, pictures: [`${GRU} canvas.readout`], markedOn: "the GRU's P(class): the blank rows appended",
-      claim: () => `Blank rows after row 28 hold no ink, yet they move the answer: with 4 of them the GRU is right on ${pct(facts.gru_appended_4)} of the test images instead of ${pct(facts.gru_accuracy)} (seed 0).`,
+    { title: "Blank rows after the digit", setup: { image: APPENDED_IMAGE, step: 28, appended: 4 }, pictures: [`${GRU} canvas.readout`], markedOn: "the GRU's P(class): the blank rows appended",
+      claim: () => `Blank rows added after row 28 hold no ink, yet they change the answer: with 4 of them the GRU is right on ${pct1(facts.gru_appended_4)} of the test images instead of ${pct1(facts.gru_accuracy)} (seed 0)`,
       mark: () => (state.appended ? [29, 28 + state.appended] : null),
-      text: () => `Four blank rows are appended after row 28. Over the test set the head's read-out falls: the GRU from ${acc(facts.gru_accuracy)} to ${acc(facts.gru_appended_4)} correct (seed 0; mean over five seeds ${acc(facts.gru_accuracy_mean)} to ${acc(facts.gru_appended_4_mean)}), the LSTM from ${acc(facts.lstm_accuracy)} to ${acc(facts.lstm_appended_4)} (seed 0; mean ${acc(facts.lstm_accuracy_mean)} to ${acc(facts.lstm_appended_4_mean)}). The head was trained to read the state right after row 28, not later; a GRU trained with blank rows after its digits keeps ${acc(facts.gru_trailing_blanks_appended_4)} (seed 0).`,
+      text: () => `The networks were trained to answer right after row 28; each added row still updates their memory, and the head then reads that changed memory. With 4 blank rows added, the GRU falls from ${pct1(facts.gru_accuracy)} to ${pct1(facts.gru_appended_4)} right (seed 0; the mean of five trainings: ${pct1(facts.gru_accuracy_mean)} to ${pct1(facts.gru_appended_4_mean)}), the LSTM from ${pct1(facts.lstm_accuracy)} to ${pct1(facts.lstm_appended_4)} (seed 0; the mean of five: ${pct1(facts.lstm_accuracy_mean)} to ${pct1(facts.lstm_appended_4_mean)}). A GRU trained with blank rows after its digits keeps ${pct1(facts.gru_trailing_blanks_appended_4)} (seed 0).`,
       now: () => {
         const found = readings(), example = computed.appended_rows_example || {}, after = found.rows;
         const at = (step) => NAMES.map((name) => `${SHORT[name]} ${said(answer(found, name, step))}`).join(", ");
@@ -1087,18 +1087,18 @@
         describe: "Line chart: test accuracy against the number of blank rows appended, 0 to 8, for the GRU and the LSTM (seed 0 and the mean over five seeds) and a GRU trained with blank rows; red: the rows appended now" }),
       watch: "Step from 28 to 32 (or press Play) and watch the bottom rows of P(class) and of each state: the answer moves on rows that hold no ink." },
     { title: "What a missing row costs", setup: { image: 7, step: 28, blanked: [Math.round(facts.gru_worst_row || 12) - 1] }, pictures: ["#digit"], markedOn: "the digit: the row blanked",
-      claim: () => `One missing row can cost a lot: blanking row ${whole(facts.gru_worst_row)} alone costs the GRU ${pts(facts.gru_worst_row_cost)} points of accuracy over the test set (seed 0).`,
+      claim: () => `One missing row can cost a lot: with row ${whole(facts.gru_worst_row)} blanked in every test image, the GRU is right ${pts(facts.gru_worst_row_cost)} percentage points less often (seed 0)`,
       mark: () => (state.blanked.length ? [state.blanked[0] + 1, state.blanked[state.blanked.length - 1] + 1] : null),
-      text: () => `One missing row can cost a lot. Over the test set, blanking row ${whole(facts.gru_worst_row)} alone costs the GRU ${pts(facts.gru_worst_row_cost)} points of accuracy; the LSTM's worst row (${whole(facts.lstm_worst_row)}) costs it ${pts(facts.lstm_worst_row_cost)}, a convolutional network's ${pts(facts.cnn_worst_row_cost)} (all seed 0; the chart). Here row ${whole(facts.gru_worst_row)} of test image 7, a ${data.images[7].label}, is blanked (shaded red).`,
+      text: () => `Blanking a row turns its 28 pixels white. Row ${whole(facts.gru_worst_row)} is the GRU's worst: ${pts(facts.gru_worst_row_cost)} points of accuracy lost over the test set; the LSTM's worst row (${whole(facts.lstm_worst_row)}) costs it ${pts(facts.lstm_worst_row_cost)}, and the worst row of a convolutional network (a CNN, which sees the whole image at once) ${pts(facts.cnn_worst_row_cost)} (all seed 0; the chart). Here row ${whole(facts.gru_worst_row)} of test image 7, a ${data.images[7].label}, is blanked (shaded red).`,
       now: () => {
         const found = readings(), rows = state.blanked.map((r) => r + 1);
         const at = (f) => NAMES.map((name) => `the ${SHORT[name]} ${said(answer(f, name, f.rows))}`).join(", ");
         if (!rows.length) return `This image, ${digitName()}, with no row blanked: ${at(found)}.`;
         const plain = found.plain || found, lost = answer(plain, "gru_1x32", plain.rows)[0] !== answer(found, "gru_1x32", found.rows)[0];
-        const costs = found.clean ? NAMES.map((name) => `${SHORT[name]} ${Math.round(100 * found.clean[name].importance.drops[rows[0] - 1])}`).join(", ") : "";
+        const costs = found.clean ? NAMES.map((name, n) => `${Math.round(100 * found.clean[name].importance.drops[rows[0] - 1])}${n ? "" : " points"} for the ${SHORT[name]}`).join(", ") : "";
         return `This image, ${digitName()}, with row${rows.length > 1 ? "s" : ""} ${rows.join(", ")} blanked: ${at(found)}; with no row blanked, ${at(plain)}. ` +
-          (costs ? `On the whole digit, blanking row ${rows[0]} alone costs P(${found.label !== null ? found.label : "answer"}) ${costs} points (the outlined bars). ` : "") +
-          (rows.length === 1 && state.source === "test" ? `Here the GRU's answer ${lost ? "changes" : "stays"}; over the test set blanking row ${rows[0]} costs the GRU ${pts(facts.gru_accuracy - series.gru_row_occlusion[rows[0] - 1])} points of accuracy (seed 0).` : "");
+          (costs ? `On the whole digit, blanking row ${rows[0]} alone lowers the probability of ${found.label !== null ? found.label : "the answer"} by ${costs} (the outlined bars). ` : "") +
+          (rows.length === 1 && state.source === "test" ? `Here the GRU's answer ${lost ? "changes" : "stays"}${rows[0] === Math.round(facts.gru_worst_row) ? "." : `; over the test set blanking row ${rows[0]} costs the GRU ${pts(facts.gru_accuracy - series.gru_row_occlusion[rows[0] - 1])} points of accuracy (seed 0).`}` : "");
       },
       chartTitle: "Accuracy lost by blanking one row, 10,000 test images (seed 0)",
       chart: () => ({ xs: stepsOf(28), xLabel: "row blanked", xTicks: [1, 5, 10, 15, 20, 25, 28], yMax: 25, yTicks: [0, 10, 20], yFormat: (v) => `${v} pts`,
@@ -1107,16 +1107,16 @@
           .map(([label, colour, values, full]) => ({ label, colour, values: values.map((v) => 100 * (full - v)) })),
         markers: state.blanked.map((r, n) => ({ x: r + 1, colour: "#d62728", label: n ? "" : `row${state.blanked.length > 1 ? "s" : ""} blanked now` })),
         describe: "Line chart over the 28 rows: the points of test accuracy lost when that row alone is blanked, for the GRU, the LSTM and a CNN; red: the rows blanked now" }),
-      watch: `The bars beside the digit: what blanking each row alone costs each network's probability of the true class (outlined: on the whole digit). ${touchOnly.matches ? "Tap" : "Click"} rows of the digit to blank or restore them.` },
+      watch: `The bars beside the digit: how much blanking each row alone lowers each network's probability of the true digit, in percentage points (outlined: on the whole digit). ${touchOnly.matches ? "Tap" : "Click"} rows of the digit to blank or restore them.` },
     { title: "The gates (bonus)", setup: { image: 0, step: firstInkRow(0) + 2 }, pictures: ["i", "f", "o"].map((key) => `${LSTM} canvas.${key}`), // on a phone, its text above i, f and o
       markedOn: "the LSTM's gates: the rows around the first ink",
-      claim: () => `At the first ink row the LSTM's gates switch: the output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one row before it and ${facts.lstm_o_after_ink.toFixed(2)} two rows after (test set, seed 0).`,
+      claim: () => `When the ink begins, the LSTM opens its output gate wider: on average ${facts.lstm_o_before_ink.toFixed(2)} one row before the first ink row, ${facts.lstm_o_after_ink.toFixed(2)} two rows after (test set, seed 0)`,
       mark: () => [Math.max(1, firstInkRow(state.image) - 1), firstInkRow(state.image) + 2],
-      text: () => `Above the ink the LSTM's gates hardly move: a unit's spread over images and steps averages ${facts.lstm_i_sd_above_ink.toFixed(3)} (input i), ${facts.lstm_f_sd_above_ink.toFixed(3)} (forget f) and ${facts.lstm_o_sd_above_ink.toFixed(3)} (output o). At the first row with ink they switch: the output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one step before it, ${facts.lstm_o_at_ink.toFixed(2)} at it and ${facts.lstm_o_after_ink.toFixed(2)} two steps after, while the forget gate stays high (${facts.lstm_f_at_ink.toFixed(2)}; all seed 0, over the test set).`,
+      text: () => `Each unit has three gates, each a number from 0 (closed) to 1 (open) at every step: the input gate i lets new information into the memory c, the forget gate f keeps the old memory, the output gate o sets how much of the memory the head sees. Above the ink the gates barely change: a unit's gate varies by ${facts.lstm_i_sd_above_ink.toFixed(3)} (i), ${facts.lstm_f_sd_above_ink.toFixed(3)} (f) and ${facts.lstm_o_sd_above_ink.toFixed(3)} (o) across images and steps (standard deviations, averaged over the units). The output gate averages ${facts.lstm_o_before_ink.toFixed(2)} one row before the first ink, ${facts.lstm_o_at_ink.toFixed(2)} at it and ${facts.lstm_o_after_ink.toFixed(2)} two rows after; the forget gate is ${facts.lstm_f_at_ink.toFixed(2)} at the first ink row (all seed 0, test set).`,
       now: () => {
         const gates = imageGates(), o = gates.o, at = (offset) => o[computedOffsets().indexOf(offset)];
         const jump = at(2) - at(-1), usual = facts.lstm_o_after_ink - facts.lstm_o_before_ink;
-        return `This image, ${digitName()}, ink from row ${firstInkRow(state.image)}: its output gate, averaged over the 32 units, is ${at(-1) === null ? "not defined" : at(-1).toFixed(2)} one row before the ink and ${at(2) === null ? "not defined" : at(2).toFixed(2)} two rows after (test set: ${facts.lstm_o_before_ink.toFixed(2)} and ${facts.lstm_o_after_ink.toFixed(2)}), ${jump >= 0.5 * usual ? "a switch like the average image's" : "a weaker switch than the average image's"}. The chart: solid lines this image, dashed the test set.`;
+        return `This image, ${digitName()}, ink from row ${firstInkRow(state.image)}: its output gate, averaged over the 32 units, is ${at(-1) === null ? "not defined" : at(-1).toFixed(2)} one row before the ink and ${at(2) === null ? "not defined" : at(2).toFixed(2)} two rows after (test set: ${facts.lstm_o_before_ink.toFixed(2)} and ${facts.lstm_o_after_ink.toFixed(2)}), ${jump >= 0.5 * usual ? "a rise like the average image's" : "a weaker rise than the average image's"}. The chart: solid lines this image, dashed the test set.`;
       },
       chartTitle: "LSTM gates around the first ink row, mean over units (seed 0)",
       chart: () => { const gates = imageGates(), mean = computed.lstm_gates_around_first_ink || {}, xs = computedOffsets();
@@ -1386,9 +1386,11 @@
 
   // --- Controls ------------------------------------------------------------------------------------
   // A finger's tap on a button acts when the finger lifts: Chrome may drop the click of a tap that comes
-  // right after a stroke on the pad. The click that may still follow that tap is dropped.
+  // right after a stroke on the pad. The click that may still follow that tap is dropped, whatever it lands
+  // on: the button may have scrolled the page (a tour stop does), and the browser's click of the same tap
+  // then hits what is under the finger now ("End the tour" ended the stop just opened).
   let pressed = null, tapped = null;
-  document.addEventListener("pointerdown", (event) => { pressed = event.pointerType === "touch" ? event.target.closest("button") : null; }, true);
+  document.addEventListener("pointerdown", (event) => { tapped = null; pressed = event.pointerType === "touch" ? event.target.closest("button") : null; }, true);
   document.addEventListener("pointercancel", () => { pressed = null; }, true);
   document.addEventListener("pointerup", (event) => {
     const button = pressed; pressed = null;
@@ -1398,9 +1400,12 @@
     tapped = { button, at: performance.now() };
     button.click();
   }, true);
+  document.addEventListener("mousedown", (event) => { // nor does that tap's mousedown move the focus the button set
+    if (event.isTrusted && tapped && performance.now() - tapped.at < 1000) event.preventDefault();
+  }, true);
   document.addEventListener("click", (event) => {
     if (!event.isTrusted || !tapped) return;
-    if (event.target.closest("button") === tapped.button && performance.now() - tapped.at < 1000) { event.stopImmediatePropagation(); event.preventDefault(); }
+    if (performance.now() - tapped.at < 1000) { event.stopImmediatePropagation(); event.preventDefault(); } // the tap's own click
     tapped = null;
   }, true);
   let timer = null;
