@@ -157,7 +157,7 @@ def test_an_interrupted_retrain_keeps_what_it_finished_and_trains_the_rest(tmp_p
         log.close()
     assert not [process for process in alive if process.status() != psutil.STATUS_ZOMBIE], "left running"
     interrupted = (tmp_path / "interrupted.log").read_text()
-    assert "min of training for seed 0" in interrupted and "4 saved runs taken out" in interrupted, interrupted[:2000]
+    assert "min of training (" in interrupted and "4 saved runs taken out" in interrupted, interrupted[:2000]
     finished = _runs(output_dir)
     assert (output_dir / "models" / "retrain_in_progress.json").exists()
     assert "models/gru_1x32.keras" in finished and len(finished) < len(trained), finished
@@ -187,8 +187,8 @@ def _runner_module():
 
 
 def test_the_retrain_estimate_adds_the_stored_training_and_the_measured_analyses_then_scales(monkeypatch):
-    """Seed 0 one after the other, the other seeds over the workers, the analyses for the nearest measured
-    seed count scaled by seeds, all times the slowdown; a run with no stored time is counted as unknown."""
+    """Seed 0 one after the other, the other seeds over the workers, the analyses as measured for the nearest
+    seed count, all times the slowdown; a run with no stored time is counted as unknown."""
     from types import SimpleNamespace
 
     runner = _runner_module()
@@ -200,8 +200,8 @@ def test_the_retrain_estimate_adds_the_stored_training_and_the_measured_analyses
     text = runner.retrain_estimate(results, ["a", "b"], settings, slowdown=2.0, analyses=False)
     assert text.startswith("about 10 min at this machine's speed: 5 min of training (3 of 4 runs have a stored time)")
     assert "times 2.00" in text
-    # analyses measured with 1 seed, asked for 2: 600 x 2 = 1,200 s = 20 min; (300 + 1,200) x 2 = 50 min
+    # analyses measured with 1 seed, asked for 2: 600 s = 10 min, not scaled; (300 + 600) x 2 = 30 min
     text = runner.retrain_estimate(results, ["a", "b"], settings, slowdown=2.0, analyses=True)
-    assert text.startswith("about 50 min at this machine's speed") and "20 min of analyses (measured with 1 seed)" in text
+    assert text.startswith("about 30 min at this machine's speed") and "10 min of analyses (measured with 1 seed)" in text
     text = runner.retrain_estimate(results, ["a"], SimpleNamespace(seeds=(0,), workers=2), slowdown=None, analyses=False)
     assert text.startswith("about 2 min at the recorded speed, this machine's not measured")

@@ -187,15 +187,15 @@ def prepare_retrain(log=print):
 # What a retrain costs beyond its training, at the recorded speed (tools/machine_speed.py): the analyses,
 # recomputed because HW3_RETRAIN=1 empties the analysis cache, and the notebooks around them. Measured as
 # one run each and scaled to the recorded speed (docs/timings.md): {number of seeds: seconds}.
-ANALYSES_SECONDS = {1: None, 5: 2134}
+ANALYSES_SECONDS = {5: 2134}
 
 
 def retrain_estimate(results: dict, names: list[str], settings, slowdown: float | None, analyses: bool) -> str:
     """The time a retrain of `names` for `settings.seeds` should take, as a sentence: the training from the
     `train_seconds` stored when each run was last trained (seed 0 one after the other in the notebook, the
-    other seeds spread over the workers), plus, when `analyses`, the analyses measured for that number of
-    seeds (`ANALYSES_SECONDS`, the nearest count measured, scaled by seeds), all times `slowdown` (this
-    machine's time over the recorded one; None when not measured)."""
+    other seeds spread over the workers), plus, when `analyses`, the analyses as measured for the nearest
+    number of seeds (`ANALYSES_SECONDS`; most of their time goes to seed 0, so it is not scaled by seeds), all
+    times `slowdown` (this machine's time over the recorded one; None when not measured)."""
     first, others, known, asked = 0.0, 0.0, 0, 0
     for name in names:
         for seed in settings.seeds:
@@ -215,9 +215,8 @@ def retrain_estimate(results: dict, names: list[str], settings, slowdown: float 
     if analyses:
         measured = {count: value for count, value in ANALYSES_SECONDS.items() if value is not None}
         count = min(measured, key=lambda measured_count: abs(measured_count - len(settings.seeds)))
-        extra = measured[count] * len(settings.seeds) / count
-        seconds += extra
-        parts.append(f"{extra / 60:.0f} min of analyses (measured with {count} seed{'s' * (count > 1)})")
+        seconds += measured[count]
+        parts.append(f"{measured[count] / 60:.0f} min of analyses (measured with {count} seed{'s' * (count > 1)})")
     at_recorded = " and ".join(parts) + " at the recorded speed"
     if slowdown is None:
         return f"about {seconds / 60:.0f} min at the recorded speed, this machine's not measured: {at_recorded}"
@@ -255,7 +254,7 @@ def _remove_runs(settings, log) -> int:
     entries += [f"seeds.{name}.{seed}" for name in names for seed in settings.seeds]
     if settings.results_path.exists():
         results = json.loads(settings.results_path.read_text(encoding="utf-8"))
-        log(retrain_estimate(results, names, settings, _slowdown(settings, log), analyses=settings.retrain))
+        log(retrain_estimate(results, names, settings, _slowdown(settings, log), analyses=settings.retrain and not settings.smoke))
         for path in entries:
             section, _, key = path.rpartition(".")
             holder = results
