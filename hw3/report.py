@@ -129,13 +129,13 @@ def _interval(comparison: Mapping, scale: float = 100.0) -> str:
 
 
 def seed_summary_rows(statistics: Mapping, names: list[str]) -> tuple[list[str], list[list[str]]]:
-    """Mean +- sd, min and max over seeds of test accuracy and loss, one row per model."""
-    header = ["model", "seeds", "test accuracy, mean +- sd", "min", "max", "test loss, mean +- sd"]
+    """Mean ± sd, min and max over seeds of test accuracy and loss, one row per model."""
+    header = ["model", "seeds", "test accuracy, mean ± sd", "min", "max", "test loss, mean ± sd"]
     rows = []
     for name in names:
         accuracy, loss = statistics["per_model"][name]["test_accuracy"], statistics["per_model"][name]["test_loss"]
-        rows.append([name, str(accuracy["n"]), f"{accuracy['mean']:.4f} +- {accuracy['sd']:.4f}", f"{accuracy['min']:.4f}",
-                     f"{accuracy['max']:.4f}", f"{loss['mean']:.4f} +- {loss['sd']:.4f}"])
+        rows.append([name, str(accuracy["n"]), f"{accuracy['mean']:.4f} ± {accuracy['sd']:.4f}", f"{accuracy['min']:.4f}",
+                     f"{accuracy['max']:.4f}", f"{loss['mean']:.4f} ± {loss['sd']:.4f}"])
     return header, rows
 
 
@@ -227,17 +227,17 @@ def tf1_convention_rows(table: Mapping[str, Mapping[str, Mapping[str, float]]]) 
 
 
 def q1_rows(q1: Mapping[str, float]) -> tuple[list[str], list[list[str]]]:
-    """The Q1 demonstrations as a table: claim, error with saturating gates (+-20), with weak ones (+-3)."""
+    """The Q1 demonstrations as a table: claim, error with saturating gates (±20), with weak ones (±3)."""
     header = ["claim (hand-set weights; input test image 0, binary, so tanh(10) = 1 in float32)",
-              "gate biases +-20", "gate biases +-3"]
+              "gate biases ±20", "gate biases ±3"]
     rows = [
-        ["Q1.1 LSTM stores the row: max abs(c_t - x_t)", f"{q1['lstm_store_error']:.1e}",
+        ["Q1.1 LSTM stores the row: max \\|c_t − x_t\\|", f"{q1['lstm_store_error']:.1e}",
          f"{q1['lstm_store_error_weak']:.3f}"],
-        ["Q1.1 GRU stores the row: max abs(h_t - x_t)", f"{q1['gru_store_error']:.1e}",
+        ["Q1.1 GRU stores the row: max \\|h_t − x_t\\|", f"{q1['gru_store_error']:.1e}",
          f"{q1['gru_store_error_weak']:.3f}"],
-        ["Q1.2 LSTM keeps c_0 for 28 steps: max abs(c_t - c_0)", f"{q1['lstm_copy_drift']:.1e}",
+        ["Q1.2 LSTM keeps c_0 for 28 steps: max \\|c_t − c_0\\|", f"{q1['lstm_copy_drift']:.1e}",
          f"{q1['lstm_copy_drift_weak']:.3f}"],
-        ["Q1.2 GRU keeps h_0 for 28 steps: max abs(h_t - h_0)", f"{q1['gru_copy_drift']:.1e}",
+        ["Q1.2 GRU keeps h_0 for 28 steps: max \\|h_t − h_0\\|", f"{q1['gru_copy_drift']:.1e}",
          f"{q1['gru_copy_drift_weak']:.3f}"],
     ]
     return header, rows
