@@ -385,8 +385,8 @@
     const flat = found ? NAMES.filter((name) => Math.max(...found[name].importance.drops.map((d) => Math.abs(px(d)))) < 2) : [];
     const atMost = (name) => (Math.ceil(1000 * Math.max(...found[name].importance.drops.map(Math.abs))) / 10).toFixed(1);
     $("importance-note").textContent = found
-      ? `Bars: blank that row alone and ${found.label !== null ? `P(${found.label}), the true class,` : "P(each network's answer)"} falls (bar to the right) or rises (left). ` +
-        `In percentage points, one scale for every image: half a column is ${BAR_POINTS}.` + (found.clean ? " Outlined: with no row blanked." : "") +
+      ? `Bars: blank that row alone and ${found.label !== null ? `P(${found.label}), the true class,` : "P(each network's answer)"} falls (bar to the right) or rises (left), in percentage points. ` +
+        `One scale for every image: half a column is ${BAR_POINTS} points.` + (found.clean ? " Outlined: with no row blanked." : "") +
         flat.map((name) => ` The ${SHORT[name]}'s column looks empty: no row moves it more than ${atMost(name)} points.`).join("")
       : "";
   }
@@ -1122,7 +1122,7 @@
                  { label: "LSTM's head", colour: COLOURS.lstm_1x32, values: series.lstm_head_by_step }],
         markers: [{ x: 16, colour: "#999", dash: [3, 2], label: "step 16 (the text's)" }, { x: state.step, colour: "#d62728", label: "step shown" }],
         describe: "Line chart over the 28 steps: the share of test images a simple linear classifier on the GRU's state reads right, and the share the GRU's and the LSTM's heads name right; red: the step shown" }),
-      watch: "Compare, in this stop's chart, the simple classifier's line (green) with the GRU head's (orange) at each step. Then press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks the step from which the answer stops changing." },
+      watch: "The chart: green, the simple classifier; orange, the GRU's head. Press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks where the answer stops changing." },
     { title: "Blank rows after the digit", setup: { image: APPENDED_IMAGE, step: 28, appended: 4 }, pictures: [`${GRU} canvas.readout`], markedOn: "the GRU's P(class): the blank rows appended",
       claim: () => `Blank rows added after row 28 hold no ink, yet they change the answer: with 4 of them the GRU is right on ${pct1(facts.gru_appended_4)} of the test images instead of ${pct1(facts.gru_accuracy)} (seed 0)`,
       mark: () => (state.appended ? [29, 28 + state.appended] : null),
