@@ -298,13 +298,15 @@ def test_the_step_control_steps_through_a_drawing(browser):
     assert not errors
 
 
-@pytest.mark.parametrize("strokes, reason", [((DOT,), "under 40% of the pad"), ((SCRIBBLE,), "a scribble")])
+@pytest.mark.parametrize("strokes, reason", [((DOT,), "too small (under 40% of the pad)"), ((SCRIBBLE,), "a scribble")])
 def test_a_dot_or_a_scribble_is_not_read(browser, strokes, reason):
+    """Said plainly and briefly (#46: the dot's refusal spoke of a pen "20.0 pixels wide on the 28 x 28 grid")."""
     page, errors = browser
     page.locator("#clear").click()
     draw(page, strokes)
     status = page.locator("#pad-status").inner_text()
     assert status.startswith("Not read") and reason in status, status
+    assert len(status.split()) <= 30 and "pixels wide" not in status, status
     assert page.locator("#pad-status").get_attribute("data-read") == "false"
     assert "GRU:" not in page.locator("#reading").inner_text()
     assert not errors
@@ -604,9 +606,9 @@ def test_during_three_seconds_of_play_the_live_region_changes_at_most_four_times
     assert not errors
 
 
-def test_during_play_in_the_tour_its_sentence_is_not_announced_and_is_said_once_play_stops(browser):
-    """Stop 2's sentence on its image is rewritten at every step; screen readers hear it only once the view
-    rests (its own live region, silent during Play), not 14 times in 4 s."""
+def test_a_tour_stops_sentence_is_announced_once_when_the_stop_opens_and_never_again_for_a_step_change(browser):
+    """Stop 2's sentence on its image is rewritten at every step; screen readers hear it once, when the stop
+    opens: not during Play, nor when Play stops, nor at each step the slider takes (#46: re-read every time)."""
     page, errors = browser
     press(page, "[data-stop='2']")
     assert page.locator("#tour-now").get_attribute("aria-live") is None
@@ -620,24 +622,46 @@ def test_during_play_in_the_tour_its_sentence_is_not_announced_and_is_said_once_
     assert step >= 8 and said == [], said
     page.locator("#play").click()  # pause
     page.wait_for_timeout(1000)
+    for value in ("20", "24"):  # the slider, resting between steps
+        page.locator("#step-slider").fill(value)
+        page.wait_for_timeout(900)
+    assert page.evaluate("() => window.tourSaid.filter(Boolean)") == []
+    press(page, "[data-stop='3']")  # a new stop: said
+    page.wait_for_timeout(1000)
     said = page.evaluate("() => window.tourSaid.filter(Boolean)")
-    assert len(said) == 1 and said[0] == page.locator("#tour-now").inner_text() and f"at step {step}" in said[0], said
+    assert len(said) == 1 and said[0] == page.locator("#tour-now").inner_text(), said
     press(page, "#tour-end")
     assert not errors
 
 
-def test_tab_from_a_p_class_picture_keeps_focus_on_the_page_and_the_pictures_take_arrow_keys(browser):
-    """Tab through the GRU's pictures: after P(class), focus goes to the open card's Close button (never to the
-    page body), then on to the LSTM's first picture; the pictures are marked as applications, so that a screen
-    reader in browse mode passes the arrow keys to them."""
+def test_each_networks_pictures_are_one_tab_stop_and_enter_takes_focus_to_the_card_it_opens(browser):
+    """#46: the 10 pictures were 10 Tab stops between the digit and the pad, and Enter opened a card that was
+    neither announced nor focused, its Close 3 Tabs away. Now: one Tab stop per network (Page Down moves to
+    its next picture), the pad 2 stops after the digit's panel; Enter focuses the card's title and says so,
+    Close is the next Tab, Escape gives focus back to the picture; the pictures are applications, so that a
+    screen reader in browse mode passes the arrow keys to them."""
     page, errors = browser
     page.mouse.move(0, 0)
     page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
-    page.locator("#panels [data-model='gru_1x32'] canvas.h").focus()
-    page.keyboard.press("Enter")  # the focused cell's card (focus alone opens none)
-    for _ in range(3):  # z, r, P(class)
+    page.locator("#digit").focus()
+    stops = []
+    for _ in range(12):
         page.keyboard.press("Tab")
-    assert page.evaluate("() => document.activeElement.classList.contains('readout')")
+        stops.append(page.evaluate("() => document.activeElement.id || document.activeElement.className"))
+        if stops[-1] == "pad":
+            break
+    assert stops[-1] == "pad" and stops.count("h") + stops.count("z") + stops.count("r") + stops.count("readout") == 2, stops
+    gru = page.locator("#panels [data-model='gru_1x32'] canvas.h")
+    gru.focus()
+    page.keyboard.press("PageDown")
+    assert page.evaluate("() => document.activeElement.className") == "z"
+    page.keyboard.press("PageUp")
+    assert page.evaluate("() => document.activeElement.className") == "h"
+    page.keyboard.press("Enter")  # the focused cell's card (focus alone opens none)
+    focused = page.evaluate("() => [document.activeElement.className, document.activeElement.textContent]")
+    assert focused == ["arith-title", "GRU unit 1, step 28"], focused
+    page.wait_for_timeout(200)
+    assert "Arithmetic opened: GRU unit 1, step 28" in page.locator("#announce").text_content()
     page.keyboard.press("Tab")
     focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.textContent, !!document.activeElement.closest('.arithmetic')]")
     assert focused[0] == "BUTTON" and focused[1] == "Close" and focused[2], focused
@@ -648,8 +672,13 @@ def test_tab_from_a_p_class_picture_keeps_focus_on_the_page_and_the_pictures_tak
     assert focused == ["CANVAS", "h", "lstm_1x32"], focused
     roles = page.evaluate("() => Array.from(document.querySelectorAll('canvas[tabindex]'), (c) => c.getAttribute('role'))")
     assert len(roles) == 1 + 4 + 6 + 1 and set(roles) == {"application"}, roles  # the digit, the pictures, the pad
-    page.locator("#panels [data-model='lstm_1x32'] canvas.h").blur()
+    page.locator("#panels [data-model='gru_1x32'] canvas.h").focus()
+    page.keyboard.press("Enter")  # the card closes; Enter again opens it, and Escape in the card gives focus back
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.className") == "arith-title"
     page.keyboard.press("Escape")
+    assert page.evaluate("() => [document.activeElement.className, window.hw3Page.state.pick]") == ["h", None]
+    page.locator("#panels [data-model='gru_1x32'] canvas.h").blur()
     assert not errors
 
 
@@ -1375,7 +1404,7 @@ def test_the_words_fit_the_input_and_carry_no_stray_space(chromium):
         page, errors = _open(chromium, size, "#source=test&image=0&step=28")
         try:
             assert page.locator("#digit").evaluate("(c) => c.hw3Hint") == f"{verb} a row to blank it"
-            assert page.locator("#intro-verb").inner_text() == verb
+            assert page.locator("#intro-verb").inner_text() == {"click": "click", "tap": "tap twice on"}[verb]  # a tap: the value first
             press(page, "[data-stop='4']")
             claim = page.locator("#tour-claim").text_content()
             assert "( " not in claim and " )" not in claim and "magenta frame on the digit" in claim, claim
@@ -1630,14 +1659,15 @@ def test_a_focused_cell_shows_its_arithmetic_and_the_arrow_keys_move_it(browser)
     assert page.evaluate("() => window.hw3Page.arithmetic()") is None  # focus alone opens nothing
     page.keyboard.press("Enter")
     assert page.evaluate("() => window.hw3Page.arithmetic()")["t"] == 28
-    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")  # on the card's title, which has the focus: the keys still move the cell
     page.keyboard.press("ArrowRight")
     shown = page.evaluate("() => window.hw3Page.arithmetic()")
     assert shown["t"] == 27 and shown["j"] == 1
-    assert page.locator("#tooltip").is_visible() and "step 27, unit 2" in page.locator("#tooltip").inner_text()
-    assert in_view(page, "#tooltip")
-    canvas.blur()
+    title = page.locator("#panels [data-model='gru_1x32'] .arith-title")
+    assert title.evaluate("(t) => t === document.activeElement") and title.inner_text() == "GRU unit 2, step 27"
+    assert in_view(page, "#panels [data-model='gru_1x32'] .arith-title")
     page.keyboard.press("Escape")
+    canvas.blur()
     assert not errors
 
 
@@ -1746,7 +1776,7 @@ def test_hovering_a_step_moves_the_bars_the_status_line_and_the_line_chart(brows
     assert page.locator("#bars").get_attribute("aria-label").startswith("At step 10:")
     assert page.locator("#status-line").inner_text().startswith("Step 10 (pointed at) of 28:")
     chart = page.evaluate("() => window.hw3Page.trueChart()")
-    assert 10 in chart["markers"] and 28 in chart["markers"] and chart["series"][0]["label"] == "GRU: P(7)"
+    assert 10 in chart["markers"] and 28 in chart["markers"] and chart["series"][0]["label"] == "GRU" and "GRU P(7)" in page.locator("#true-chart").get_attribute("aria-label")
     page.mouse.move(0, 0)
     assert page.locator("#status-line").inner_text().startswith("Step 28 of 28:")
     assert not errors
@@ -1986,6 +2016,24 @@ def test_on_a_touch_screen_the_row_note_says_tap_not_point(chromium):
     try:
         note = page.locator("#row-info").inner_text()
         assert "Tap a row" in note and "Point at" not in note, note
+        # #46: "Tap a cell: its value here; tap it again for its arithmetic": the first tap opened the arithmetic
+        hint = page.locator("#panels [data-model='gru_1x32'] .tip-hint").inner_text()
+        assert hint == "Tap a cell: its value here; tap it again for its arithmetic.", hint
+        canvas = page.locator("#panels [data-model='gru_1x32'] canvas.h")
+        canvas.evaluate("(c) => c.scrollIntoView({block: 'center'})")
+        cell = {"x": 24 + 3 * 4 + 1.5, "y": 3 + 7 * 11 + 3.5}  # unit 5, step 12
+        canvas.tap(position=cell)
+        assert page.evaluate("() => window.hw3Page.state.pick") is None
+        assert page.locator("#tooltip").is_visible() and "step 12, unit 5" in page.locator("#tooltip").inner_text()
+        canvas.tap(position=cell)
+        assert page.evaluate("() => { const a = window.hw3Page.arithmetic(); return [a.j, a.t]; }") == [4, 12]
+        # #46: on a phone the card's line chart overflowed the card, its "28" clipped
+        card = page.locator("#panels [data-model='gru_1x32'] .arithmetic").bounding_box()
+        chart = page.locator("#panels [data-model='gru_1x32'] .unit-chart")
+        box = chart.bounding_box()
+        assert box["x"] >= card["x"] and box["x"] + box["width"] <= card["x"] + card["width"] + 0.5, (box, card)
+        labels = chart.evaluate("(c) => c.hw3Chart.xLabels")
+        assert "28" in [label["text"] for label in labels] and labels[-1]["to"] <= box["width"], labels
         assert not errors
     finally:
         page.context.close()
@@ -2068,3 +2116,98 @@ def test_the_details_line_promises_nothing_a_stop_lacks_and_a_tapped_stops_title
         assert not errors
     finally:
         page.context.close()
+
+
+def _click_cell(page, selector: str, column: int, step: int) -> None:
+    canvas = page.locator(selector)
+    canvas.evaluate("(c) => c.scrollIntoView({block: 'center'})")
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + 24 + 3 * column + 1.5, box["y"] + 3 + 7 * (step - 1) + 3.5)
+
+
+def test_the_open_card_follows_the_step_and_a_stops_link_sets_up_the_stops_own_experiment(browser):
+    """#46: a card opened at step 15 stayed on step 15 when the slider went to 19, while it said it followed the
+    step; a hand-made link #tour=3 opened stop 3's text on image 0 with no blank row appended."""
+    page, errors = browser
+    page.mouse.move(0, 0)
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=15')")
+    _click_cell(page, "#panels [data-model='gru_1x32'] canvas.h", 9, 15)  # unit 10, step 15
+    assert page.evaluate("() => { const a = window.hw3Page.arithmetic(); return [a.j, a.t]; }") == [9, 15]
+    page.locator("#step-slider").fill("19")
+    assert page.evaluate("() => { const a = window.hw3Page.arithmetic(); return [a.j, a.t]; }") == [9, 19]
+    assert page.locator("#panels [data-model='gru_1x32'] .arith-title").inner_text() == "GRU unit 10, step 19"
+    assert "follows the step slider" in page.locator("#panels [data-model='gru_1x32'] .arithmetic").inner_text()
+    page.keyboard.press("Escape")
+    press(page, "[data-stop='3']")  # the stop as its button sets it up
+    pressed = page_state(page)
+    press(page, "#tour-end")
+    page.evaluate("() => { location.hash = '#tour=3'; }")  # the same stop from a hand-made link
+    page.wait_for_function("() => window.hw3Page.tour() && window.hw3Page.tour().stop === 3")
+    assert page_state(page) == pressed and pressed["appended"] == 4, (page_state(page), pressed)
+    assert page.locator("#panels [data-model='gru_1x32'] canvas.readout").evaluate("(c) => c.hw3TourMark") == [29, 32]
+    for stop in (1, 4, 5):  # every stop's own experiment and image, by link as by button
+        press(page, f"[data-stop='{stop}']")
+        pressed = page_state(page)
+        press(page, "#tour-end")
+        page.evaluate(f"() => {{ location.hash = '#tour={stop}'; }}")
+        page.wait_for_function(f"() => window.hw3Page.tour() && window.hw3Page.tour().stop === {stop}")
+        assert page_state(page) == pressed, (stop, page_state(page), pressed)
+    press(page, "#tour-end")
+    assert not errors
+
+
+def test_a_link_without_a_drawing_clears_an_earlier_links_refusal_and_ending_the_tour_keeps_the_focus(browser):
+    """#46: a link whose drawing was refused, then #source=drawing pasted in the same tab, still showed the old
+    reason ("not base64 text"); "End the tour" from the keyboard dropped focus to the page with nothing said."""
+    page, errors = browser
+    page.evaluate("() => { location.hash = '#source=drawing&step=28&drawing=not*base64'; }")
+    page.wait_for_function("() => document.getElementById('pad-status').textContent.includes('base64')")
+    page.evaluate("() => { location.hash = '#source=drawing'; }")
+    page.wait_for_function("() => !location.hash.includes('base64') && window.hw3Page.state.source === 'drawing'")
+    for selector in ("#pad-status", "#reading", "#status-line", "#url-note"):
+        text = page.locator(selector).text_content()
+        assert "base64" not in text and "Refused" not in text, (selector, text)
+    assert page.locator("#pad-status").inner_text() == "Draw a digit on the pad."
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    press(page, "[data-stop='1']")
+    page.locator("#tour-end").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => [document.activeElement.id, window.hw3Page.tour()]") == ["start-tour", None]
+    page.wait_for_timeout(200)
+    assert "Tour ended" in page.locator("#announce").text_content()
+    page.locator("#start-tour").blur()
+    assert not errors
+
+
+def test_the_small_charts_keep_their_layout_and_their_labels_apart(browser):
+    """#46: pointing at a step wrapped the P(true class) legend ("pointed" on a line of its own) and shrank the
+    plot; with 1 or 2 rows appended the step labels 28 and 29 (30) overlapped; the bars' legend read as if
+    its title were the LSTM's; the bars' note said "P loses (right) or gains (left)"."""
+    page, errors = browser
+    page.mouse.move(0, 0)
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=20')")
+    before = page.evaluate("() => window.hw3Page.trueChart()")
+    canvas = page.locator("#panels [data-model='gru_1x32'] canvas.h")
+    canvas.evaluate("(c) => c.scrollIntoView({block: 'center'})")
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 24 + 20, box["y"] + 3 + 7 * 9 + 3)  # step 10
+    assert page.evaluate("() => window.hw3Page.state.hot") == 10
+    after = page.evaluate("() => window.hw3Page.trueChart()")
+    assert [entry["label"] for entry in after["legend"]][-1] == "pointed"
+    assert {entry["y"] for entry in after["legend"]} == {4} and after["plot"] == before["plot"], after
+    assert all(entry["x"] + entry["w"] <= after["width"] for entry in after["legend"])
+    # the unit pointed at: its column marked in each of the GRU's pictures, not in the LSTM's
+    marked = page.evaluate("() => Array.from(document.querySelectorAll('#panels canvas'), (c) => c.hw3Pointed)")
+    assert marked[:3] == [6, 6, 6] and all(m is None for m in marked[3:]), marked
+    page.mouse.move(0, 0)
+    for appended in (1, 2):
+        page.evaluate(f"() => window.hw3Page.open('#source=test&image=0&step=28&append={appended}')")
+        labels = page.evaluate("() => window.hw3Page.trueChart().xLabels")
+        assert labels[-1]["text"] == str(28 + appended), labels
+        assert all(a["to"] + 2 <= b["from"] for a, b in zip(labels, labels[1:])), labels
+    legend = page.locator("#bars-title").evaluate("(t) => t.parentElement.textContent").split()
+    assert legend[:2] == ["P(class)", "at"] and legend[-2:] == ["GRU", "LSTM"], legend
+    note = page.locator("#importance-note").inner_text()
+    assert "loses (right)" not in note and "falls (bar to the right) or rises (left)" in note, note
+    page.evaluate("() => window.hw3Page.open('#source=test&image=0&step=28')")
+    assert not errors

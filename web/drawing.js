@@ -197,9 +197,8 @@
     const image = canvasToMnist(canvas);
     const ink = image ? image.reduce((sum, v) => sum + v, 0) : 0;
     if (side < MIN_SIDE * CANVAS) {
-      return { read: false, image, side, ink, penPixels, reason: `Not read: the drawing is ${side} px across, under ` +
-        `${MIN_SIDE * 100}% of the pad. Scaled up to MNIST's 20 pixels, its pen would be ${penPixels.toFixed(1)} pixels ` +
-        "wide on the 28 x 28 grid, far thicker than the strokes the networks learned from. Draw it larger." };
+      return { read: false, image, side, ink, penPixels, reason: `Not read: too small (under ${MIN_SIDE * 100}% of the pad). ` +
+        "Enlarged to a digit's size, its lines would be blobs the networks never saw. Draw it larger." };
     }
     if (ink > inkLimit) {
       return { read: false, image, side, ink, penPixels, reason: `Not read: ${ink} of 784 pixels are ink, more than in ` +

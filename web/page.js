@@ -16,6 +16,7 @@
                 ["f", "forget gate f", "gate"], ["o", "output gate o", "gate"]],
   };
   const $ = (id) => document.getElementById(id);
+  const announce = (text) => { $("announce").textContent = ""; setTimeout(() => { $("announce").textContent = text; }, 50); }; // said once, even when said again
   const FONT = "12px system-ui, sans-serif";
   const ROW_PX = 7, UNIT_PX = 3, CLASS_PX = 10, LEFT = 24, TOP = 3, BOTTOM = 36; // heatmap geometry (CSS px)
   let DIGIT_ROW = 8; const DIGIT_LEFT = 24, BAR_HALF = 30; // the digit picture: 8 px per pixel (7 on a phone), two signed bar columns
@@ -110,6 +111,7 @@
     state.order = oneOf("order", ["index", "change", "class"]);
     state.source = oneOf("source", ["test", "drawing"]);
     state.refused = "";
+    if (fields.drawing === undefined && linkRefusal) { linkRefusal = false; setPadStatus("Draw a digit on the pad."); redrawPad(); }
     if (fields.drawing !== undefined && !(state.drawing && fields.drawing === encodeURIComponent(encodeImage(state.drawing)))) {
       let text = null;
       try { text = decodeURIComponent(fields.drawing); } catch (error) { text = null; }
@@ -120,6 +122,7 @@
       padRefused = false;
       strokes = []; restored = Boolean(decoded.image); grid = decoded.image ? Float64Array.from(decoded.image) : new Float64Array(784);
       setPadStatus(decoded.image ? "A shared drawing, shown as the networks read it (28 x 28). Clear the pad to draw your own." : state.refused, decoded.image ? "true" : "false");
+      linkRefusal = !decoded.image;
       redrawPad();
     }
     state.step = whole("step", 1, 28 + state.appended, 28 + state.appended);
@@ -132,7 +135,7 @@
       else adjusted.push(`cell=${fields.cell} left out (a network, a picture, a unit 1 to 32 and a step, as in gru.h.5.12)`);
     }
     const stop = fields.tour === undefined ? null : whole("tour", 0, STOPS.length - 1, 0);
-    if (stop === null) { if (tour) dropTour(); } else startStop(stop, true);
+    if (stop === null) { if (tour) dropTour(); } else startStop(stop, new Set(Object.keys(fields)));
     $("url-note").textContent = adjusted.length ? `This link was adjusted: ${adjusted.join("; ")}.` : "";
     $("url-note").hidden = !adjusted.length;
   }
@@ -264,7 +267,11 @@
     if (decision) { g.strokeStyle = "#d62728"; g.setLineDash([3, 2]); g.beginPath(); g.moveTo(LEFT - 4, TOP + (decision - 1) * ROW_PX); g.lineTo(LEFT + width + 3, TOP + (decision - 1) * ROW_PX); g.stroke(); g.setLineDash([]); }
     outlineStep(g, LEFT, width, shown, TOP, ROW_PX, "#d62728", 1.5);
     if (state.hot) outlineStep(g, LEFT, width, state.hot, TOP, ROW_PX, "#000", 2);
-    canvas.hw3Marked = null;
+    canvas.hw3Marked = null; canvas.hw3Pointed = null;
+    if (hotUnit && labels && hotUnit.name === info.name && !(state.pick && state.pick.name === info.name && state.pick.unit === hotUnit.unit)) {
+      const col = labels.indexOf(hotUnit.unit); // the unit pointed at: its column, in every picture of its network
+      if (col >= 0) { g.strokeStyle = "#000"; g.setLineDash([2, 2]); g.strokeRect(LEFT + col * cell - 0.5, TOP - 0.5, cell + 1, rows.length * ROW_PX + 1); g.setLineDash([]); canvas.hw3Pointed = hotUnit.unit; }
+    }
     if (state.pick && labels && state.pick.name === info.name) { // the picked unit's column, and its cell
       const col = labels.indexOf(state.pick.unit);
       if (col >= 0) {
@@ -378,7 +385,7 @@
     const flat = found ? NAMES.filter((name) => Math.max(...found[name].importance.drops.map((d) => Math.abs(px(d)))) < 2) : [];
     const atMost = (name) => (Math.ceil(1000 * Math.max(...found[name].importance.drops.map(Math.abs))) / 10).toFixed(1);
     $("importance-note").textContent = found
-      ? `Bars: percentage points ${found.label !== null ? `P(${found.label}), the true class,` : "P(each network's answer)"} loses (right) or gains (left) if that row alone is blanked. ` +
+      ? `Bars: blank that row alone and ${found.label !== null ? `P(${found.label}), the true class,` : "P(each network's answer)"} falls (bar to the right) or rises (left), in percentage points. ` +
         `One scale for every image: half a column is ${BAR_POINTS} points.` + (found.clean ? " Outlined: with no row blanked." : "") +
         flat.map((name) => ` The ${SHORT[name]}'s column looks empty: no row moves it more than ${atMost(name)} points.`).join("")
       : "";
@@ -431,7 +438,13 @@
     for (const v of chart.yTicks || [0, yMax / 2, yMax]) { g.beginPath(); g.moveTo(left, Y(v)); g.lineTo(right, Y(v)); g.stroke(); g.fillText(chart.yFormat ? chart.yFormat(v) : String(v), left - 3, Y(v)); }
     if (right2) { g.fillStyle = right2.colour || "#444"; g.textAlign = "left"; right2.ticks.forEach((v, k) => g.fillText(rightLabels[k], right + 4, YR(v))); }
     g.fillStyle = "#444"; g.textAlign = "center"; g.textBaseline = "top";
-    xs.forEach((x, k) => { if (!chart.xTicks || chart.xTicks.includes(x)) g.fillText(String(x), X(k), bottom + 3); });
+    const xLabels = []; let roomUntil = Infinity; // right to left: a label that would touch the one right of it is left out
+    for (let k = xs.length - 1; k >= 0; k--) {
+      if (chart.xTicks && !chart.xTicks.includes(xs[k])) continue;
+      const w = g.measureText(String(xs[k])).width, from = X(k) - w / 2, to = X(k) + w / 2;
+      if (to + 3 > roomUntil) continue;
+      g.fillText(String(xs[k]), X(k), bottom + 3); xLabels.unshift({ text: String(xs[k]), from, to }); roomUntil = from;
+    }
     g.fillText(chart.xLabel, (left + right) / 2, bottom + 16);
     const markerStyle = (marker) => { g.strokeStyle = marker.colour; g.lineWidth = marker.width || 1.5; g.setLineDash(marker.dash || []); };
     for (const marker of chart.markers || []) {
@@ -455,7 +468,7 @@
     g.strokeStyle = "#999"; g.strokeRect(left - 0.5, top - 4.5, right - left + 1, bottom - top + 4.5);
     canvas.hw3Chart = { xs, series: chart.series.map((series) => ({ label: series.label, values: series.values, axis: series.axis || "left" })),
                         markers: (chart.markers || []).map((m) => m.x), markerLabels: (chart.markers || []).map((m) => m.label || null),
-                        legend: legend.map(({ entry, x, y, w, h }) => ({ label: entry.label, x, y, w, h })), width,
+                        legend: legend.map(({ entry, x, y, w, h }) => ({ label: entry.label, x, y, w, h })), width, xLabels, plot: { top, bottom },
                         left: { min: yMin, max: yMax, ticks: labels }, right: right2 ? { min: right2.min, max: right2.max, ticks: rightLabels } : null };
     canvas.setAttribute("aria-label", chart.describe || chart.series.map((series) => series.label).join(", "));
   }
@@ -466,11 +479,11 @@
     if (!found) { lineChart(canvas, { width: 222, height: 100, xs: [1, 28], xLabel: "step", yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, series: [], describe: "nothing read" }); return; }
     const xs = Array.from({ length: found.rows }, (_, t) => t + 1);
     const series = NAMES.map((name) => { const k = found.label !== null ? found.label : hw3.argmax(found[name].probabilities[found.rows - 1]);
-      return { label: `${SHORT[name]}: P(${k})`, colour: COLOURS[name], values: found[name].probabilities.map((p) => p[k]) }; });
+      return { label: SHORT[name], colour: COLOURS[name], values: found[name].probabilities.map((p) => p[k]), k }; });
     lineChart(canvas, { width: 222, height: 100, xs, xLabel: found.label !== null ? `step: P(${found.label}), the true class` : "step: P(final answer)",
       yTicks: [0, 0.5, 1], yFormat: (v) => `${100 * v}%`, xTicks: [1, 10, 20, 28, found.rows], series, compact: true,
       markers: [{ x: state.step, colour: "#d62728", label: "step" }, ...(state.hot && state.hot !== state.step ? [{ x: state.hot, colour: "#000", dash: [3, 2], label: "pointed" }] : [])],
-      describe: `Line chart: ${series.map((line) => `${line.label} at step ${shown}: ${(100 * line.values[shown - 1]).toFixed(0)}%`).join("; ")}` });
+      describe: `Line chart: ${series.map((line) => `${line.label} P(${line.k}) at step ${shown}: ${(100 * line.values[shown - 1]).toFixed(0)}%`).join("; ")}` });
   }
 
   const topClasses = (p, n = 3) => Array.from(p, (v, k) => [v, k]).sort((a, b) => b[0] - a[0]).slice(0, n)
@@ -484,9 +497,9 @@
       const canvases = PANELS[name].map(([key, title]) => [key, title]).concat([["readout", "P(class) after each step"]]);
       const box = document.createElement("section");
       box.className = "model"; box.dataset.model = name;
-      box.innerHTML = `<h3 class="panel-title"></h3><div class="figures">` + canvases.map(([key, title]) =>
-        `<figure><figcaption>${title}</figcaption><canvas class="${key}" tabindex="0" role="application" aria-roledescription="interactive picture" aria-label="${model.title}: ${title}; arrow keys move the step and the unit"></canvas></figure>`).join("") +
-        `</div><p class="tip-slot"><span class="tip-hint">${touchOnly.matches ? "Tap" : "Point at"} a cell: its value here; ${touchOnly.matches ? "tap" : "click"} it for its arithmetic.</span></p><div class="arithmetic" hidden></div>`;
+      box.innerHTML = `<h3 class="panel-title"></h3><div class="figures">` + canvases.map(([key, title], m) =>
+        `<figure><figcaption>${title}</figcaption><canvas class="${key}" tabindex="${m ? -1 : 0}" role="application" aria-roledescription="interactive picture" aria-label="${model.title}: ${title} (picture ${m + 1} of ${canvases.length}); arrow keys move the step and the unit, Page Down and Page Up go to the next or previous picture, Enter opens the cell's arithmetic"></canvas></figure>`).join("") +
+        `</div><p class="tip-slot"><span class="tip-hint">${touchOnly.matches ? "Tap a cell: its value here; tap it again for its arithmetic." : "Point at a cell: its value here; click it for its arithmetic."}</span></p><div class="arithmetic" hidden></div>`;
       root.appendChild(box);
     }
     for (const canvas of [...root.querySelectorAll("canvas"), $("digit")]) {
@@ -494,6 +507,7 @@
       canvas.addEventListener("mouseleave", () => { if (tipFor === canvas) $("tooltip").hidden = true; if (canvas.id === "digit") { describeRow(null); if (document.activeElement !== canvas) { digitRow = null; drawPictures(); } } else setHot(null); });
       // focus alone opens nothing: Enter (or a click) opens a cell's arithmetic, the arrow keys then move it
       canvas.addEventListener("focus", () => { const t = canvas.id === "digit" ? (digitRow || state.step) : state.hot || state.step;
+        if (canvas.id !== "digit") canvas.closest(".figures").querySelectorAll("canvas").forEach((other) => { other.tabIndex = other === canvas ? 0 : -1; }); // Tab comes back here
         if (canvas.id === "digit") { digitRow = t; drawPictures(); } else setHot(t); announceProbe(canvas, true); });
       canvas.addEventListener("blur", () => { if (tipFor === canvas) $("tooltip").hidden = true; if (canvas.id === "digit") { digitRow = null; drawPictures(); } else setHot(null); });
       if (canvas.id !== "digit" && !canvas.classList.contains("readout")) {
@@ -503,11 +517,17 @@
         canvas.addEventListener("pointerdown", (event) => {
           const info = canvas.hw3Hover, rect = canvas.getBoundingClientRect(); down = null; if (!info) return;
           const t = Math.floor((event.clientY - rect.top - TOP) / ROW_PX) + 1, j = Math.floor((event.clientX - rect.left - LEFT) / info.cell);
-          if (t >= 1 && t <= info.rows.length && j >= 0 && j < info.columns) down = { t, j, info };
+          if (t >= 1 && t <= info.rows.length && j >= 0 && j < info.columns) down = { t, j, info, touch: event.pointerType === "touch" };
         });
-        canvas.addEventListener("click", () => { // a cell: its arithmetic
+        canvas.addEventListener("click", () => { // a cell: its arithmetic (a finger: its value first, the arithmetic at a second tap)
           if (!down) return;
-          const { t, j, info } = down; down = null;
+          const { t, j, info, touch } = down; down = null;
+          if (touch && !(tappedCell && tappedCell.canvas === canvas && tappedCell.t === t && tappedCell.j === j)) {
+            tappedCell = { canvas, t, j }; setHot(t);
+            $("tooltip").textContent = describeAt(canvas, t, j) + ". Tap again: its arithmetic."; $("tooltip").hidden = false; placeTip(canvas, t, j);
+            return;
+          }
+          tappedCell = null;
           state.unit = j; keepInPlace(canvas, () => { state.pick = { name: info.name, unit: info.labels[j], step: t, key: canvas.classList[0] }; drawPictures(); }); writeHash();
         });
       }
@@ -529,7 +549,20 @@
       const picture = box.closest(".model").querySelector(`canvas.${state.pick.key || "h"}`); // focus goes back to the picture
       state.pick = null; drawPictures(); writeHash(); picture.focus({ preventScroll: true });
     });
-    document.addEventListener("keydown", (event) => { if (event.key === "Escape" && state.pick) { state.pick = null; drawPictures(); writeHash(); } });
+    for (const box of root.querySelectorAll(".arithmetic")) box.addEventListener("keydown", (event) => { // arrows on the card's title move its cell
+      if (!state.pick || !event.target.classList.contains("arith-title") || !event.key.startsWith("Arrow")) return;
+      const picture = box.closest(".model").querySelector(`canvas.${state.pick.key || "h"}`), info = picture.hw3Hover;
+      if (!info) return;
+      state.hot = state.pick.step; state.unit = Math.max(0, info.labels.indexOf(state.pick.unit));
+      probeKey(event, picture);
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || !state.pick) return;
+      const inCard = document.activeElement && document.activeElement.closest(".arithmetic");
+      const picture = inCard && document.activeElement.closest(".model").querySelector(`canvas.${state.pick.key || "h"}`);
+      state.pick = null; drawPictures(); writeHash();
+      if (picture) picture.focus({ preventScroll: true }); // focus goes back to the picture, not to the page
+    });
   }
   // A picture focused with the keyboard: the cell at step t and the keyboard's unit column is picked.
   function pickAt(canvas, t) {
@@ -661,10 +694,10 @@
       const line = (label, formula, numbers) => `<div>${label} <span class="eq">${formula}</span> = ${numbers}</div>`;
       const gate = (label, g, In, St, v) => line(label, `${g}${sub("t")} = σ(W${sub(g)} x${sub("t")} + b${sub(g)} + U${sub(g)} ${prev}${a.cell === "gru" ? ` + b′${sub(g)}` : ""})`,
         `σ(${num(In)} + ${term(St)}) = σ(${num(In + St)}) = <b>${num(v)}</b>`);
-      let html = `<div class="arith-lines"><div><b>${SHORT[name]} unit ${u}, step ${t}</b> (row ${t} read; ${prev} = ${num(a.hPrev)} is the unit's ${name === "gru_1x32" ? "state" : "output"} after step ${t - 1}` +
+      let html = `<div class="arith-lines"><div><b class="arith-title" tabindex="-1">${SHORT[name]} unit ${u}, step ${t}</b> (row ${t} read; ${prev} = ${num(a.hPrev)} is the unit's ${name === "gru_1x32" ? "state" : "output"} after step ${t - 1}` +
         `${t === 1 ? ", zero at the start" : ""}). <button type="button" class="close" aria-label="Close the ${SHORT[name]}'s arithmetic (unit ${u}, step ${t})">Close</button></div>` +
         `<div class="row"><button type="button" data-unit="-1"${u === 1 ? " disabled" : ""}>◀ unit ${u - 1 || ""}</button><button type="button" data-unit="1"${u === data.models[name].units ? " disabled" : ""}>unit ${u < data.models[name].units ? u + 1 : ""} ▶</button>` +
-        `<span class="note">this card follows unit ${u} when you change the image, the step or the experiments</span></div>`;
+        `<span class="note">this card stays on unit ${u} and follows the step slider, Play, the image and the experiments</span></div>`;
       if (a.cell === "gru") {
         html += gate("update gate", "z", a.zIn, a.zState, a.z) + gate("reset gate", "r", a.rIn, a.rState, a.r) +
           line("candidate", `h̃${sub("t")} = tanh(W${sub("h")} x${sub("t")} + b${sub("h")} + r${sub("t")} ⊙ (U${sub("h")} ${prev} + b′${sub("h")}))`,
@@ -683,7 +716,11 @@
         "(red positive, blue negative); a gate is shaded by its value (white 0, black 1), as in the gate pictures; the states by the state pictures' colours. " +
         "An arrow into a σ or tanh box carries the sum inside it, the x(t) and h(t−1) parts added.</figcaption></figure>";
       // rewritten only when it changes: a focused Close button stays (Tab from the pictures lands on it and stays)
-      if (box.dataset.html !== html) { box.innerHTML = html; box.dataset.html = html; }
+      if (box.dataset.html !== html) {
+        const titleFocused = document.activeElement && document.activeElement.classList.contains("arith-title") && box.contains(document.activeElement);
+        box.innerHTML = html; box.dataset.html = html;
+        if (titleFocused) box.querySelector(".arith-title").focus({ preventScroll: true });
+      }
       box.hidden = false;
       drawUnitChart(box.querySelector(".unit-chart"), name, found, pick);
     }
@@ -695,7 +732,8 @@
   function drawUnitChart(canvas, name, found, pick) {
     const steps = found[name].steps, xs = stepsOf(found.rows), j = pick.unit;
     const cMax = Math.max(1, Math.ceil(Math.max(...steps.map((s) => Math.abs(s.c ? s.c[j] : 0)))));
-    lineChart(canvas, { width: 360, height: 150, xs, xLabel: "step", xTicks: [1, 10, 20, 28, found.rows], yMin: -1, yMax: 1, yTicks: [-1, 0, 1], compact: true,
+    const room = canvas.closest(".arith-lines").clientWidth;
+    lineChart(canvas, { width: Math.max(220, Math.min(360, room || 360)), height: 150, xs, xLabel: "step", xTicks: [1, 10, 20, 28, found.rows], yMin: -1, yMax: 1, yTicks: [-1, 0, 1], compact: true,
       series: PANELS[name].map(([key, title]) => ({ label: title, colour: UNIT_COLOURS[key], values: steps.map((s) => s[key][j]), axis: key === "c" ? "right" : "left", width: key === "h" ? 2.5 : 1.5 })),
       right: name === "lstm_1x32" ? { min: -cMax, max: cMax, ticks: [-cMax, 0, cMax], format: (v) => `c ${v}`, colour: UNIT_COLOURS.c } : null,
       markers: [{ x: pick.step, colour: "#000", dash: [3, 2], label: `step ${pick.step}` }],
@@ -703,7 +741,8 @@
   }
 
   // A finger's tap on a picture leaves no hover to end it: once the page scrolls, its tip and outline go.
-  let lastPointer = "";
+  let hotUnit = null; // the unit pointed at: {name, unit}
+  let lastPointer = "", tappedCell = null; // tappedCell: the cell a finger last tapped (its value shown)
   document.addEventListener("pointerdown", (event) => { lastPointer = event.pointerType; }, true);
   window.addEventListener("scroll", () => {
     if (lastPointer !== "touch") return; // a mouse gets a fresh hover from the browser, the keyboard keeps its step
@@ -711,7 +750,13 @@
     if (document.activeElement instanceof HTMLCanvasElement) document.activeElement.blur();
     setHot(null);
   }, { passive: true });
-  function setHot(step) { if (state.hot !== step) { state.hot = step; drawPictures(); } }
+  // The step pointed at, and the unit (network and unit number): its column is marked in that network's every picture.
+  function setHot(step, unit = null) {
+    const same = (a, b) => (a && b ? a.name === b.name && a.unit === b.unit : a === b);
+    if (state.hot !== step || !same(hotUnit, unit)) { state.hot = step; hotUnit = step ? unit : null; drawPictures(); }
+  }
+  // The step shown, changed by the slider or Play: an open arithmetic card follows it (its unit stays).
+  function setStep(t) { state.step = t; if (state.pick) state.pick = { ...state.pick, step: t }; }
 
   // What a picture holds at the highlighted step (and unit): for the tooltip and the keyboard.
   function describeAt(canvas, t, j) {
@@ -761,7 +806,7 @@
       describeRow(row); return;
     }
     if (t < 1 || t > rows || j < 0 || j >= info.columns) { tip.hidden = true; setHot(null); return; }
-    setHot(t);
+    setHot(t, info.columns === 10 ? null : { name: info.name, unit: info.labels[j] });
     tip.textContent = describeAt(canvas, t, j);
     tip.hidden = false;
     placeTip(canvas, t, j);
@@ -799,11 +844,22 @@
       $("probe").textContent = `Row ${t} ${state.blanked.includes(t - 1) ? "blanked" : "restored"}: after row ${found.rows} now ${now}. ${describeAt(canvas, t, 0)}`;
       describeRow(t); return;
     }
+    else if ((event.key === "PageDown" || event.key === "PageUp") && canvas.id !== "digit") { // the network's next or previous picture
+      event.preventDefault();
+      const all = [...canvas.closest(".figures").querySelectorAll("canvas")], next = all[all.indexOf(canvas) + (event.key === "PageDown" ? 1 : -1)];
+      if (next) { next.focus(); setHot(t); announceProbe(next, true); }
+      return;
+    }
     else if ((event.key === "Enter" || event.key === " ") && canvas.id !== "digit" && columns !== 10) {
       event.preventDefault();
       const open = state.pick && state.pick.name === canvas.hw3Hover.name;
       keepInPlace(canvas, () => { if (open) state.pick = null; else pickAt(canvas, t); drawPictures(); }); writeHash();
-      announceProbe(canvas, true); return;
+      if (open) { announceProbe(canvas, true); return; }
+      // the card opened: focus on its title (Close is the next Tab), and said
+      const card = canvas.closest(".model").querySelector(".arithmetic"), title = card.querySelector(".arith-title");
+      if (title) { title.focus({ preventScroll: true }); const r = card.getBoundingClientRect(); if (r.top > window.innerHeight - 80) window.scrollBy(0, r.top - window.innerHeight / 3); }
+      announce(`Arithmetic opened: ${title ? title.textContent : ""}. Tab to Close; Escape closes; arrow keys move the cell.`);
+      return;
     }
     else return;
     event.preventDefault();
@@ -983,14 +1039,15 @@
     spoken = { tops: next.tops, digit: describeDigit() };
   }
 
-  // The stop's sentence on its image, for screen readers: said once the view rests (never during Play, where
-  // it would be rewritten at every step), at most once per 800 ms of quiet.
-  let tourLiveTimer = null;
+  // The stop's sentence on its image, for screen readers: said once the view rests after the stop opens (never
+  // during Play, where it would be rewritten at every step).
+  // Said once per stop, when it opens: a step changed afterwards is said by the step bar alone.
+  let tourLiveTimer = null, tourToSay = false;
   function sayTourNow() {
     clearTimeout(tourLiveTimer); tourLiveTimer = null;
-    if (!tour) { $("tour-live").textContent = ""; return; }
-    if (timer) return; // playing: said when Play stops
-    tourLiveTimer = setTimeout(() => { tourLiveTimer = null; if (tour && !timer && $("tour-live").textContent !== $("tour-now").textContent) $("tour-live").textContent = $("tour-now").textContent; }, 800);
+    if (!tour) { $("tour-live").textContent = ""; tourToSay = false; return; }
+    if (timer || !tourToSay) return; // playing: said when Play stops, if the stop has not been said yet
+    tourLiveTimer = setTimeout(() => { tourLiveTimer = null; if (tour && !timer && tourToSay) { tourToSay = false; $("tour-live").textContent = $("tour-now").textContent; } }, 800);
   }
   function toggleRow(row) {
     state.blanked = state.blanked.includes(row) ? state.blanked.filter((r) => r !== row) : [...state.blanked, row].sort((a, b) => a - b);
@@ -1065,7 +1122,7 @@
                  { label: "LSTM's head", colour: COLOURS.lstm_1x32, values: series.lstm_head_by_step }],
         markers: [{ x: 16, colour: "#999", dash: [3, 2], label: "step 16 (the text's)" }, { x: state.step, colour: "#d62728", label: "step shown" }],
         describe: "Line chart over the 28 steps: the share of test images a simple linear classifier on the GRU's state reads right, and the share the GRU's and the LSTM's heads name right; red: the step shown" }),
-      watch: "Press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks the step from which the answer stops changing." },
+      watch: "The chart: green, the simple classifier; orange, the GRU's head. Press Play or drag the step from 16 to 28 and watch P(class): the red dashed line marks where the answer stops changing." },
     { title: "Blank rows after the digit", setup: { image: APPENDED_IMAGE, step: 28, appended: 4 }, pictures: [`${GRU} canvas.readout`], markedOn: "the GRU's P(class): the blank rows appended",
       claim: () => `Blank rows added after row 28 hold no ink, yet they change the answer: with 4 of them the GRU is right on ${pct1(facts.gru_appended_4)} of the test images instead of ${pct1(facts.gru_accuracy)} (seed 0)`,
       mark: () => (state.appended ? [29, 28 + state.appended] : null),
@@ -1146,17 +1203,21 @@
     $("tour-chart-title").textContent = stop.chartTitle;
     lineChart($("tour-chart"), { width, height: 190, ...stop.chart() });
   }
-  // A stop from a link (fromLink): the link's view is kept as it is, and ending the tour goes to the plain view.
-  function startStop(k, fromLink = false) {
+  // A stop from a link (linkKeys: the keys the link gives): the stop sets up its view and its experiment as its
+  // button does, but for what the link gives itself (a link the page wrote gives all: its view is kept as it is);
+  // ending the tour goes to the plain view.
+  function startStop(k, linkKeys = null) {
     stopPlay();
-    const stop = STOPS[k], setup = stop.setup;
+    const stop = STOPS[k], setup = stop.setup, fromLink = Boolean(linkKeys), mine = (key) => !linkKeys || !linkKeys.has(key);
     const saved = tour ? tour.saved : fromLink ? { source: "test", image: 0, step: 28, ...NO_EXPERIMENT, blanked: [] }
       : { source: state.source, image: state.image, step: state.step, ...experiment(), blanked: [...state.blanked] };
-    if (!fromLink) {
-      Object.assign(state, { source: "test", image: setup.image, ...NO_EXPERIMENT, blanked: [] });
-      for (const key of EXPERIMENTS) if (setup[key] !== undefined) state[key] = Array.isArray(setup[key]) ? [...setup[key]] : setup[key];
-      state.step = setup.step;
+    if (mine("source")) state.source = "test";
+    if (mine("image")) state.image = setup.image;
+    for (const [key, linkKey] of [["down", "down"], ["right", "right"], ["appended", "append"], ["blanked", "blank"]]) {
+      if (mine(linkKey)) state[key] = setup[key] === undefined ? (key === "blanked" ? [] : 0) : Array.isArray(setup[key]) ? [...setup[key]] : setup[key];
     }
+    if (mine("step")) state.step = setup.step;
+    tourToSay = true; // the stop's sentence is said once, when the stop opens
     tour = { stop: k, owned: new Set(["view", ...EXPERIMENTS]), set: new Set(EXPERIMENTS.filter((key) => setup[key] !== undefined)), saved };
     state.step = clamp(state.step, 1, 28 + state.appended);
     $("tour-title").textContent = k ? `Stop ${k} of ${STOPS.length - 1}: ${stop.title}` : `Stop 0, before the tour: ${stop.title}`;
@@ -1238,15 +1299,21 @@
   $("start-tour").addEventListener("click", () => { startStop(0); showTourText(); });
   $("tour-image").addEventListener("click", () => { if (tour && STOPS[tour.stop].action) { STOPS[tour.stop].action[1](); show(); } });
   $("tour-next").addEventListener("click", () => { if (tour && tour.stop < STOPS.length - 1) { startStop(tour.stop + 1); showTourText(); } });
-  $("tour-end").addEventListener("click", () => keepInPlace($("tour"), () => { endTour(); show(); }));
+  $("tour-end").addEventListener("click", (event) => {
+    keepInPlace($("tour"), () => { endTour(); show(); });
+    announce("Tour ended: your own view is back. Start the tour again with the button above.");
+    if (event.detail === 0) $("start-tour").focus(); // the keyboard's (a click with no pointer): focus never drops to the page
+  });
 
   // --- Drawing pad ---------------------------------------------------------------------------------
   const pad = $("pad"), PAD = 280;
   let strokes = [], drawing = null, restored = false, ignoredPointers = new Set();
   let padRefused = false; // the pad's last drawing was refused (the pad says why)
+  let linkRefusal = false; // the pad's line is a link's drawing refused
   let newDrawing = false; // the stroke being drawn is a new drawing's first
   // The pad's line (shown) and, for screen readers, a short form of it (said once: the same words are not said again).
   function setPadStatus(text, read, spoken = text) {
+    linkRefusal = false; // a new line: no longer a link's refusal (readHash sets it again after its own)
     $("pad-status").textContent = text;
     if (read === undefined) delete $("pad-status").dataset.read; else $("pad-status").dataset.read = read;
     if ($("pad-live").textContent !== spoken) $("pad-live").textContent = spoken;
@@ -1417,13 +1484,13 @@
     hidePlayHint();
     if (timer) { stopPlay(); return; }
     $("play").textContent = "Pause"; $("play").setAttribute("aria-pressed", "true");
-    if (state.step >= 28 + state.appended) state.step = 1;
-    timer = setInterval(() => { if (state.step >= 28 + state.appended) { stopPlay(); show(); return; } state.step += 1; show(); }, 300);
+    if (state.step >= 28 + state.appended) setStep(1);
+    timer = setInterval(() => { if (state.step >= 28 + state.appended) { stopPlay(); show(); return; } setStep(state.step + 1); show(); }, 300);
     spoken = {};
     show();
   }
   $("play").addEventListener("click", play);
-  $("step-slider").addEventListener("input", () => { stopPlay(); $("play-hint").hidden = true; state.step = Number($("step-slider").value); show(); });
+  $("step-slider").addEventListener("input", () => { stopPlay(); $("play-hint").hidden = true; setStep(Number($("step-slider").value)); show(); });
   $("image-slider").max = String(data.images.length - 1);
   $("image-slider").addEventListener("input", () => { state.source = "test"; state.image = Number($("image-slider").value); visitorSet("view"); show(); });
   $("source-test").addEventListener("change", () => { state.source = "test"; visitorSet("view"); show(); });
@@ -1434,7 +1501,7 @@
       const atEnd = state.step >= 28 + state.appended;
       state[key] = Number($(id).value);
       visitorSet(key);
-      if (key === "appended" && atEnd) state.step = 28 + state.appended; // stay on the last row read
+      if (key === "appended" && atEnd) setStep(28 + state.appended); // stay on the last row read
       show();
     }));
   }
@@ -1454,7 +1521,7 @@
   const barHeight = () => document.documentElement.style.setProperty("--bar", `${$("stepbar").getBoundingClientRect().height}px`);
   new ResizeObserver(barHeight).observe($("stepbar"));
   $("source").textContent = data.source;
-  $("intro-verb").textContent = touchOnly.matches ? "tap" : "click";
+  $("intro-verb").textContent = touchOnly.matches ? "tap twice on" : "click";
   setPadStatus("Draw a digit on the pad.");
   makePanels();
   redrawPad();
