@@ -90,11 +90,3 @@ from hw3.widgets import drawing_pad, image_slider_explorer
 # explorer: explorer.html, the two 1x32 networks running in the browser (make explorer)
 from hw3.explorer import build_explorer_page, explorer_data, write_explorer
 
-
-def train_or_load_quietly(names, data: MnistSplits, settings: RunSettings):
-    """`train_or_load`, its line per model gathered into one small table (`training_log_rows`) instead of
-    printed: returns the models, the results and that table."""
-    lines: list[str] = []
-    models, results = train_or_load(names, data, settings, log=lines.append)
-    reused = {line.split()[0] for line in lines if " reused " in line}
-    return models, results, training_log_rows(results, list(names), reused)

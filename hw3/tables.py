@@ -161,13 +161,13 @@ def heatmap_rows(heatmap: Mapping[str, list[float]], steps: tuple[int, ...],
             [[row[0], f"{blank_share[int(row[0]) - 1]:.0%}", *row[1:]] for row in rows])
 
 
-def training_log_rows(results: Mapping, names: Sequence[str], reused: set[str]) -> tuple[list[str], list[list[str]]]:
-    """One row per configuration: whether it was trained now or its saved model reused, its test accuracy
-    and its training seconds (those of the run that made it)."""
-    return (["model", "this run", "test accuracy", "training s"],
-            [[model_name(name), "reused" if name in reused else "trained now",
-              f"{results['configs'][name]['test_accuracy']:.4f}", f"{results['configs'][name]['train_seconds']:.0f}"]
-             for name in names])
+def training_log_rows(results: Mapping, names: Sequence[str], log: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+    """One column per configuration: whether this run trained it or reused its saved model (read from the
+    lines `train_or_load` logged, `log`) and its training seconds (those of the run that made it)."""
+    reused = {line.split()[0] for line in log if " reused " in line}
+    return (["", *(model_name(name) for name in names)],
+            [["this run", *("reused" if name in reused else "trained now" for name in names)],
+             ["training s", *(f"{results['configs'][name]['train_seconds']:.0f}" for name in names)]])
 
 
 def decision_before_ink_rows(entry: Mapping[str, float]) -> tuple[list[str], list[list[str]]]:

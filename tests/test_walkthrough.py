@@ -153,9 +153,10 @@ def test_the_shown_answers_cite_no_figure_or_table_the_notebook_does_not_show():
 def test_training_log_rows_say_which_models_were_reused():
     results = {"configs": {"gru_1x32": {"test_accuracy": 0.96884, "train_seconds": 27.4},
                            "lstm_1x32": {"test_accuracy": 0.9672, "train_seconds": 28.0}}}
-    header, rows = training_log_rows(results, ["lstm_1x32", "gru_1x32"], {"gru_1x32"})
-    assert header == ["model", "this run", "test accuracy", "training s"]
-    assert rows == [["LSTM (1x32)", "trained now", "0.9672", "28"], ["GRU (1x32)", "reused", "0.9688", "27"]]
+    log = ["             gru_1x32 reused gru_1x32.keras (test accuracy 0.9688, trained in 27 s)", "lstm_1x32, 10/10 epochs"]
+    header, rows = training_log_rows(results, ["lstm_1x32", "gru_1x32"], log)
+    assert header == ["", "LSTM (1x32)", "GRU (1x32)"]
+    assert rows == [["this run", "trained now", "reused"], ["training s", "28", "27"]]
 
 
 def test_decision_before_ink_rows_give_both_medians_and_both_shares():
