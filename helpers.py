@@ -51,7 +51,7 @@ from hw3.probes import (class_separation, class_trajectories, pixels_so_far, pro
 # appended_rows: does the state keep the class while blank rows are appended? (the head against two probes)
 from hw3.appended_rows import state_after_blank_rows_accuracies, states_and_logits_with_blank_rows
 # statistics: seeds summarised and compared, with intervals and exact tests
-from hw3.statistics import (last_steps_over_seeds, mcnemar_exact, replication_summary, seed_rank, seed_statistics,
+from hw3.statistics import (COMPARED_NAMES, last_steps_over_seeds, mcnemar_exact, replication_summary, seed_rank, seed_statistics,
                             summary, welch_difference)
 # experiments: one function per section; each computes, stores its entries of results.json, returns what a cell shows
 from hw3.experiments import (q1_experiment, q2_seed_statistics, q2_training_reproduced, q3_1_translation, q3_2_gru_inside,
@@ -73,7 +73,7 @@ from hw3.figures import (plot_appended_blank_rows, plot_state_after_blank_rows, 
                          plot_state_geometry, plot_stepwise_accuracy, plot_translation, plot_unit_ablation,
                          plot_unit_time_courses)
 # tables: the notebooks' small tables in place of printed lines, and html_table to show them
-from hw3.tables import (appended_rows_table, blank_path_rows, decision_share_rows, epoch_tables_html, fair_probe_rows,
+from hw3.tables import (decision_before_ink_rows, half_life_rows, training_log_rows, appended_rows_table, blank_path_rows, decision_share_rows, epoch_tables_html, fair_probe_rows,
                         final_figures_rows, gate_at_first_ink_rows, head_by_step_rows, heatmap_rows, html_table, model_name, q1_argument_rows,
                         occlusion_summary_rows, q2_table_rows, show_table, state_after_blank_rows_rows,
                         training_reproduced_rows, translation_rows)
@@ -82,10 +82,11 @@ from hw3.report import (baseline_table_rows, comparison_rows, decision_after_ink
                         earlier_solution_rows, explanation_rows, gate_summary_rows, gates_by_row_rows,
                         important_unit_rows, last_steps_rows, markdown_table, tf1_convention_rows, q1_rows, render_report, replication_rows,
                         reset_fit_rows, results_details_rows, results_table_rows, seed_summary_rows, write_report,
-                        report_answer, report_results)
+                        cited_names, report_answer, report_caption, report_results)
 # printing: answers.md printed to answers.pdf (A4, headless Chromium)
 from hw3.printing import write_report_pdf, write_report_pdf_if_possible
 # widgets: slider explorers and the drawing pad, for a live kernel
 from hw3.widgets import drawing_pad, image_slider_explorer
 # explorer: explorer.html, the two 1x32 networks running in the browser (make explorer)
 from hw3.explorer import build_explorer_page, explorer_data, write_explorer
+

@@ -14,7 +14,7 @@ from typing import Iterable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import NullFormatter
+from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from hw3.analysis import gate_profile, gate_saturation
 from hw3.figure_files import PRINT_WIDTH, printable
@@ -112,34 +112,32 @@ def _label_units(axis, order: Sequence[int] | None, narrow: bool = False) -> Non
 
 
 @printable
-def plot_gru_over_time(image: np.ndarray, label: int, outputs: np.ndarray, hidden: np.ndarray,
-                       probabilities: np.ndarray, index: int, unit_order: Sequence[int] | None = None) -> plt.Figure:
-    """Input image beside the GRU's outputs (28, units), hidden state (28, units) and per-step
-    class probabilities (28, 10), rows aligned with image rows, one colour scale for the states.
+def plot_gru_over_time(image: np.ndarray, label: int, hidden: np.ndarray, probabilities: np.ndarray, index: int,
+                       unit_order: Sequence[int] | None = None) -> plt.Figure:
+    """Input image beside the GRU's hidden state h_t (28, units), which is also its layer output y_t, and
+    the per-step class probabilities (28, 10), rows aligned with image rows.
     `unit_order`: the columns to show, in that order (default: units 0..units-1)."""
     if unit_order is not None:
-        outputs, hidden = outputs[:, unit_order], hidden[:, unit_order]
-    figure, axes = plt.subplots(1, 4, figsize=(PRINT_WIDTH, 4.0), layout="constrained", sharey=True,
-                                gridspec_kw={"width_ratios": [0.8, 1.1, 1.1, 0.75]})
+        hidden = hidden[:, unit_order]
+    figure, axes = plt.subplots(1, 3, figsize=(PRINT_WIDTH, 4.0), layout="constrained", sharey=True,
+                                gridspec_kw={"width_ratios": [0.8, 1.4, 0.75]})
     # the digit stretched to the heatmaps' height (aspect "auto"): image row t level with step t
     axes[0].imshow(image, cmap="gray_r", vmin=0, vmax=1, aspect="auto")
     axes[0].set_title(f"test image {index}")
     label_steps(axes[0])
     axes[0].set_xticks([0, 27], [1, 28])
     axes[0].set_xlabel("pixel")
-    for axis, values, title in ((axes[1], outputs, "layer output $y_t$"), (axes[2], hidden, "hidden state $h_t$")):
-        shown = axis.imshow(values, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
-        axis.set_title(title)
-        _label_units(axis, unit_order)
-        label_steps(axis, label=False)
-    figure.colorbar(shown, ax=axes[1:3], location="bottom", shrink=0.9, aspect=30,
-                    label="y and h: each unit's value after step t")
-    shown = axes[3].imshow(probabilities, cmap="viridis", vmin=0, vmax=1, aspect="auto")
-    axes[3].set_xticks(range(0, NUM_CLASSES, 3))
-    axes[3].set_xlabel("class")
-    axes[3].set_title("P(class) at t")
-    label_steps(axes[3], label=False)
-    figure.colorbar(shown, ax=axes[3], location="bottom", aspect=12, label="P(class) after step t")
+    shown = axes[1].imshow(hidden, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+    axes[1].set_title("hidden state $h_t$ (= output $y_t$)")
+    _label_units(axes[1], unit_order)
+    label_steps(axes[1], label=False)
+    figure.colorbar(shown, ax=axes[1], location="bottom", shrink=0.9, aspect=30, label="h: each unit's value after step t")
+    shown = axes[2].imshow(probabilities, cmap="viridis", vmin=0, vmax=1, aspect="auto")
+    axes[2].set_xticks(range(0, NUM_CLASSES, 3))
+    axes[2].set_xlabel("class")
+    axes[2].set_title("P(class) at t")
+    label_steps(axes[2], label=False)
+    figure.colorbar(shown, ax=axes[2], location="bottom", aspect=12, label="P(class) after step t")
     if unit_order is not None:
         figure.supxlabel(UNIT_ORDER_LABEL, fontsize=plt.rcParams["axes.labelsize"])
     final = int(probabilities[-1].argmax())
@@ -230,6 +228,8 @@ def plot_decision_steps(steps: np.ndarray, labels: np.ndarray) -> plt.Figure:
     hist_axis.set(title="All test images", xlabel="decision step t", ylabel="images")
     for axis in (box_axis, hist_axis):
         axis.grid(alpha=0.3)
+    for axis in (box_axis.yaxis, hist_axis.xaxis):  # steps are whole numbers
+        axis.set_major_locator(MaxNLocator(integer=True))
     figure.tight_layout()
     return figure
 

@@ -424,21 +424,36 @@ def answer_paragraph(markdown: str, heading: str) -> str:
     return "\n".join(paragraph)
 
 
-def cited_from_the_notebook(paragraph: str) -> str:
-    """A report paragraph as the notebook shows it: 'Figure 4' and 'Table 5' (numbered in the report, not
-    in the notebook) become "the report's Figure 4" and "the report's Table 5"."""
-    return re.sub(r"\b(Figures?|Tables?) (\d+)", r"the report's \1 \2", paragraph)
+def cited_names(heading: str, template: Path = ANSWERS_TEMPLATE) -> list[str]:
+    """The figures and tables (their [[NAME]]s) that the report's answer to `heading` cites, in order."""
+    full_text = template_text(template)
+    raw = answer_paragraph(_CAPTION.sub(lambda match: "", full_text), heading)
+    return list(dict.fromkeys(_CITATION.findall(raw)))
 
 
 def report_answer(heading: str, settings: RunSettings, template: Path = ANSWERS_TEMPLATE) -> str:
     """The report's answer to `heading` (`answer_paragraph`), filled with the run's results as answers.md
     fills it, so the notebook and the report say the same words; refused (ValueError) when an entry it
-    quotes is missing or stale. Its figure and table numbers say they are the report's
-    (`cited_from_the_notebook`)."""
+    quotes is missing or stale. Its figures and tables keep the report's numbers ("Figure 3"): the notebook
+    shows each one it cites with the report's number and caption (`report_caption`; tests/test_walkthrough.py
+    checks that it does)."""
     full_text = template_text(template)
     paragraph = answer_paragraph(_with_captions(full_text, numbered_captions(full_text), images=True), heading)
     results = current_results(settings, entries_quoted(paragraph))
-    return cited_from_the_notebook(filled(paragraph, results))
+    return filled(paragraph, results)
+
+
+def report_caption(name: str, settings: RunSettings, template: Path = ANSWERS_TEMPLATE) -> str:
+    """The caption of the report's figure or table `name` as the report prints it, its number included
+    ("**Figure 3.** Test accuracy by model, ..."), filled with the run's results; for the notebook to
+    show under the figure or above the table the answers cite."""
+    full_text = template_text(template)
+    match = re.search(rf"^\[\[(figure|table) {re.escape(name)}\]\].*?(?=\n\s*\n|\Z)", full_text, flags=re.MULTILINE | re.DOTALL)
+    if match is None:
+        raise ValueError(f"the report has no caption [[figure {name}]] or [[table {name}]].")
+    caption = _with_captions(match.group(0), numbered_captions(full_text), images=False)
+    needed = entries_quoted(caption)
+    return (filled(caption, current_results(settings, needed)) if needed else caption).replace("\n", " ")
 
 
 def write_report(results: Mapping, settings: RunSettings) -> Path:

@@ -49,7 +49,7 @@ def q1_argument_rows(q1: Mapping[str, float]) -> tuple[list[str], list[list[str]
     return (["Q1.3 check", "value"],
             [["GRU unit's output after one step from the zero state", f"{q1['gru_first_output']:.4f}"],
              ["bound on any LSTM unit's output after one step, tanh(1)", f"{q1['lstm_first_output_bound']:.4f}"],
-             [f"LSTM unit, inputs s = {q1['hidden_first_input']:.2f} and {q1['hidden_second_input']:.4f}: "
+             [f"LSTM unit, first row x_1 = (s, 0) with s = {q1['hidden_first_input']:.2f} or s = {q1['hidden_second_input']:.4f}: "
               "difference of the first outputs h_1", "0" if first_gap == 0 else f"{first_gap:.1e}"],
              ["the same two inputs: difference of the second outputs h_2", f"{q1['hidden_second_output_gap']:.3f}"]])
 
@@ -146,13 +146,50 @@ def gate_at_first_ink_rows(at_first_ink: Mapping[str, Mapping], flatness: Mappin
             "largest change above ink"], rows
 
 
-def heatmap_rows(heatmap: Mapping[str, list[float]], steps: tuple[int, ...]) -> tuple[list[str], list[list[str]]]:
+def heatmap_rows(heatmap: Mapping[str, list[float]], steps: tuple[int, ...],
+                 blank_share: Sequence[float] | None = None) -> tuple[list[str], list[list[str]]]:
     """What the state heatmaps show, at each of `steps` (1..28), over every test image: the mean |h_t|,
-    the share of units with |h_t| > 0.9, the mean change from the step before, the spread across images."""
+    the share of units with |h_t| > 0.9, the mean change from the step before, the spread across images;
+    with `blank_share` (28 shares), first the share of test images whose row t is blank."""
     header = ["step", "mean |h|", "share |h| > 0.9", "mean change from step before", "spread across images"]
-    return header, [[str(step), f"{heatmap['mean_abs'][step - 1]:.3f}", f"{heatmap['share_saturated'][step - 1]:.1%}",
-                     f"{heatmap['mean_abs_change'][step - 1]:.3f}", f"{heatmap['spread_across_images'][step - 1]:.3f}"]
-                    for step in steps]
+    rows = [[str(step), f"{heatmap['mean_abs'][step - 1]:.3f}", f"{heatmap['share_saturated'][step - 1]:.1%}",
+             f"{heatmap['mean_abs_change'][step - 1]:.3f}", f"{heatmap['spread_across_images'][step - 1]:.3f}"]
+            for step in steps]
+    if blank_share is None:
+        return header, rows
+    return ([header[0], "images with row t blank", *header[1:]],
+            [[row[0], f"{blank_share[int(row[0]) - 1]:.0%}", *row[1:]] for row in rows])
+
+
+def training_log_rows(results: Mapping, names: Sequence[str], log: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+    """One column per configuration: whether this run trained it or reused its saved model (read from the
+    lines `train_or_load` logged, `log`) and its training seconds (those of the run that made it)."""
+    reused = {line.split()[0] for line in log if " reused " in line}
+    return (["", *(model_name(name) for name in names)],
+            [["this run", *("reused" if name in reused else "trained now" for name in names)],
+             ["training s", *(f"{results['configs'][name]['train_seconds']:.0f}" for name in names)]])
+
+
+def decision_before_ink_rows(entry: Mapping[str, float]) -> tuple[list[str], list[list[str]]]:
+    """Q3.3 over all test images (`decision_vs_ink`'s 'all' entry): the two medians, the median of the
+    per-image differences, and the shares decided before the last ink row L."""
+    return (["over all test images", "value"],
+            [["median decision step", f"{entry['median_decision_step']:.0f}"],
+             ["median last ink row L", f"{entry['median_last_ink_row']:.0f}"],
+             ["median over images of (decision step - L)", f"{entry['median_steps_after_ink']:+.0f}"],
+             ["decided before L", f"{entry['share_decided_before_ink_ends']:.1%}"],
+             ["decided before L, images whose answer is not the blank-row answer",
+              f"{entry['share_decided_before_ink_ends_not_blank_class']:.1%}"]])
+
+
+def half_life_rows(half_lives: Sequence[float | None], median: float) -> tuple[list[str], list[list[str]]]:
+    """The LSTM's forget-gate half-lives per unit (None: more than 27 steps): the median over units (as
+    stored) and the spread."""
+    known = sorted(h for h in half_lives if h is not None)
+    return (["forget gates' half-life (steps back from step 28)", "value"],
+            [["median over the 32 units", f"{median:.0f}"],
+             ["shortest, longest (units under 28 steps)", f"{known[0]:.0f}, {known[-1]:.0f}"],
+             ["units over 27 steps", str(sum(h is None for h in half_lives))]])
 
 
 def blank_path_rows(path: Mapping, steps: int = 8) -> tuple[list[str], list[list[str]]]:
@@ -194,7 +231,7 @@ def training_reproduced_rows(reproduced: Mapping) -> tuple[list[str], list[list[
     now, saved = reproduced["now"], reproduced["saved"]
 
     def row(label: str, entry: Mapping, difference: str) -> list[str]:
-        return [label, f"{entry['test_loss']:.6f}", f"{entry['test_accuracy']:.6f}", f"{entry['train_seconds']:.0f}", difference]
+        return [label, f"{entry['test_loss']:.4f}", f"{entry['test_accuracy']:.4f}", f"{entry['train_seconds']:.0f}", difference]
 
     return (["run", "test loss", "test accuracy", "seconds", "largest weight difference"],
             [row("trained now", now, f"{reproduced['largest_weight_difference']:.1e}"), row("saved model", saved, "")])

@@ -62,5 +62,5 @@ def test_training_reproduced_rows_put_the_new_run_first_with_the_weight_differen
                   "largest_weight_difference": 0.00012}
     header, rows = training_reproduced_rows(reproduced)
     assert header == ["run", "test loss", "test accuracy", "seconds", "largest weight difference"]
-    assert rows == [["trained now", "0.100000", "0.968750", "28", "1.2e-04"],
-                    ["saved model", "0.200000", "0.500000", "30", ""]]
+    assert rows == [["trained now", "0.1000", "0.9688", "28", "1.2e-04"],
+                    ["saved model", "0.2000", "0.5000", "30", ""]]

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from hw3.report import answer_paragraph, cited_from_the_notebook
-from hw3.tables import epoch_rows, heatmap_rows, state_after_blank_rows_rows
+from hw3.report import answer_paragraph, cited_names
+from hw3.tables import (decision_before_ink_rows, epoch_rows, half_life_rows, heatmap_rows, state_after_blank_rows_rows,
+                        training_log_rows)
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ANSWER_CALL = re.compile(r'helpers\.report_answer\("([^"]+)"')
+CAPTION_CALL = re.compile(r'helpers\.report_caption\("([^"]+)"')
 QUESTIONS = ["Q1", "Q2", "Q3.1", "Q3.2", "Q3.3", "Bonus"]
 
 
@@ -45,7 +47,7 @@ def test_the_answers_shown_in_the_committed_walkthrough_are_the_reports_answers(
             shown[match.group(1)] = "".join(outputs[0]["data"]["text/markdown"])
     assert list(shown) == QUESTIONS
     for question, text in shown.items():
-        assert text == cited_from_the_notebook(answer_paragraph(report, question)), f"the notebook's {question} answer differs from answers.md"
+        assert text == answer_paragraph(report, question), f"the notebook's {question} answer differs from answers.md"
 
 
 REPORT = """# Title
@@ -111,10 +113,71 @@ def test_state_after_blank_rows_rows_give_mean_and_seed_range_per_read_out():
     assert rows[2][2] == "0.200 (0.100-0.300)"
 
 
-def test_cited_from_the_notebook_names_the_reports_numbered_figures_and_tables():
-    assert cited_from_the_notebook("as Figure 4 and Table 5 show; Figures 2") == (
-        "as the report's Figure 4 and the report's Table 5 show; the report's Figures 2")
-    assert cited_from_the_notebook("a Table of 5") == "a Table of 5"
+def test_every_figure_and_table_an_answer_cites_is_shown_in_its_section_with_the_reports_caption():
+    sections, question = {}, None
+    for cell in walkthrough_cells():
+        text = source(cell)
+        match = ANSWER_CALL.search(text) if cell["cell_type"] == "code" else None
+        if match:
+            question = match.group(1)
+        elif cell["cell_type"] == "markdown" and text.startswith("## "):
+            question = None
+        if question and cell["cell_type"] == "code":
+            sections.setdefault(question, set()).update(CAPTION_CALL.findall(text))
+    for question in QUESTIONS:
+        assert set(cited_names(question)) <= sections.get(question, set()), (
+            f"the {question} answer cites {cited_names(question)}; show each with helpers.report_caption in its section")
+
+
+def test_the_report_section_of_the_walkthrough_names_the_cited_figures_and_tables():
+    from hw3.report import ANSWERS_TEMPLATE, numbered_captions, template_text
+    numbers = numbered_captions(template_text(ANSWERS_TEMPLATE))
+    cited = [numbers[name] for question in QUESTIONS for name in cited_names(question)]
+    report_cell = next(source(cell) for cell in walkthrough_cells() if source(cell).startswith("## The report"))
+    for label in cited:
+        kind, number = label.split()
+        assert re.search(rf"{kind}s? [\d, and]*\b{number}\b", report_cell), f"the report section does not name {label}"
+
+
+def test_the_shown_answers_cite_no_figure_or_table_the_notebook_does_not_show():
+    from hw3.report import ANSWERS_TEMPLATE, numbered_captions, template_text
+    numbers = numbered_captions(template_text(ANSWERS_TEMPLATE))
+    shown = {numbers[name] for question in QUESTIONS for name in cited_names(question)}
+    for cell in walkthrough_cells():
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("data", {}).get("text/markdown", ""))
+            if text.startswith("**Answer.**"):
+                assert set(re.findall(r"\b(?:Figure|Table) \d+", text)) <= shown
+
+
+def test_training_log_rows_say_which_models_were_reused():
+    results = {"configs": {"gru_1x32": {"test_accuracy": 0.96884, "train_seconds": 27.4},
+                           "lstm_1x32": {"test_accuracy": 0.9672, "train_seconds": 28.0}}}
+    log = ["             gru_1x32 reused gru_1x32.keras (test accuracy 0.9688, trained in 27 s)", "lstm_1x32, 10/10 epochs"]
+    header, rows = training_log_rows(results, ["lstm_1x32", "gru_1x32"], log)
+    assert header == ["", "LSTM (1x32)", "GRU (1x32)"]
+    assert rows == [["this run", "trained now", "reused"], ["training s", "28", "27"]]
+
+
+def test_decision_before_ink_rows_give_both_medians_and_both_shares():
+    entry = {"median_decision_step": 24.0, "median_last_ink_row": 25.0, "median_steps_after_ink": 1.0,
+             "share_decided_before_ink_ends": 0.4409, "share_decided_before_ink_ends_not_blank_class": 0.3789}
+    header, rows = decision_before_ink_rows(entry)
+    assert [row[1] for row in rows] == ["24", "25", "+1", "44.1%", "37.9%"]
+
+
+def test_half_life_rows_give_the_stored_median_and_the_spread():
+    header, rows = half_life_rows([4, 5, None, 18, 3], 5.0)
+    assert rows == [["median over the 32 units", "5"], ["shortest, longest (units under 28 steps)", "3, 18"],
+                    ["units over 27 steps", "1"]]
+
+
+def test_heatmap_rows_can_open_with_the_share_of_blank_rows():
+    heatmap = {key: [0.1 * step for step in range(1, 29)] for key in
+               ("mean_abs", "share_saturated", "mean_abs_change", "spread_across_images")}
+    header, rows = heatmap_rows(heatmap, (3, 5), blank_share=[1.0, 0.99, 0.9414] + [0.5671] * 25)
+    assert header[1] == "images with row t blank"
+    assert [row[1] for row in rows] == ["94%", "57%"]
 
 
 # --- the homework's code on the page is the code the experiments run ------------------------------------
