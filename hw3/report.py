@@ -231,13 +231,13 @@ def q1_rows(q1: Mapping[str, float]) -> tuple[list[str], list[list[str]]]:
     header = ["claim (hand-set weights; input test image 0, binary, so tanh(10) = 1 in float32)",
               "gate biases ±20", "gate biases ±3"]
     rows = [
-        ["Q1.1 LSTM stores the row: max \\|c_t − x_t\\|", f"{q1['lstm_store_error']:.1e}",
+        ["Q1.1 LSTM stores the row: max |c_t − x_t|", f"{q1['lstm_store_error']:.1e}",
          f"{q1['lstm_store_error_weak']:.3f}"],
-        ["Q1.1 GRU stores the row: max \\|h_t − x_t\\|", f"{q1['gru_store_error']:.1e}",
+        ["Q1.1 GRU stores the row: max |h_t − x_t|", f"{q1['gru_store_error']:.1e}",
          f"{q1['gru_store_error_weak']:.3f}"],
-        ["Q1.2 LSTM keeps c_0 for 28 steps: max \\|c_t − c_0\\|", f"{q1['lstm_copy_drift']:.1e}",
+        ["Q1.2 LSTM keeps c_0 for 28 steps: max |c_t − c_0|", f"{q1['lstm_copy_drift']:.1e}",
          f"{q1['lstm_copy_drift_weak']:.3f}"],
-        ["Q1.2 GRU keeps h_0 for 28 steps: max \\|h_t − h_0\\|", f"{q1['gru_copy_drift']:.1e}",
+        ["Q1.2 GRU keeps h_0 for 28 steps: max |h_t − h_0|", f"{q1['gru_copy_drift']:.1e}",
          f"{q1['gru_copy_drift_weak']:.3f}"],
     ]
     return header, rows
@@ -271,8 +271,11 @@ def drawing_summary(readouts: Mapping[str, Mapping]) -> str:
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * len(header)) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    def cells(texts: list[str]) -> str:  # a "|" inside a cell escaped, so it does not end the cell
+        return "| " + " | ".join(text.replace("|", "\\|") for text in texts) + " |"
+
+    lines = [cells(header), "|" + "|".join(["---"] * len(header)) + "|"]
+    lines += [cells(row) for row in rows]
     return "\n".join(lines)
 
 

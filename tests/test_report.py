@@ -279,3 +279,10 @@ def test_the_report_tables_can_leave_out_the_mcnemar_columns_and_the_gru_gates()
     gates = {"LSTM i": entry, "GRU z": entry}
     assert [row[0] for row in gates_by_row_rows(gates, cell="LSTM")[1]] == ["LSTM i"]
     assert [row[0] for row in gates_by_row_rows(gates)[1]] == ["LSTM i", "GRU z"]
+
+
+def test_a_bar_inside_a_markdown_table_cell_is_escaped_and_the_rows_keep_their_cells():
+    from hw3.report import markdown_table
+
+    table = markdown_table(["claim", "error"], [["max |x - y|", "0.1"]])
+    assert table.splitlines() == ["| claim | error |", "|---|---|", "| max \\|x - y\\| | 0.1 |"]
