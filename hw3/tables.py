@@ -2,12 +2,13 @@
 returned and gives (header, rows) of strings, which `html_table` renders and `show_table` displays. No
 computing beyond formatting and a difference or two.
 
-Imports from the package: models."""
+Imports from the package: models, statistics."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
 from hw3.models import CONFIG_NAMES, REFERENCE_ACCURACY, model_spec
+from hw3.statistics import seed_rank
 
 
 def model_name(name: str) -> str:
@@ -17,12 +18,9 @@ def model_name(name: str) -> str:
 
 
 def show_table(table: tuple[list[str], list[list[str]]]) -> None:
-    """Display one (header, rows) table in a notebook, as HTML. A plain-text "+-" (the report's tables
-    write it so) shows as "±"."""
+    """Display one (header, rows) table in a notebook, as HTML."""
     from IPython.display import HTML, display
-    header, rows = table
-    display(HTML(html_table([cell.replace("+-", "±") for cell in header],
-                            [[cell.replace("+-", "±") for cell in row] for row in rows])))
+    display(HTML(html_table(*table)))
 
 
 def q2_table_rows(results: Mapping) -> tuple[list[str], list[list[str]]]:
@@ -67,7 +65,7 @@ def final_figures_rows(results: Mapping, seeds: Sequence[int] | None = None) -> 
                f"{entry['history']['val_loss'][-1]:.4f}", f"{entry['history']['val_accuracy'][-1]:.4f}"]
         if seeds:
             values = [results["seeds"][name][str(seed)]["test_accuracy"] for seed in seeds]
-            row.append(str(1 + sum(value > entry["test_accuracy"] for value in values)))
+            row.append(str(seed_rank([entry["test_accuracy"], *values])))
         rows.append(row)
     return header, rows
 
